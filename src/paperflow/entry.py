@@ -1,0 +1,114 @@
+"""Render a Summary as a log entry through the editable Jinja2 template `prompts/entry.md.j2`.
+
+Every text field of the summary is escaped first, so whatever a model (or a paper quoted by it)
+writes can never open an HTML tag, start a Markdown header, start another 《》 entry, or break out
+of its own entry: all line breaks are folded to spaces, so no summary text ever begins a line.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from paperflow.models import DraftedBy, Summary
+
+ENTRY_TEMPLATE_NAME = "entry.md.j2"
+
+# Labels as the person writes them: 背景 takes a colon, the others a comma (see the format document).
+_ZH_LABEL_PUNCT = {"背景": "："}
+_EN_LABELS = {"背景": "Background", "数据": "Data", "模型": "Model", "实验结果": "Results", "其他": "Other"}
+
+# Characters that end a line somewhere: \n, \r, VT, FF, FS/GS/RS, NEL, LS, PS.
+_LINE_BREAKS = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def escape_text(text: str) -> str:
+    """One line of inert Markdown: no line breaks, no control characters, no HTML tags."""
+    text = _CONTROL.sub("", _LINE_BREAKS.sub(" ", text))
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+def escape_title(text: str) -> str:
+    """A title that cannot close its 《》 early or open another one."""
+    return escape_text(text).replace("《", "〈").replace("》", "〉")
+
+
+def _escaped(summary: Summary) -> Summary:
+    data = summary.model_dump()
+    data["title"] = escape_title(summary.title)
+    data["topic"] = escape_text(summary.topic)
+    data["verdict"] = escape_text(summary.verdict)
+    data["organisations"] = [escape_text(o) for o in summary.organisations if escape_text(o)]
+    data["keywords"] = [escape_text(k) for k in summary.keywords]
+    data["points"] = [{"label": p.label, "text": escape_text(p.text)} for p in summary.points]
+    return Summary.model_validate(data)
+
+
+def join_organisations(orgs: list[str], language: str) -> str:
+    if not orgs:
+        return ""
+    if language == "zh":
+        if len(orgs) == 1:
+            return f"{orgs[0]} "
+        return "、".join(orgs[:-1]) + f"和{orgs[-1]}合作"
+    if len(orgs) == 1:
+        return orgs[0]
+    return ", ".join(orgs[:-1]) + f" and {orgs[-1]}"
+
+
+def arxiv_link(summary: Summary) -> str:
+    if not summary.arxiv_id:
+        return ""
+    return f"[arXiv:{summary.arxiv_id}](https://arxiv.org/abs/{summary.arxiv_id})"
+
+
+@lru_cache(maxsize=8)
+def _load_template(path: Path, mtime_ns: int) -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(path.parent)),
+        autoescape=False,  # Markdown, not HTML: escaping is done field by field above
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return env.get_template(path.name)
+
+
+def template_path(prompts_dir: Path, custom: Path | None = None) -> Path:
+    return custom if custom else prompts_dir / ENTRY_TEMPLATE_NAME
+
+
+def render_entry(summary: Summary, template: Path, language: str = "zh") -> str:
+    """The entry text, ending in exactly one newline, with "\\n" line endings.
+
+    The log engine converts line endings to the file's own when it inserts the text.
+    """
+    safe = _escaped(summary)
+
+    def label(name: str) -> str:
+        if language == "zh":
+            return f"{name}{_ZH_LABEL_PUNCT.get(name, '，')}"
+        return f"{_EN_LABELS.get(name, name)}: "
+
+    text = _load_template(template, template.stat().st_mtime_ns).render(
+        s=safe,
+        link=arxiv_link(safe),
+        orgs=join_organisations(safe.organisations, language),
+        language=language,
+        extractive=summary.drafted_by == DraftedBy.EXTRACTIVE,
+        label=label,
+    )
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    # Collapse runs of blank lines a template edit may leave, and trim the ends.
+    out: list[str] = []
+    for line in lines:
+        if line == "" and (not out or out[-1] == ""):
+            continue
+        out.append(line)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"

@@ -1,0 +1,145 @@
+"""Plain data passed between stages. No I/O here."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# The labels a numbered point may open with, as the person writes them.
+POINT_LABELS = ("背景", "数据", "模型", "实验结果", "其他")
+VERDICT_OPENINGS = ("总体上", "Overall")
+PUBLISHED_PATTERN = re.compile(r"^(\d{4})\.(1[0-2]|[1-9])$")
+
+
+class SourceKind(StrEnum):
+    QUERY = "query"
+    PENDING = "pending"
+    COMMAND_LINE = "command_line"
+    LOCAL = "local"
+
+
+class DraftedBy(StrEnum):
+    LLM = "llm"
+    EXTRACTIVE = "extractive"  # sentences copied from the paper: no LLM was used
+    HAND = "hand"  # written by a person or another tool (paperflow log insert)
+
+
+class Point(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    label: str = Field(description="one of 背景, 数据, 模型, 实验结果, 其他")
+    text: str = Field(min_length=1)
+
+    @field_validator("label")
+    @classmethod
+    def _known_label(cls, value: str) -> str:
+        value = value.strip().rstrip("：:，,")
+        if value not in POINT_LABELS:
+            raise ValueError(f"label must be one of {', '.join(POINT_LABELS)}, not {value!r}")
+        return value
+
+
+class SummaryContent(BaseModel):
+    """What a summarizer writes about a paper: the part an LLM is asked for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    published: str = Field(description="year.month of the paper, not zero-padded, e.g. 2023.12")
+    organisations: list[str] = Field(default_factory=list, description="e.g. Google, 清华")
+    topic: str = Field(min_length=1, description="one phrase: what the paper studies")
+    keywords: list[str] = Field(min_length=3, max_length=6)
+    points: list[Point] = Field(min_length=3, max_length=5)
+    verdict: str = Field(description="the reader's judgement, starting with 总体上 (or Overall in English)")
+
+    @field_validator("published")
+    @classmethod
+    def _published_format(cls, value: str) -> str:
+        value = value.strip()
+        match = re.match(r"^(\d{4})[.\-/](\d{1,2})$", value)
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise ValueError("published must be YEAR.MONTH such as 2023.12")
+        return f"{int(match.group(1))}.{int(match.group(2))}"
+
+    @field_validator("keywords")
+    @classmethod
+    def _keywords_nonempty(cls, value: list[str]) -> list[str]:
+        cleaned = [k.strip() for k in value]
+        if any(not k for k in cleaned):
+            raise ValueError("keywords must not be empty strings")
+        return cleaned
+
+    @field_validator("verdict")
+    @classmethod
+    def _verdict_opening(cls, value: str) -> str:
+        value = value.strip()
+        if not value.startswith(VERDICT_OPENINGS):
+            raise ValueError("verdict must start with 总体上 (or Overall)")
+        return value
+
+
+class Summary(SummaryContent):
+    """A summary of one paper: what the entry template renders and `paperflow log insert` reads."""
+
+    title: str = Field(min_length=1)
+    arxiv_id: str | None = Field(None, description="arXiv id without version, e.g. 2312.13286")
+    version: int | None = Field(None, ge=1)
+    local_source: str | None = Field(None, description="file name or content hash of a local PDF")
+    drafted_by: DraftedBy = DraftedBy.HAND
+    model: str | None = None
+    unsupported_numbers: list[str] = Field(default_factory=list, description="numbers not found in the paper")
+
+    @model_validator(mode="after")
+    def _has_a_source(self) -> Summary:
+        if not self.arxiv_id and not self.local_source:
+            raise ValueError("a summary needs arxiv_id or local_source")
+        return self
+
+    @property
+    def key(self) -> str:
+        """Stable identity: the arXiv id (no version) or the local source."""
+        return self.arxiv_id or f"local:{self.local_source}"
+
+
+class Paper(BaseModel):
+    """One paper as the sources found it (arXiv metadata, or a local PDF)."""
+
+    arxiv_id: str | None = None  # normalised, without version
+    version: int | None = None
+    title: str
+    authors: list[str] = Field(default_factory=list)
+    affiliations: list[str] = Field(default_factory=list)
+    published: datetime | None = None
+    updated: datetime | None = None
+    primary_category: str | None = None
+    categories: list[str] = Field(default_factory=list)
+    abstract: str = ""
+    comment: str | None = None
+    pdf_url: str | None = None
+    local_pdf: Path | None = None
+    source: SourceKind = SourceKind.COMMAND_LINE
+    source_detail: str | None = None  # the query, the pending item's text, the argument
+
+    @property
+    def key(self) -> str:
+        return self.arxiv_id or f"local:{self.local_pdf}"
+
+    @property
+    def versioned_id(self) -> str | None:
+        if not self.arxiv_id:
+            return None
+        return f"{self.arxiv_id}v{self.version}" if self.version else self.arxiv_id
+
+
+class Failure(BaseModel):
+    """A paper that did not make it, and why: reported, recorded, retried later."""
+
+    paper: str  # id or title, as a person would recognise it
+    stage: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.paper}: {self.stage}: {self.reason}"

@@ -1,0 +1,34 @@
+"""Shared test fixtures.
+
+The real test data (recorded arXiv responses, real PDFs, broken PDFs) lives outside the repository,
+in ../shared/data beside the checkout. One setting points at it: $PAPERFLOW_TEST_DATA (default
+../shared/data). Tests that need it skip with a reason when it is absent.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("PAPERFLOW_TEST_DATA", REPO_ROOT.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data (or $PAPERFLOW_TEST_DATA); the test is skipped when it is absent."""
+    if not (SHARED_DATA / "MANIFEST.md").is_file():
+        pytest.skip(f"real test data not found at {SHARED_DATA} (set PAPERFLOW_TEST_DATA)")
+    return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch, tmp_path_factory):
+    # No test may read the developer's own paperflow settings or phone home.
+    for name in list(os.environ):
+        if name.startswith("PAPERFLOW_") and name not in ("PAPERFLOW_TEST_DATA", "PAPERFLOW_REQUIRE_LLM"):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DO_NOT_TRACK", "1")
+    monkeypatch.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
