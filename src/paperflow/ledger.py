@@ -1,0 +1,339 @@
+"""The ledger: one SQLite file (`output/ledger.sqlite3`) recording what happened to every paper.
+
+One row per paper key (arXiv id without version, or "local:<sha256>" for a local PDF): where it came
+from, its state, the stage and error of its last failure, attempts, tokens and cost, timestamps.
+Two small side tables hold what the arXiv sources remember between nights: the last successful run
+of each query, and cached title -> id resolutions of pending-list items.
+
+Every change is one transaction (`BEGIN IMMEDIATE`), the file is in WAL mode and each call opens
+its own connection, so the ledger survives crashes and is safe for threads and concurrent processes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from paperflow.errors import PaperflowError
+from paperflow.models import Paper
+
+if TYPE_CHECKING:
+    from paperflow.settings import Settings
+
+LEDGER_FILE_NAME = "ledger.sqlite3"
+MAX_ERROR_CHARS = 1000  # one line, but bounded: a traceback never lands in the ledger
+BUSY_TIMEOUT_SECONDS = 30.0
+
+
+class PaperState(StrEnum):
+    FOUND = "found"
+    DOWNLOADED = "downloaded"
+    EXTRACTED = "extracted"
+    SUMMARIZED = "summarized"
+    DRAFTED = "drafted"
+    IN_REVIEW = "in_review"
+    MERGED = "merged"
+    REJECTED = "rejected"
+    FAILED = "failed"
+
+
+# A paper in one of these states is finished as far as drafting goes: never drafted again by default.
+DONE_STATES = frozenset({PaperState.DRAFTED, PaperState.IN_REVIEW, PaperState.MERGED, PaperState.REJECTED})
+
+
+class LedgerError(PaperflowError):
+    """The ledger cannot be used (unknown field, unreadable file)."""
+
+
+class LedgerRow(BaseModel):
+    key: str
+    title: str = ""
+    version: int | None = None
+    source: str | None = None  # a SourceKind value
+    source_detail: str | None = None
+    state: PaperState = PaperState.FOUND
+    last_stage: str | None = None
+    last_error: str | None = None
+    attempts: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost: float | None = None
+    pdf_path: str | None = None
+    summary_path: str | None = None
+    drafted_on: date | None = None
+    review_branch: str | None = None
+    pr_number: int | None = None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def done(self) -> bool:
+        return self.state in DONE_STATES
+
+
+class TitleResolution(BaseModel):
+    """A cached pending-item title search: the id found (or None) and the best candidates seen."""
+
+    normalized_title: str
+    arxiv_id: str | None
+    score: float | None = None
+    candidates: list[dict[str, Any]] = []
+    resolved_at: datetime
+
+
+# Fields a caller may set through set_state; the rest are owned by the ledger's own methods.
+SETTABLE_FIELDS = frozenset(
+    {"title", "version", "source", "source_detail", "pdf_path", "summary_path", "drafted_on",
+     "review_branch", "pr_number", "last_stage", "last_error"}
+)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS papers (
+    key TEXT PRIMARY KEY,
+    title TEXT NOT NULL DEFAULT '',
+    version INTEGER,
+    source TEXT,
+    source_detail TEXT,
+    state TEXT NOT NULL,
+    last_stage TEXT,
+    last_error TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    cost REAL,
+    pdf_path TEXT,
+    summary_path TEXT,
+    drafted_on TEXT,
+    review_branch TEXT,
+    pr_number INTEGER,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS papers_state ON papers(state);
+CREATE INDEX IF NOT EXISTS papers_drafted_on ON papers(drafted_on);
+CREATE TABLE IF NOT EXISTS query_runs (
+    name TEXT PRIMARY KEY,
+    last_success TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS title_resolutions (
+    normalized_title TEXT PRIMARY KEY,
+    arxiv_id TEXT,
+    score REAL,
+    candidates TEXT NOT NULL DEFAULT '[]',
+    resolved_at TEXT NOT NULL
+);
+"""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _db_value(value: Any) -> Any:
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+class Ledger:
+    """The per-paper record. Safe to share between threads; each call is one transaction."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with self._connect() as conn:
+                # WAL lets readers work while a writer commits; it is a property of the file.
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise LedgerError(f"cannot open ledger {self.path}: {exc}", stage="ledger") from None
+
+    @classmethod
+    def open(cls, settings: Settings) -> Ledger:
+        """The ledger of these settings: `settings.output_dir / "ledger.sqlite3"` (created if missing)."""
+        return cls(settings.output_dir / LEDGER_FILE_NAME)
+
+    # -- connections ------------------------------------------------------------------------
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        # IMMEDIATE takes the write lock up front, so read-modify-write sequences never interleave.
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    @staticmethod
+    def _row(record: sqlite3.Row | None) -> LedgerRow | None:
+        return None if record is None else LedgerRow(**{k: record[k] for k in record.keys()})
+
+    @staticmethod
+    def _ensure(conn: sqlite3.Connection, key: str, now: str) -> None:
+        conn.execute(
+            "INSERT OR IGNORE INTO papers (key, state, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            (key, PaperState.FOUND.value, now, now),
+        )
+
+    # -- papers -----------------------------------------------------------------------------
+
+    def record_found(self, paper: Paper) -> LedgerRow:
+        """Record that a source found `paper` and return its row.
+
+        A new key gets state FOUND with the paper's source kind and detail. An existing row keeps
+        its state, source and counters; only a non-empty title and a higher version are taken over.
+        """
+        now = _now()
+        with self._write() as conn:
+            inserted = conn.execute(
+                "INSERT OR IGNORE INTO papers (key, title, version, source, source_detail, state, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (paper.key, paper.title, paper.version, _db_value(paper.source), paper.source_detail,
+                 PaperState.FOUND.value, now, now),
+            ).rowcount
+            if not inserted:
+                conn.execute(
+                    "UPDATE papers SET title = CASE WHEN ? != '' THEN ? ELSE title END,"
+                    " version = CASE WHEN ? IS NOT NULL AND (version IS NULL OR ? > version) THEN ? ELSE version END,"
+                    " source = COALESCE(source, ?), source_detail = COALESCE(source_detail, ?), updated_at = ?"
+                    " WHERE key = ?",
+                    (paper.title, paper.title, paper.version, paper.version, paper.version,
+                     _db_value(paper.source), paper.source_detail, now, paper.key),
+                )
+            row = conn.execute("SELECT * FROM papers WHERE key = ?", (paper.key,)).fetchone()
+        result = self._row(row)
+        assert result is not None
+        return result
+
+    def set_state(self, key: str, state: PaperState, **fields: Any) -> None:
+        """Move `key` to `state` and set the given columns (see SETTABLE_FIELDS).
+
+        A key never seen before gets a row. Raises LedgerError for a column that is not settable.
+        """
+        unknown = set(fields) - SETTABLE_FIELDS
+        if unknown:
+            raise LedgerError(f"cannot set {', '.join(sorted(unknown))}", paper=key, stage="ledger")
+        state = PaperState(state)
+        now = _now()
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        values = [_db_value(v) for v in fields.values()]
+        with self._write() as conn:
+            self._ensure(conn, key, now)
+            conn.execute(
+                f"UPDATE papers SET state = ?, updated_at = ?{', ' if fields else ''}{assignments} WHERE key = ?",
+                (state.value, now, *values, key),
+            )
+
+    def record_failure(self, key: str, stage: str, error: str) -> None:
+        """Mark `key` FAILED at `stage` with `error` (one line, bounded); attempts += 1.
+
+        Callers pass messages, never secrets: the text is stored as given (flattened to one line).
+        """
+        text = " ".join(str(error).split())[:MAX_ERROR_CHARS]
+        now = _now()
+        with self._write() as conn:
+            self._ensure(conn, key, now)
+            conn.execute(
+                "UPDATE papers SET state = ?, last_stage = ?, last_error = ?, attempts = attempts + 1,"
+                " updated_at = ? WHERE key = ?",
+                (PaperState.FAILED.value, stage, text, now, key),
+            )
+
+    def record_usage(self, key: str, input_tokens: int, output_tokens: int, cost: float | None) -> None:
+        """Add tokens (and cost, when known) to the row's totals."""
+        now = _now()
+        with self._write() as conn:
+            self._ensure(conn, key, now)
+            conn.execute(
+                "UPDATE papers SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,"
+                " cost = CASE WHEN ? IS NULL THEN cost ELSE COALESCE(cost, 0) + ? END, updated_at = ?"
+                " WHERE key = ?",
+                (int(input_tokens), int(output_tokens), cost, cost, now, key),
+            )
+
+    def get(self, key: str) -> LedgerRow | None:
+        with self._connect() as conn:
+            return self._row(conn.execute("SELECT * FROM papers WHERE key = ?", (key,)).fetchone())
+
+    def rows(self, state: PaperState | None = None) -> list[LedgerRow]:
+        """All rows (or those in `state`), oldest first."""
+        with self._connect() as conn:
+            if state is None:
+                records = conn.execute("SELECT * FROM papers ORDER BY created_at, key").fetchall()
+            else:
+                records = conn.execute(
+                    "SELECT * FROM papers WHERE state = ? ORDER BY created_at, key", (PaperState(state).value,)
+                ).fetchall()
+        return [r for r in map(self._row, records) if r is not None]
+
+    def drafted_on(self, day: date) -> list[LedgerRow]:
+        """Rows whose draft went into the log on `day`."""
+        with self._connect() as conn:
+            records = conn.execute(
+                "SELECT * FROM papers WHERE drafted_on = ? ORDER BY created_at, key", (day.isoformat(),)
+            ).fetchall()
+        return [r for r in map(self._row, records) if r is not None]
+
+    # -- what the arXiv sources remember -----------------------------------------------------
+
+    def last_query_run(self, name: str) -> datetime | None:
+        """When the query `name` last ran to the end without error (UTC), or None."""
+        with self._connect() as conn:
+            record = conn.execute("SELECT last_success FROM query_runs WHERE name = ?", (name,)).fetchone()
+        return None if record is None else datetime.fromisoformat(record[0])
+
+    def set_query_run(self, name: str, when: datetime) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO query_runs (name, last_success) VALUES (?, ?)"
+                " ON CONFLICT(name) DO UPDATE SET last_success = excluded.last_success",
+                (name, when.isoformat()),
+            )
+
+    def cached_resolution(self, normalized_title: str) -> TitleResolution | None:
+        with self._connect() as conn:
+            record = conn.execute(
+                "SELECT * FROM title_resolutions WHERE normalized_title = ?", (normalized_title,)
+            ).fetchone()
+        if record is None:
+            return None
+        return TitleResolution(
+            normalized_title=record["normalized_title"], arxiv_id=record["arxiv_id"], score=record["score"],
+            candidates=json.loads(record["candidates"]), resolved_at=datetime.fromisoformat(record["resolved_at"]),
+        )
+
+    def cache_resolution(
+        self, normalized_title: str, arxiv_id: str | None, score: float | None, candidates: list[dict[str, Any]]
+    ) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO title_resolutions (normalized_title, arxiv_id, score, candidates, resolved_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(normalized_title) DO UPDATE SET arxiv_id = excluded.arxiv_id,"
+                " score = excluded.score, candidates = excluded.candidates, resolved_at = excluded.resolved_at",
+                (normalized_title, arxiv_id, score, json.dumps(candidates, ensure_ascii=False), _now()),
+            )
