@@ -116,6 +116,14 @@ class ReviewSettings(_Section):
     author_email: str | None = None
 
 
+class PrefectSettings(_Section):
+    # No api_url: flows run on a temporary in-process server (slow start, no schedules) and
+    # `paperflow summarize` takes the plain path without Prefect.
+    api_url: str | None = Field(None, description="a running `prefect server start`, e.g. http://127.0.0.1:4200/api")
+    arxiv_concurrency: int = Field(1, ge=1, le=4, description="arXiv requests at once across all flow runs")
+    health_timeout_seconds: float = Field(3.0, gt=0, description="how long `paperflow serve` waits for the server")
+
+
 def _check_timezone(value: str | None) -> str | None:
     if value in (None, "", "local"):
         return None
@@ -146,6 +154,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
+    prefect: PrefectSettings = Field(default_factory=PrefectSettings)
 
     _tz_check = field_validator("timezone")(lambda cls, v: _check_timezone(v))
 
