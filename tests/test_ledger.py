@@ -142,3 +142,9 @@ def test_concurrent_processes_lose_no_update(tmp_path):
     row = ledger.get("shared")
     assert (row.input_tokens, row.output_tokens, row.cost) == (120, 240, 60.0)
     assert ledger.get("shared-fail").attempts == 120
+
+
+def test_usable_as_context_manager(tmp_path):
+    with Ledger(tmp_path / "l.sqlite3") as ledger:
+        ledger.record_usage("k", 1, 1, None)
+    assert Ledger(tmp_path / "l.sqlite3").get("k").input_tokens == 1

@@ -166,6 +166,15 @@ class Ledger:
         """The ledger of these settings: `settings.output_dir / "ledger.sqlite3"` (created if missing)."""
         return cls(settings.output_dir / LEDGER_FILE_NAME)
 
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Nothing to release: every call opens and closes its own connection. Kept for `with` use."""
+
     # -- connections ------------------------------------------------------------------------
 
     @contextmanager
