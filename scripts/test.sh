@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Run the whole test suite, installing what it needs first (including the local llama.cpp test server).
+# Extra arguments go to pytest, e.g.  bash scripts/test.sh -k weekly_log
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh --llm
+# In CI the real-LLM tests must run, never skip.
+if [ "${CI:-}" = "true" ]; then export PAPERFLOW_REQUIRE_LLM=1; fi
+export DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false
+exec .venv/bin/python -m pytest "$@"
