@@ -90,6 +90,7 @@ class LLMSettings(_Section):
     max_repairs: int = Field(2, ge=0, le=10, description="re-asks after invalid output")
     retries: int = Field(5, ge=0, le=20)
     retry_max_seconds: float = Field(300.0, gt=0, description="total time cap for retries of one call")
+    retry_backoff_seconds: float = Field(2.0, gt=0, description="first backoff wait; doubles per retry (max 60)")
     response_format: Literal["auto", "json_schema", "json_object", "text"] = "auto"
     prices: dict[str, LLMPrice] = Field(default_factory=dict, description="model name -> price per 1M tokens")
 
