@@ -14,6 +14,7 @@ The log is a person's years-old, hand-edited Markdown file (see the format docum
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import re
 import stat
@@ -118,9 +119,17 @@ class ParsedLog:
 
 
 def normalize_title(title: str) -> str:
-    """A title reduced for loose comparison: case, spacing, punctuation, 《》 and emphasis aside."""
-    text = unicodedata.normalize("NFKC", title).casefold()
-    return "".join(ch for ch in text if ch.isalnum())
+    """A title reduced for loose comparison: case, spacing, punctuation, 《》 and emphasis aside.
+
+    HTML entities are decoded first: the entry template writes `<` as `&lt;`, and the title read
+    back from the file must still match the summary's own title. A title made only of punctuation
+    keeps its punctuation (spacing aside), so it still matches itself and nothing else.
+    """
+    text = unicodedata.normalize("NFKC", html.unescape(title)).casefold()
+    key = "".join(ch for ch in text if ch.isalnum())
+    if key:
+        return key
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "《》*_`")
 
 
 def strip_title_markup(title: str) -> str:
