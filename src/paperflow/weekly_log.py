@@ -176,6 +176,7 @@ def parse_log(data: bytes | str) -> ParsedLog:
     log = ParsedLog(lines=lines, has_bom=has_bom, newline=_newline_style(lines))
 
     in_pending = False
+    pending_indents: list[int] = []  # indents of the items enclosing the next one
     current_day: date | None = None
     seen_dated = False
     entry_start: int | None = None
@@ -233,8 +234,13 @@ def parse_log(data: bytes | str) -> ParsedLog:
         if in_pending:
             item = _PENDING_ITEM.match(body)
             if item:
-                indent = item.group(1).replace("\t", "    ")
-                log.pending.append(PendingItem(index, item.group(3).strip(), item.group(2) != " ", len(indent) // 2))
+                # The level is the number of enclosing items, whatever the indent width (2, 4, a tab).
+                indent = len(item.group(1).replace("\t", "    "))
+                while pending_indents and pending_indents[-1] >= indent:
+                    pending_indents.pop()
+                level = len(pending_indents)
+                pending_indents.append(indent)
+                log.pending.append(PendingItem(index, item.group(3).strip(), item.group(2) != " ", level))
             continue
 
         title = _TITLE_LINE.match(body)
