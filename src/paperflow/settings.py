@@ -103,6 +103,11 @@ class ScheduleSettings(_Section):
     cron: str = "0 2 * * *"
     timezone: str | None = None  # None: the top-level timezone
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        return _check_timezone(value)
+
 
 class ReviewSettings(_Section):
     enabled: bool = True
