@@ -242,14 +242,19 @@ def load_settings(config: Path | str | None = None, **overrides: Any) -> Setting
 
 def _anchor_paths(settings: Settings, base: Path, file_data: Mapping[str, Any]) -> Settings:
     # Paths written in the file mean "next to the file", wherever paperflow is started from.
-    if "output_dir" in file_data and not settings.output_dir.is_absolute():
-        settings.output_dir = base / settings.output_dir
+    # A value that came from the environment or from code instead is left as given (relative to
+    # the working directory), hence the check that the value is still the file's.
+    def from_file(value: Path | None, written: Any) -> bool:
+        return value is not None and written is not None and not value.is_absolute() and value == Path(str(written))
+
     log_data = file_data.get("log", {}) or {}
-    if "path" in log_data and not settings.log.path.is_absolute():
+    if from_file(settings.output_dir, file_data.get("output_dir")):
+        settings.output_dir = base / settings.output_dir
+    if from_file(settings.log.path, log_data.get("path")):
         settings.log.path = base / settings.log.path
-    if file_data.get("prompts_dir") and settings.prompts_dir and not settings.prompts_dir.is_absolute():
+    if file_data.get("prompts_dir") and from_file(settings.prompts_dir, file_data.get("prompts_dir")):
         settings.prompts_dir = base / settings.prompts_dir
-    if log_data.get("entry_template") and settings.log.entry_template and not settings.log.entry_template.is_absolute():
+    if log_data.get("entry_template") and from_file(settings.log.entry_template, log_data.get("entry_template")):
         settings.log.entry_template = base / settings.log.entry_template
     return settings
 
