@@ -232,7 +232,7 @@ def load_settings(config: Path | str | None = None, **overrides: Any) -> Setting
     try:
         settings = Settings(**overrides)
     except ValidationError as exc:
-        raise SettingsError(f"{source}: {_first_error(exc)}") from None
+        raise SettingsError(f"{_error_source(exc, source)}: {_first_error(exc)}") from None
     finally:
         _FILE_LAYER.reset(token)
     if path is not None:
@@ -257,6 +257,15 @@ def _anchor_paths(settings: Settings, base: Path, file_data: Mapping[str, Any]) 
     if log_data.get("entry_template") and from_file(settings.log.entry_template, log_data.get("entry_template")):
         settings.log.entry_template = base / settings.log.entry_template
     return settings
+
+
+def _error_source(exc: ValidationError, default: str) -> str:
+    # The environment overrides the file: a bad value set there must not be blamed on the file.
+    loc = exc.errors()[0]["loc"]
+    name = ENV_PREFIX + "__".join(str(part) for part in loc).upper()
+    if loc and any(key.upper() == name for key in os.environ):
+        return f"environment variable {name}"
+    return default
 
 
 def _first_error(exc: ValidationError) -> str:
