@@ -71,6 +71,7 @@ class ExtractSettings(_Section):
     max_pages: int = Field(120, ge=1)
     timeout_seconds: float = Field(60.0, gt=0)
     max_input_tokens: int = Field(6000, ge=500)
+    max_memory_mb: int = Field(1024, ge=256, description="address-space limit of the extraction process")
 
 
 class LLMPrice(_Section):
