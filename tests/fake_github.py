@@ -30,7 +30,7 @@ class Fault:
     method: str
     path: str  # a regex matched against the path (without the API prefix and query)
     status: int
-    body: dict[str, Any]
+    body: Any
     headers: dict[str, str] = field(default_factory=dict)
     times: int = 1
 
@@ -58,7 +58,7 @@ class FakeGitHub:
         self.seen: list[Seen] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -77,9 +77,11 @@ class FakeGitHub:
 
     # -- test controls -------------------------------------------------------------------------
 
-    def fail(self, method: str, path: str, status: int, body: dict[str, Any] | None = None,
+    def fail(self, method: str, path: str, status: int, body: Any = None,
              headers: dict[str, str] | None = None, times: int = 1) -> None:
-        self.faults.append(Fault(method, path, status, body or {"message": "fault"}, headers or {}, times))
+        """Answer the next `times` requests matching `method` and the `path` regex with this instead."""
+        body = {"message": "fault"} if body is None else body
+        self.faults.append(Fault(method, path, status, body, headers or {}, times))
 
     def merge(self, number: int) -> None:
         self.pulls[number].update(state="closed", merged=True, merged_at="2024-01-04T08:00:00Z")

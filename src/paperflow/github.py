@@ -101,7 +101,10 @@ class PullRequest:
     base_ref: str
 
     @classmethod
-    def from_api(cls, data: dict[str, Any]) -> PullRequest:
+    def from_api(cls, data: Any) -> PullRequest:
+        """Raises GitHubError when `data` is not a pull request object."""
+        if not isinstance(data, dict) or not isinstance(data.get("number"), int):
+            raise GitHubError("the GitHub API answered with something that is not a pull request")
         return cls(
             number=int(data["number"]),
             url=str(data.get("html_url") or data.get("url") or ""),
@@ -199,7 +202,7 @@ class GitHubClient:
         found = self._request(
             "GET", f"/repos/{self.repository}/pulls", params={"head": f"{self.owner}:{branch}", "state": state}
         )
-        pulls = [PullRequest.from_api(p) for p in found or []]
+        pulls = [PullRequest.from_api(p) for p in _as_list(found)]
         pulls = [p for p in pulls if not p.head_ref or p.head_ref == branch]
         return max(pulls, key=lambda p: p.number) if pulls else None
 
@@ -210,7 +213,7 @@ class GitHubClient:
             found = self._request(
                 "GET", f"/repos/{self.repository}/pulls", params={"state": state, "per_page": 100, "page": page}
             )
-            out.extend(PullRequest.from_api(p) for p in found or [])
+            out.extend(PullRequest.from_api(p) for p in _as_list(found))
             if not found or len(found) < 100:
                 break
         return out
@@ -323,6 +326,14 @@ class GitHubClient:
         if status == 422 and any("already exists" in d.lower() for d in [api_message, *details]):
             return PullRequestExistsError(self._redact(f"GitHub: {said}"), status=status)
         return GitHubError(self._redact(f"GitHub answered {status} to {where}: {said or response.reason}"), status=status)
+
+
+def _as_list(data: Any) -> list[Any]:
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise GitHubError("the GitHub API answered a pull request list with something that is not a list")
+    return data
 
 
 def _reset_time(reset_header: str | None, retry_after: str | None) -> datetime | None:

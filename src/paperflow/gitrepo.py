@@ -169,12 +169,19 @@ def remote_branch_sha(repo: Path, remote: str, branch: str, secrets: Iterable[st
     return None
 
 
+def tracking_ref(remote: str, branch: str) -> str:
+    """Where paperflow keeps its fetched copy of a remote branch: a namespace of its own, so the
+    person's remote-tracking branches (and with them `git status`'s ahead/behind) never change."""
+    return f"refs/paperflow/{remote}/{branch}"
+
+
 def fetch_branches(repo: Path, remote: str, branches: Sequence[str], secrets: Iterable[str | None] = ()) -> None:
-    """Fetch each branch into refs/remotes/<remote>/<branch> (forced: the remote is the truth).
+    """Fetch each branch into tracking_ref(remote, branch) (forced: the remote is the truth).
 
     Raises GitError when the remote cannot be reached or a branch does not exist there."""
-    refspecs = [f"+refs/heads/{b}:refs/remotes/{remote}/{b}" for b in branches]
-    run_git(repo, ["fetch", "--no-tags", remote, *refspecs], timeout=NETWORK_TIMEOUT_SECONDS, secrets=secrets)
+    refspecs = [f"+refs/heads/{b}:{tracking_ref(remote, b)}" for b in branches]
+    # --refmap= : no "opportunistic" update of the person's refs/remotes/<remote>/* along the way.
+    run_git(repo, ["fetch", "--no-tags", "--no-write-fetch-head", "--refmap=", remote, *refspecs], timeout=NETWORK_TIMEOUT_SECONDS, secrets=secrets)
 
 
 def is_ancestor(repo: Path, ancestor: str, descendant: str) -> bool:

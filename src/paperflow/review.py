@@ -1,0 +1,738 @@
+"""Review through Git pull requests: one branch and one pull request per night.
+
+`publish_drafts` puts the day's drafts on `paperflow/YYYY-MM-DD` (setting `review.branch_prefix`),
+made from the freshly fetched default branch in a separate git worktree under `output/review/`, so
+the person's own checkout (and whatever they have not committed) is never touched. It commits,
+pushes (never to the default branch) and opens or updates the pull request. Without a remote or a
+token the commit stays on the local branch and the result carries the exact commands to finish by
+hand. `sync_review_state` closes the loop at the start of a run: merged pull requests make their
+papers `merged`, closed ones `rejected`, open ones stay `in_review` (and are not drafted again).
+
+How a second run on the same day treats the branch that is already there:
+- the default branch has not moved: the new drafts are committed on top of the branch;
+- it has moved and the branch holds only paperflow's commits: the branch is made again from the new
+  default tip with every draft of the day re-inserted from the cached summaries (no LLM call), and
+  pushed with --force-with-lease, so the log never holds conflict markers;
+- it has moved and the branch also holds the person's own commits (edits made during review): those
+  are never thrown away; the new drafts go on top and the pull request shows what needs merging.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shlex
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from paperflow import gitrepo
+from paperflow.entry import escape_text, escape_title, render_entry, template_path
+from paperflow.errors import PaperflowError
+from paperflow.github import (
+    GitHubClient,
+    GitHubError,
+    GitHubRateLimitError,
+    PullRequest,
+    PullRequestExistsError,
+    Secret,
+    parse_repository,
+    resolve_token,
+    web_host,
+)
+from paperflow.ledger import Ledger, LedgerRow, PaperState
+from paperflow.models import DraftedBy, Failure, Summary
+from paperflow.settings import Settings
+from paperflow.weekly_log import DraftEntry, ParsedLog, insert_entries, normalize_title, parse_log, read_log
+
+log = logging.getLogger(__name__)
+
+STAGE = "review"
+REVIEW_DIR = "review"
+# Marks paperflow's own commits, so a branch holding the person's edits is never re-made.
+COMMIT_TRAILER = "Paperflow-Day"
+BODY_MARKER = "<!-- paperflow:"
+
+
+class ReviewError(PaperflowError):
+    """The review branch cannot be made at all (no git repository, no base branch)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, stage=STAGE)
+
+
+class ReviewResult(BaseModel):
+    """What publish_drafts did. `commands` are what a person runs to finish by hand (empty when done)."""
+
+    branch: str
+    base: str
+    repo: Path
+    mode: str = "create"  # create | update | recreate | update-kept-edits | unchanged | nothing
+    commit: str | None = None  # the branch tip after this run (None: no branch was made)
+    committed: bool = False  # a new commit was made in this run
+    pushed: bool = False
+    pr_number: int | None = None
+    pr_url: str | None = None
+    pr_created: bool = False
+    inserted: list[str] = Field(default_factory=list)
+    skipped: list[str] = Field(default_factory=list)
+    papers: list[str] = Field(default_factory=list)  # keys of every draft the branch proposes
+    commands: list[str] = Field(default_factory=list)
+    messages: list[str] = Field(default_factory=list)  # one line each: what went wrong or is worth knowing
+    body_path: Path | None = None
+
+    def to_text(self) -> str:
+        """Lines for a terminal or a run report."""
+        lines: list[str] = []
+        if self.mode == "nothing":
+            lines.append(f"no drafts to propose on {self.branch}")
+        else:
+            what = f"{len(self.papers)} draft(s) on {self.branch} (from {self.base}, {self.mode})"
+            lines.append(f"review branch: {what}" + (f", commit {self.commit[:10]}" if self.commit else ""))
+        if self.pr_url:
+            lines.append(f"pull request {'opened' if self.pr_created else 'updated'}: {self.pr_url}")
+        lines.extend(f"note: {m}" for m in self.messages)
+        if self.commands:
+            lines.append("to finish by hand, run:")
+            lines.extend(f"  {c}" for c in self.commands)
+        return "\n".join(lines)
+
+
+class SyncResult(BaseModel):
+    merged: list[str] = Field(default_factory=list)  # ledger keys
+    rejected: list[str] = Field(default_factory=list)
+    still_open: list[str] = Field(default_factory=list)
+    messages: list[str] = Field(default_factory=list)
+
+
+@dataclass
+class _Target:
+    """Where the review branch lives and how to reach it."""
+
+    repo: Path
+    log_rel: str  # the log's path inside the repository, "/"-separated
+    branch: str
+    remote: str | None  # None: the repository has no such remote
+    remote_url: str | None
+    repository: str | None  # owner/name on GitHub, when known
+    base: str = ""
+    base_ref: str = ""
+    remote_tip: str | None = None  # the review branch on the remote before this run
+    messages: list[str] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------------------- helpers
+
+
+def branch_name(settings: Settings, day: date) -> str:
+    return f"{settings.review.branch_prefix}{day.isoformat()}"
+
+
+def log_day(day: date) -> str:
+    """The log's way of writing a day: 2024.1.3 (not zero-padded)."""
+    return f"{day.year}.{day.month}.{day.day}"
+
+
+def worktree_path(settings: Settings, day: date) -> Path:
+    return (settings.output_dir / REVIEW_DIR / f"worktree-{day.isoformat()}").resolve()
+
+
+def body_path(settings: Settings, day: date) -> Path:
+    return (settings.output_dir / REVIEW_DIR / f"pr-{day.isoformat()}.md").resolve()
+
+
+def _locate(settings: Settings, day: date) -> _Target:
+    log_path = settings.log.path.expanduser().resolve()
+    try:
+        repo = gitrepo.repo_root(log_path.parent)
+    except gitrepo.GitError as exc:
+        raise ReviewError(f"the log {log_path} is not in a git repository ({exc.message})") from None
+    branch = branch_name(settings, day)
+    if gitrepo.run_git(repo, ["check-ref-format", "--branch", branch], check=False).returncode != 0:
+        raise ReviewError(f"{branch!r} is not a valid branch name (check review.branch_prefix)")
+    remote = settings.review.remote
+    url = gitrepo.remote_url(repo, remote) if remote else None
+    repository = settings.review.repository or (parse_repository(url) if url else None)
+    return _Target(
+        repo=repo,
+        log_rel=log_path.relative_to(repo).as_posix(),
+        branch=branch,
+        remote=remote if url else None,
+        remote_url=url,
+        repository=repository,
+    )
+
+
+def _prepare_base(target: _Target, settings: Settings) -> None:
+    """Fetch the default branch and the review branch; fill in base, base_ref and remote_tip.
+
+    A remote that cannot be reached is not fatal: the last fetched state (or the local branch) is
+    used and a message says so; the push will then fail too and the commands are printed."""
+    repo, remote = target.repo, target.remote
+    base = settings.review.base_branch
+    if remote:
+        base = base or gitrepo.remote_default_branch(repo, remote)
+        base = base or gitrepo.local_default_branch(repo)
+        try:
+            gitrepo.fetch_branches(repo, remote, [base])
+            target.remote_tip = gitrepo.remote_branch_sha(repo, remote, target.branch)
+            if target.remote_tip:
+                gitrepo.fetch_branches(repo, remote, [target.branch])
+        except gitrepo.GitError as exc:
+            target.messages.append(f"could not fetch from {remote} ({exc.message}); using what was fetched last")
+            target.remote_tip = gitrepo.rev_parse(repo, gitrepo.tracking_ref(remote, target.branch))
+        # Fetched just now, else the last fetch (ours, then the person's), else the local branch.
+        candidates = [gitrepo.tracking_ref(remote, base), f"refs/remotes/{remote}/{base}", f"refs/heads/{base}"]
+        base_ref = next((ref for ref in candidates if gitrepo.rev_parse(repo, ref)), candidates[-1])
+    else:
+        base = base or gitrepo.local_default_branch(repo)
+        base_ref = f"refs/heads/{base}"
+    if base == target.branch:
+        raise ReviewError(f"the review branch {target.branch} would be the default branch; change review.branch_prefix")
+    if not gitrepo.rev_parse(repo, base_ref):
+        raise ReviewError(f"the base branch {base} does not exist in {repo}")
+    target.base, target.base_ref = base, base_ref
+
+
+def _paperflow_only(repo: Path, base_ref: str, tip: str) -> bool:
+    """Whether every commit the branch adds over the base was made by paperflow."""
+    try:
+        messages = gitrepo.commit_messages(repo, f"{base_ref}..{tip}")
+    except gitrepo.GitError:
+        return False
+    return all(f"\n{COMMIT_TRAILER}: " in f"\n{m}" for m in messages)
+
+
+def load_summary(path: Path | str) -> Summary:
+    """A Summary from a cached JSON file: a Summary itself, or an object holding one under "summary".
+
+    Raises ReviewError (one line) when the file is missing or holds no summary."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReviewError(f"cannot read the cached summary {path}: {type(exc).__name__}") from None
+    if isinstance(data, dict) and isinstance(data.get("summary"), dict):
+        data = data["summary"]
+    try:
+        return Summary.model_validate(data)
+    except ValueError:
+        raise ReviewError(f"{path} does not hold a summary") from None
+
+
+def _day_drafts(
+    ledger: Ledger | None, day: date, drafts: Sequence[Summary], messages: list[str]
+) -> tuple[list[Summary], list[LedgerRow]]:
+    """The drafts given plus the day's other drafts recorded in the ledger (from their cached
+    summaries), earlier ones first; and the ledger rows of the day."""
+    if ledger is None:
+        return list(drafts), []
+    given = {s.key for s in drafts}
+    rows = ledger.drafted_on(day)
+    earlier: list[Summary] = []
+    for row in rows:
+        if row.key in given or row.state not in (PaperState.DRAFTED, PaperState.IN_REVIEW):
+            continue
+        if not row.summary_path:
+            messages.append(f"{row.key}: drafted on {day} but no cached summary is recorded; left out")
+            continue
+        try:
+            earlier.append(load_summary(row.summary_path))
+        except ReviewError as exc:
+            messages.append(f"{row.key}: {exc.message}; left out")
+    return earlier + list(drafts), rows
+
+
+def _tick_lines(log_file: Path, summaries: Sequence[Summary], texts: Sequence[str]) -> list[int]:
+    """Open pending items to tick: those whose text was given, or that name a drafted paper
+    (same title, loosely, or its arXiv id)."""
+    parsed = read_log(log_file).parsed
+    wanted_texts = {t.strip() for t in texts if t.strip()}
+    titles = {normalize_title(s.title) for s in summaries}
+    ids = {s.arxiv_id for s in summaries if s.arxiv_id}
+    lines = []
+    for item in parsed.pending_open:
+        text = item.text.strip()
+        if (
+            text in wanted_texts
+            or normalize_title(text) in titles
+            or any(_names_id(text, arxiv_id) for arxiv_id in ids)
+        ):
+            lines.append(item.line)
+    return lines
+
+
+def _names_id(text: str, arxiv_id: str) -> bool:
+    at = text.find(arxiv_id)
+    if at < 0:
+        return False
+    after = text[at + len(arxiv_id) : at + len(arxiv_id) + 1]
+    before = text[at - 1 : at] if at else ""
+    return not (after.isdigit() or before.isdigit() or before == ".")
+
+
+def _author_env(settings: Settings, repo: Path) -> dict[str, str]:
+    name = settings.review.author_name or gitrepo.config_value(repo, "user.name") or "paperflow"
+    email = settings.review.author_email or gitrepo.config_value(repo, "user.email") or "paperflow@localhost"
+    return {
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
+    }
+
+
+def _commit_message(day: date, inserted: Sequence[str], summaries: Sequence[Summary], more: bool) -> str:
+    by_title = {normalize_title(s.title): s for s in summaries}
+    n = len(inserted)
+    head = f"paperflow: draft {n}{' more' if more else ''} paper{'s' if n != 1 else ''} for {log_day(day)}"
+    lines = [head, ""]
+    for title in inserted:
+        summary = by_title.get(normalize_title(title))
+        notes = []
+        if summary is not None and summary.arxiv_id:
+            notes.append(f"arXiv:{summary.arxiv_id}")
+        if summary is not None and summary.drafted_by == DraftedBy.EXTRACTIVE:
+            notes.append("extractive draft")
+        lines.append(f"- 《{escape_title(title)}》" + (f" ({', '.join(notes)})" if notes else ""))
+    lines += ["", f"{COMMIT_TRAILER}: {day.isoformat()}"]
+    return "\n".join(lines) + "\n"
+
+
+def pr_title(day: date, n: int) -> str:
+    return f"paperflow: {n} draft{'s' if n != 1 else ''} for {log_day(day)}"
+
+
+def pr_body(
+    day: date,
+    summaries: Sequence[Summary],
+    report_md: str = "",
+    *,
+    coverage: Mapping[str, str] | None = None,
+    unresolved: Sequence[str] = (),
+    failures: Sequence[Failure | str] = (),
+) -> str:
+    """The pull request's Markdown body: one section per draft (title, arXiv link, what was read,
+    unsupported numbers, extractive or not), unresolved pending items, failures, the run report.
+    Paper-provided text is escaped so it cannot add headers, HTML or mentions."""
+    coverage = coverage or {}
+    out = [
+        f"Drafts for **{log_day(day)}**, written by paperflow. Read and edit them here; merge to keep them, "
+        "or close the pull request to reject them (they will not be drafted again).",
+        "",
+    ]
+    for s in summaries:
+        out.append(f"### 《{_inline(escape_title(s.title))}》")
+        out.append("")
+        if s.arxiv_id:
+            link = f"https://arxiv.org/abs/{s.arxiv_id}" + (f"v{s.version}" if s.version else "")
+            out.append(f"- arXiv: [{s.arxiv_id}{f'v{s.version}' if s.version else ''}]({link})")
+        else:
+            out.append(f"- local file: `{_inline(escape_text(s.local_source or ''))}`")
+        read = coverage.get(s.key)
+        out.append(f"- read: {_inline(escape_text(read))}" if read else "- read: not recorded")
+        if s.drafted_by == DraftedBy.EXTRACTIVE:
+            out.append("- drafted by: **extractive draft** (sentences copied from the paper; no LLM was used)")
+        elif s.drafted_by == DraftedBy.LLM:
+            out.append(f"- drafted by: LLM{f' ({_inline(escape_text(s.model))})' if s.model else ''}")
+        else:
+            out.append("- drafted by: hand")
+        if s.unsupported_numbers:
+            numbers = ", ".join(f"`{_inline(escape_text(n)).replace('`', '')}`" for n in s.unsupported_numbers)
+            out.append(f"- ⚠️ numbers not found in the paper (check them): {numbers}")
+        else:
+            out.append("- numbers: all found in the paper")
+        out.append("")
+    if not summaries:
+        out += ["No drafts.", ""]
+    out += ["### Pending items not resolved", ""]
+    out += [f"- {_inline(escape_text(t))}" for t in unresolved] or ["- none"]
+    out += ["", "### Failures", ""]
+    out += [f"- {_inline(escape_text(str(f)))}" for f in failures] or ["- none"]
+    out += ["", "### Run report", "", report_md.strip() or "_no report_", ""]
+    keys = ",".join(s.key for s in summaries)
+    out.append(f"{BODY_MARKER}day={day.isoformat()} keys={keys} -->")
+    return "\n".join(out) + "\n"
+
+
+def _inline(text: str) -> str:
+    # No @mentions or #references pinging people from a paper's text.
+    return text.replace("@", "@\u200b").replace("#", "#\u200b") if text else text
+
+
+def body_keys(body: str) -> list[str]:
+    """The paper keys recorded in a paperflow pull request body (empty for any other body)."""
+    at = body.rfind(BODY_MARKER)
+    if at < 0:
+        return []
+    for part in body[at + len(BODY_MARKER) :].split("-->")[0].split():
+        if part.startswith("keys="):
+            return [k for k in part[len("keys=") :].split(",") if k]
+    return []
+
+
+def _manual_commands(target: _Target, settings: Settings, day: date, body_file: Path, *, push: bool, force: bool,
+                     n: int) -> list[str]:
+    repo = shlex.quote(str(target.repo))
+    commands = []
+    if push:
+        if target.remote is None:
+            commands.append(f"git -C {repo} remote add {shlex.quote(settings.review.remote)} <URL of your log repository>")
+        remote = shlex.quote(target.remote or settings.review.remote)
+        lease = " --force-with-lease" if force else ""
+        commands.append(f"git -C {repo} push{lease} {remote} {shlex.quote(target.branch)}")
+    repo_arg = f" --repo {shlex.quote(target.repository)}" if target.repository else ""
+    commands.append(
+        f"gh pr create{repo_arg} --base {shlex.quote(target.base)} --head {shlex.quote(target.branch)}"
+        f" --title {shlex.quote(pr_title(day, n))} --body-file {shlex.quote(str(body_file))}"
+    )
+    if target.repository:
+        host = web_host(settings.review.api_url)
+        commands.append(
+            f"# or open https://{host}/{target.repository}/compare/{target.base}...{target.branch}?expand=1"
+            f" and paste {body_file}"
+        )
+    return commands
+
+
+# -------------------------------------------------------------------------------------- publishing
+
+
+_UNSET = object()
+
+
+def publish_drafts(
+    settings: Settings,
+    drafts: Sequence[Summary],
+    day: date,
+    report_md: str = "",
+    *,
+    coverage: Mapping[str, str] | None = None,
+    unresolved: Sequence[str] = (),
+    failures: Sequence[Failure | str] = (),
+    tick_pending: Sequence[str] = (),
+    ledger: Ledger | None = None,
+    token: Secret | None | object = _UNSET,
+    env: Mapping[str, str] | None = None,
+    client: GitHubClient | None = None,
+) -> ReviewResult:
+    """Put the day's drafts on the review branch, push it and open or update its pull request.
+
+    `drafts` are this run's summaries; with a `ledger`, the day's earlier drafts (its drafted_on rows
+    with a cached summary) are proposed too, and every proposed paper is recorded (review_branch,
+    pr_number, state in_review once a pull request exists). `coverage` maps Summary.key to the line
+    saying what part of the paper was read. `tick_pending` are pending-item texts to tick (items
+    naming a drafted paper by title or arXiv id are ticked anyway). `token` defaults to the one
+    resolved from settings (`env` replaces os.environ for that).
+
+    Returns a ReviewResult; a push or API failure is not raised but reported in `messages`, with the
+    exact `commands` that finish the job, and the commit stays on the local branch. Raises
+    ReviewError only when no branch can be made (the log is not in a git repository, no base branch).
+    """
+    review = settings.review
+    target = _locate(settings, day)
+    _prepare_base(target, settings)
+    repo = target.repo
+    result = ReviewResult(branch=target.branch, base=target.base, repo=repo, messages=target.messages)
+    messages = result.messages  # (pydantic copied the list: append to the result's own)
+    summaries, day_rows = _day_drafts(ledger, day, drafts, messages)
+    if not summaries:
+        result.mode = "nothing"
+        return result
+
+    # Where the branch starts: see the module docstring.
+    base_sha = gitrepo.rev_parse(repo, target.base_ref)
+    assert base_sha is not None
+    existing = target.remote_tip if target.remote else gitrepo.rev_parse(repo, f"refs/heads/{target.branch}")
+    if existing and gitrepo.is_ancestor(repo, base_sha, existing):
+        start, mode = existing, "update"
+    elif existing and not _paperflow_only(repo, target.base_ref, existing):
+        start, mode = existing, "update-kept-edits"
+        messages.append(
+            f"{target.base} moved on and {target.branch} holds your own commits: paperflow added to it without "
+            f"re-making it; merge {target.base} into it if the pull request shows a conflict"
+        )
+    else:
+        start, mode = base_sha, "recreate" if existing else "create"
+    result.mode = mode
+
+    template = template_path(settings.prompts_path(), settings.log.entry_template)
+    entries = [DraftEntry(title=s.title, text=render_entry(s, template, settings.log.language)) for s in summaries]
+    worktree = worktree_path(settings, day)
+    body_file = body_path(settings, day)
+    body_file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        gitrepo.add_worktree(repo, worktree, target.branch, start)
+        log_file = worktree / target.log_rel
+        if not log_file.parent.is_dir():
+            log_file.parent.mkdir(parents=True)
+        texts = list(tick_pending) + [
+            r.source_detail for r in day_rows if r.source == "pending" and r.source_detail
+        ]
+        inserted = insert_entries(log_file, entries, day, _tick_lines(log_file, summaries, texts))
+        result.inserted, result.skipped = inserted.inserted, inserted.skipped
+        if inserted.changed:
+            gitrepo.run_git(worktree, ["add", "--", target.log_rel])
+            message = _commit_message(day, inserted.inserted, summaries, more=mode.startswith("update"))
+            gitrepo.run_git(worktree, ["commit", "--quiet", "--no-verify", "-F", "-"], env=_author_env(settings, repo),
+                            input_text=message)
+            result.committed = True
+        tip = gitrepo.rev_parse(worktree, "HEAD")
+        # What the branch proposes: drafts in its log that the default branch's log lacks.
+        on_branch = read_log(log_file).parsed
+        on_base = parse_log(gitrepo.show_file(repo, base_sha, target.log_rel) or b"")
+        proposed = [s for s in summaries if on_branch.has_title(s.title) and not on_base.has_title(s.title)]
+    finally:
+        gitrepo.remove_worktree(repo, worktree)
+
+    if tip == base_sha or not proposed:
+        # Every draft is already in the log on the default branch: nothing to review.
+        result.mode = "nothing"
+        result.messages.append(f"every draft is already in the log on {target.base}; no pull request needed")
+        gitrepo.run_git(repo, ["branch", "-D", target.branch], check=False)
+        return result
+    if not result.committed and mode.startswith("update"):
+        result.mode = "unchanged"
+    result.commit = tip
+    result.papers = [s.key for s in proposed]
+
+    body = pr_body(day, proposed, report_md, coverage=coverage, unresolved=unresolved, failures=failures)
+    body_file.write_text(body, encoding="utf-8")
+    result.body_path = body_file
+    title = pr_title(day, len(proposed))
+    force = mode == "recreate"
+
+    # Push: only ever to the review branch, guarded by a lease on what the remote had.
+    if target.remote is None:
+        messages.append(f"the log repository has no remote {review.remote!r}: the commit stays on {target.branch}")
+        result.commands = _manual_commands(target, settings, day, body_file, push=True, force=False, n=len(proposed))
+        _record(ledger, proposed, day, target.branch, None)
+        return result
+    if tip != target.remote_tip:
+        destination = f"refs/heads/{target.branch}"
+        assert destination != f"refs/heads/{target.base}"
+        lease = f"--force-with-lease={destination}:{target.remote_tip or ''}"
+        try:
+            gitrepo.run_git(repo, ["push", "--quiet", "--no-verify", lease, target.remote, f"{tip}:{destination}"],
+                            timeout=gitrepo.NETWORK_TIMEOUT_SECONDS)
+        except gitrepo.GitError as exc:
+            messages.append(f"push to {target.remote} failed ({exc.message}); the commit stays on {target.branch}")
+            result.commands = _manual_commands(target, settings, day, body_file, push=True, force=force,
+                                               n=len(proposed))
+            _record(ledger, proposed, day, target.branch, None)
+            return result
+    result.pushed = True
+
+    # The pull request.
+    if client is None:
+        secret = resolve_token(review, dict(env) if env is not None else None) if token is _UNSET else token
+        if not isinstance(secret, Secret) or not target.repository:
+            why = (f"no GitHub token (set ${review.token_env} or log in with `gh auth login`)"
+                   if not isinstance(secret, Secret)
+                   else f"the GitHub repository is unknown (set review.repository; remote {review.remote} is not a "
+                        "GitHub URL)")
+            messages.append(f"{why}: the branch is pushed but no pull request was opened")
+            result.commands = _manual_commands(target, settings, day, body_file, push=False, force=False,
+                                               n=len(proposed))
+            _record(ledger, proposed, day, target.branch, None)
+            return result
+        client = GitHubClient(review.api_url, target.repository, secret)
+    try:
+        pr, created = _open_or_update(client, target, title, body)
+    except GitHubError as exc:
+        messages.append(f"{exc.message}; the branch {target.branch} is pushed, open the pull request by hand")
+        result.commands = _manual_commands(target, settings, day, body_file, push=False, force=False,
+                                           n=len(proposed))
+        _record(ledger, proposed, day, target.branch, None)
+        return result
+    result.pr_number, result.pr_url, result.pr_created = pr.number, pr.url, created
+    _record(ledger, proposed, day, target.branch, pr.number)
+    return result
+
+
+def _open_or_update(client: GitHubClient, target: _Target, title: str, body: str) -> tuple[PullRequest, bool]:
+    existing = client.find_pull(target.branch, state="open")
+    if existing is None:
+        try:
+            return client.create_pull(title=title, head=target.branch, base=target.base, body=body), True
+        except PullRequestExistsError:
+            # Opened by someone (or another run) between the lookup and the create: update it instead.
+            existing = client.find_pull(target.branch, state="open")
+            if existing is None:
+                raise
+    return client.update_pull(existing.number, title=title, body=body), False
+
+
+def _record(ledger: Ledger | None, summaries: Sequence[Summary], day: date, branch: str, pr_number: int | None) -> None:
+    if ledger is None:
+        return
+    for s in summaries:
+        row = ledger.get(s.key)
+        fields: dict[str, object] = {"review_branch": branch, "title": s.title}
+        if row is None or row.drafted_on is None:
+            fields["drafted_on"] = day
+        if pr_number is not None:
+            ledger.set_state(s.key, PaperState.IN_REVIEW, pr_number=pr_number, **fields)
+        else:
+            state = row.state if row is not None and row.state == PaperState.IN_REVIEW else PaperState.DRAFTED
+            ledger.set_state(s.key, state, **fields)
+
+
+# ------------------------------------------------------------------------------------ closing the loop
+
+
+def _client_for(settings: Settings, env: Mapping[str, str] | None, messages: list[str]) -> GitHubClient | None:
+    review = settings.review
+    try:
+        log_path = settings.log.path.expanduser().resolve()
+        repo = gitrepo.repo_root(log_path.parent)
+        url = gitrepo.remote_url(repo, review.remote)
+    except gitrepo.GitError:
+        url = None
+    repository = review.repository or (parse_repository(url) if url else None)
+    secret = resolve_token(review, dict(env) if env is not None else None)
+    if secret is None or repository is None:
+        what = "no GitHub token" if secret is None else "the GitHub repository is unknown (set review.repository)"
+        messages.append(f"{what}: pull requests were not checked")
+        return None
+    return GitHubClient(review.api_url, repository, secret)
+
+
+def _merged_titles_present(settings: Settings) -> Callable[[str], bool | None]:
+    """A function telling whether a title is in the log on the freshly fetched default branch
+    (None when that log cannot be read)."""
+    cache: dict[str, ParsedLog | None] = {}
+
+    def present(title: str) -> bool | None:
+        if "log" not in cache:
+            cache["log"] = None
+            try:
+                target = _locate(settings, settings.today())
+                _prepare_base(target, settings)
+                data = gitrepo.show_file(target.repo, target.base_ref, target.log_rel)
+                if data is not None:
+                    cache["log"] = parse_log(data)
+            except PaperflowError:
+                pass
+        parsed = cache["log"]
+        return None if parsed is None else parsed.has_title(title)
+
+    return present
+
+
+def sync_review_state(
+    settings: Settings,
+    ledger: Ledger,
+    *,
+    client: GitHubClient | None = None,
+    env: Mapping[str, str] | None = None,
+) -> SyncResult:
+    """Check the pull requests of papers in review and move their ledger rows.
+
+    Merged -> `merged` (or `rejected` when the person deleted that draft before merging: its title
+    is not in the merged log); closed without merge -> `rejected`; open -> stays `in_review`. Papers
+    drafted on a branch without a pull request are matched to one opened by hand on that branch.
+    Never raises for GitHub trouble: the rows stay as they are and `messages` says why."""
+    result = SyncResult()
+    rows = [r for r in ledger.rows() if r.review_branch and r.state in (PaperState.IN_REVIEW, PaperState.DRAFTED)]
+    if not rows:
+        return result
+    if client is None:
+        client = _client_for(settings, env, result.messages)
+        if client is None:
+            result.still_open = [r.key for r in rows if r.state == PaperState.IN_REVIEW]
+            return result
+    by_pr: dict[int, list[LedgerRow]] = {}
+    by_branch: dict[str, list[LedgerRow]] = {}
+    for row in rows:
+        if row.pr_number is not None:
+            by_pr.setdefault(row.pr_number, []).append(row)
+        else:
+            by_branch.setdefault(row.review_branch or "", []).append(row)
+    pulls: list[tuple[PullRequest, list[LedgerRow]]] = []
+    try:
+        for branch, branch_rows in by_branch.items():
+            found = client.find_pull(branch, state="all")
+            if found is not None:
+                by_pr.setdefault(found.number, []).extend(branch_rows)
+        for number, pr_rows in sorted(by_pr.items()):
+            pulls.append((client.get_pull(number), pr_rows))
+    except GitHubRateLimitError as exc:
+        result.messages.append(f"{exc.message}; the remaining pull requests are checked next run")
+    except GitHubError as exc:
+        result.messages.append(f"{exc.message}; pull requests not checked")
+    present = _merged_titles_present(settings)
+    for pr, pr_rows in pulls:
+        for row in pr_rows:
+            if pr.merged:
+                kept = present(row.title) if row.title else None
+                state = PaperState.REJECTED if kept is False else PaperState.MERGED
+                (result.rejected if kept is False else result.merged).append(row.key)
+            elif pr.state == "closed":
+                state = PaperState.REJECTED
+                result.rejected.append(row.key)
+            else:
+                state = PaperState.IN_REVIEW
+                result.still_open.append(row.key)
+            ledger.set_state(row.key, state, pr_number=pr.number)
+    return result
+
+
+class OpenReview(BaseModel):
+    number: int | None
+    url: str | None
+    branch: str
+    title: str
+    papers: list[str]  # "key: title"
+
+
+def review_status(settings: Settings, ledger: Ledger, *, env: Mapping[str, str] | None = None,
+                  client: GitHubClient | None = None) -> tuple[list[OpenReview], list[str]]:
+    """Open paperflow pull requests and their papers, with messages. Without a token (or when
+    GitHub cannot be asked) the ledger's papers in review are listed by branch instead."""
+    messages: list[str] = []
+    rows = ledger.rows()
+    titles = {r.key: r.title for r in rows}
+    if client is None:
+        client = _client_for(settings, env, messages)
+    if client is not None:
+        try:
+            pulls = [p for p in client.list_pulls("open") if p.head_ref.startswith(settings.review.branch_prefix)]
+        except GitHubError as exc:
+            messages.append(exc.message)
+        else:
+            out = []
+            for pr in pulls:
+                keys = [r.key for r in rows if r.pr_number == pr.number] or body_keys(pr.body)
+                out.append(OpenReview(number=pr.number, url=pr.url, branch=pr.head_ref, title=pr.title,
+                                      papers=[f"{k}: {titles.get(k, '')}".rstrip(": ") for k in keys]))
+            return out, messages
+    grouped: dict[str, list[LedgerRow]] = {}
+    for row in rows:
+        if row.review_branch and row.state in (PaperState.IN_REVIEW, PaperState.DRAFTED):
+            grouped.setdefault(row.review_branch, []).append(row)
+    out = [
+        OpenReview(number=next((r.pr_number for r in group if r.pr_number), None), url=None, branch=branch,
+                   title="(from the ledger)", papers=[f"{r.key}: {r.title}" for r in group])
+        for branch, group in sorted(grouped.items())
+    ]
+    return out, messages
+
+
+__all__ = [
+    "ReviewError",
+    "ReviewResult",
+    "SyncResult",
+    "OpenReview",
+    "publish_drafts",
+    "sync_review_state",
+    "review_status",
+    "pr_body",
+    "pr_title",
+    "body_keys",
+    "load_summary",
+    "branch_name",
+]
