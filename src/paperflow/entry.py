@@ -39,14 +39,18 @@ def escape_title(text: str) -> str:
 
 
 def _escaped(summary: Summary) -> Summary:
-    data = summary.model_dump()
-    data["title"] = escape_title(summary.title)
-    data["topic"] = escape_text(summary.topic)
-    data["verdict"] = escape_text(summary.verdict)
-    data["organisations"] = [escape_text(o) for o in summary.organisations if escape_text(o)]
-    data["keywords"] = [escape_text(k) for k in summary.keywords]
-    data["points"] = [{"label": p.label, "text": escape_text(p.text)} for p in summary.points]
-    return Summary.model_validate(data)
+    # Not re-validated: a valid summary whose field is only spaces or line breaks escapes to "",
+    # which must render (visibly empty, for the reviewer) rather than fail the whole paper.
+    return summary.model_copy(
+        update={
+            "title": escape_title(summary.title),
+            "topic": escape_text(summary.topic),
+            "verdict": escape_text(summary.verdict),
+            "organisations": [escape_text(o) for o in summary.organisations if escape_text(o)],
+            "keywords": [escape_text(k) for k in summary.keywords],
+            "points": [p.model_copy(update={"text": escape_text(p.text)}) for p in summary.points],
+        }
+    )
 
 
 def join_organisations(orgs: list[str], language: str) -> str:
