@@ -207,7 +207,8 @@ def _paperflow_only(repo: Path, base_ref: str, tip: str) -> bool:
 
 
 def load_summary(path: Path | str) -> Summary:
-    """A Summary from a cached JSON file: a Summary itself, or an object holding one under "summary".
+    """A Summary from a cached JSON file: a Summary itself, an object holding one under "summary",
+    or paperflow.summarize's cache file ({"result": {"summary": ...}}).
 
     Raises ReviewError (one line) when the file is missing or holds no summary."""
     path = Path(path)
@@ -215,6 +216,8 @@ def load_summary(path: Path | str) -> Summary:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ReviewError(f"cannot read the cached summary {path}: {type(exc).__name__}") from None
+    if isinstance(data, dict) and isinstance(data.get("result"), dict):
+        data = data["result"]
     if isinstance(data, dict) and isinstance(data.get("summary"), dict):
         data = data["summary"]
     try:
