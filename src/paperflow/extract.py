@@ -63,7 +63,8 @@ MAX_TEXT_CHARS_PER_PAGE = 200_000  # a page "with" more text than this is a craf
 class ExtractError(PaperflowError):
     """A PDF that cannot be turned into text. `cause` is one of the documented causes:
     "not a PDF", "truncated or corrupt", "encrypted with a password", "scanned, no text layer",
-    "garbled text", "more than N pages", "took longer than N s", "needs more than N MB of memory"."""
+    "garbled text", "more than N pages", "decompression bomb or huge object", "took longer than N s",
+    "needs more than N MB of memory", "cannot read the file"."""
 
     def __init__(self, cause: str, *, paper: str | None, detail: str | None = None):
         self.cause = cause
@@ -255,7 +256,7 @@ def read_pdf_pages(path: Path, max_pages: int) -> tuple[list[str], list[str]]:
         except FileNotDecryptedError:
             raise _ReadFailure("encrypted with a password", None) from None
         except LimitReachedError as exc:
-            raise _ReadFailure("truncated or corrupt", f"pypdf limit reached: {exc}") from None
+            raise _ReadFailure("decompression bomb or huge object", f"pypdf limit: {exc}"[:200]) from None
         except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
             raise _ReadFailure("truncated or corrupt", f"{type(exc).__name__}: {exc}"[:200]) from None
         if count == 0:
@@ -270,7 +271,7 @@ def read_pdf_pages(path: Path, max_pages: int) -> tuple[list[str], list[str]]:
             except MemoryError:
                 raise
             except LimitReachedError as exc:
-                raise _ReadFailure("truncated or corrupt", f"page {number}: pypdf limit reached: {exc}") from None
+                raise _ReadFailure("decompression bomb or huge object", f"page {number}: {exc}"[:200]) from None
             except Exception as exc:  # one broken page must not lose the paper: note it and go on
                 warnings.append(f"page {number}: text not extracted ({type(exc).__name__}: {exc})"[:200])
                 text = ""
@@ -373,8 +374,8 @@ def extract_pdf(path: Path | str, settings: Settings, paper_label: str | None = 
 
     Raises ExtractError (stage "extract", paper = `paper_label` or the file name) naming the cause: not a
     PDF, truncated or corrupt, encrypted with a password (the empty password is tried first), scanned, no
-    text layer, garbled text, more than N pages, took longer than N s, needs more than N MB of memory,
-    or the file cannot be read."""
+    text layer, garbled text, more than N pages, decompression bomb or huge object, took longer than N s,
+    needs more than N MB of memory, or the file cannot be read."""
     path = Path(path)
     label = paper_label or path.name
     try:
@@ -538,6 +539,8 @@ def _render(text: PaperText, allowance: dict[int, int]) -> str:
 
 
 def _trimmed_body(section: Section, limit: int) -> str:
+    if limit >= section.tokens():
+        return section.text
     kept: list[str] = []
     used = 0
     for paragraph in section.paragraphs:

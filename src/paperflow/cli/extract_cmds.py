@@ -1,0 +1,73 @@
+"""`paperflow extract FILE.pdf`: what paperflow reads from a PDF and what the LLM would be given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from paperflow.cli.common import print_json, settings_from
+from paperflow.extract import extract_pdf, select_input
+
+
+def extract(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="a PDF file"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    max_tokens: Optional[int] = typer.Option(
+        None, "--max-tokens", min=100, help="input budget (default: extract.max_input_tokens)"
+    ),
+    no_cache: bool = typer.Option(False, "--no-cache", help="extract again, ignoring output/text/"),
+    show_input: bool = typer.Option(True, "--input/--no-input", help="print the selected input text"),
+) -> None:
+    """Print the sections found in FILE, the coverage report and the selected input for the LLM.
+
+    A bad PDF ends with one line naming the file and the cause, exit code 2."""
+    settings = settings_from(ctx)
+    budget = max_tokens or settings.extract.max_input_tokens
+    text = extract_pdf(file, settings, file.name, use_cache=not no_cache)
+    selected = select_input(text, budget)
+    if as_json:
+        print_json(
+            {
+                "paper": text.label,
+                "sha256": text.sha256,
+                "pages": text.pages,
+                "title": text.title,
+                "warnings": text.warnings,
+                "sections": [
+                    {
+                        "title": s.title,
+                        "kind": s.kind.value,
+                        "level": s.level,
+                        "page": s.page,
+                        "tokens": s.tokens(),
+                        "inferred": s.inferred,
+                    }
+                    for s in text.sections
+                ],
+                "coverage": {**selected.coverage.model_dump(mode="json"), "cut": selected.coverage.cut,
+                             "summary": selected.coverage.describe()},
+                "input": selected.text,
+            }
+        )
+        return
+    typer.echo(f"{text.label}: {text.pages} pages, title: {text.title or '(not found)'}")
+    for warning in text.warnings:
+        typer.echo(f"warning: {warning}")
+    typer.echo("sections:")
+    for s in text.sections:
+        mark = " (by position)" if s.inferred else ""
+        indent = "  " * s.level
+        typer.echo(f"{indent}{s.title}  [{s.kind.value}{mark}, p.{s.page}, ~{s.tokens():,} tokens]")
+    typer.echo(f"coverage: {selected.coverage.describe()}")
+    if selected.coverage.left_out:
+        typer.echo(f"left out: {', '.join(selected.coverage.left_out)}")
+    if show_input:
+        typer.echo("\n--- input for the LLM ---")
+        typer.echo(selected.text)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("extract")(extract)
