@@ -492,3 +492,54 @@ def test_the_token_appears_nowhere(world, github, capsys, caplog):
     assert_token_absent(world, failed.to_text(), failed.model_dump_json(), ok.model_dump_json(), status,
                         synced.model_dump_json(), captured.out, captured.err, caplog.text,
                         json.dumps([r.model_dump(mode="json") for r in ledger.rows()]))
+
+
+def test_a_branch_whose_pull_request_was_closed_today_is_started_afresh(world, github):
+    settings = world["settings"]
+    ledger = Ledger.open(settings)
+    drafted_in_ledger(world, ledger, [MIXTRAL])
+    publish_drafts(settings, [MIXTRAL], DAY, "", ledger=ledger)
+    github.close(1)
+    assert sync_review_state(settings, ledger).rejected == [MIXTRAL.key]
+
+    drafted_in_ledger(world, ledger, [THIRD])
+    result = publish_drafts(settings, [THIRD], DAY, "", ledger=ledger)
+
+    assert result.mode == "recreate" and result.pr_created and result.pr_number == 2
+    text = remote_log(world["remote"], BRANCH)
+    assert "《A Third Paper on Retrieval》" in text and "Mixtral of Experts》" not in text  # rejected stays out
+    assert ledger.get(MIXTRAL.key).state == PaperState.REJECTED
+
+
+def test_credentials_in_the_remote_url_never_reach_a_message(world, github):
+    # The person keeps a token in their remote URL and the server is down: git's errors quote the URL.
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    person = world["person"]
+    git(person, "remote", "set-url", "origin", f"http://x-access-token:{TOKEN}@127.0.0.1:{port}/alice/papers.git")
+    result = publish_drafts(world["settings"], [MIXTRAL], DAY, "")
+    assert not result.pushed and result.commit
+    assert any("could not fetch from origin" in m for m in result.messages)
+    assert any("push to origin failed" in m for m in result.messages)
+    assert result.commands[0] == f"git -C {person} push origin {BRANCH}"
+    text = result.to_text() + result.model_dump_json()
+    assert TOKEN not in text and f"127.0.0.1:{port}" in text  # git's error quoting the URL is shown, redacted
+    assert "《Mixtral of Experts》" in git(person, "show", f"{BRANCH}:README.md")
+
+
+def test_redact_removes_userinfo_and_known_secrets():
+    from paperflow.gitrepo import redact
+
+    line = f"fatal: unable to access 'https://x-access-token:{TOKEN}@github.com/a/b.git/': 403; token {TOKEN}"
+    assert redact(line, [TOKEN]) == "fatal: unable to access 'https://***@github.com/a/b.git/': 403; token ***"
+
+
+def test_review_disabled_does_nothing(world, github):
+    settings = world["settings"]
+    settings.review.enabled = False
+    result = publish_drafts(settings, [MIXTRAL], DAY, "")
+    assert result.mode == "disabled" and not result.pushed and github.seen == []
+    assert git(world["person"], "branch", "--list", BRANCH) == ""

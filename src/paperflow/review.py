@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from pydantic import BaseModel, Field
 
 from paperflow import gitrepo
@@ -70,7 +71,7 @@ class ReviewResult(BaseModel):
     branch: str
     base: str
     repo: Path
-    mode: str = "create"  # create | update | recreate | update-kept-edits | unchanged | nothing
+    mode: str = "create"  # create | update | recreate | update-kept-edits | unchanged | nothing | disabled
     commit: str | None = None  # the branch tip after this run (None: no branch was made)
     committed: bool = False  # a new commit was made in this run
     pushed: bool = False
@@ -87,7 +88,9 @@ class ReviewResult(BaseModel):
     def to_text(self) -> str:
         """Lines for a terminal or a run report."""
         lines: list[str] = []
-        if self.mode == "nothing":
+        if self.mode == "disabled":
+            pass
+        elif self.mode == "nothing":
             lines.append(f"no drafts to propose on {self.branch}")
         else:
             what = f"{len(self.papers)} draft(s) on {self.branch} (from {self.base}, {self.mode})"
@@ -421,6 +424,7 @@ def publish_drafts(
     token: Secret | None | object = _UNSET,
     env: Mapping[str, str] | None = None,
     client: GitHubClient | None = None,
+    lock_timeout: float = 600.0,
 ) -> ReviewResult:
     """Put the day's drafts on the review branch, push it and open or update its pull request.
 
@@ -433,8 +437,40 @@ def publish_drafts(
 
     Returns a ReviewResult; a push or API failure is not raised but reported in `messages`, with the
     exact `commands` that finish the job, and the commit stays on the local branch. Raises
-    ReviewError only when no branch can be made (the log is not in a git repository, no base branch).
+    ReviewError (or GitError) only when no branch can be made: the log is not in a git repository,
+    there is no base branch, or another run holds the day's lock for `lock_timeout` seconds.
+    With review.enabled false, returns at once (mode "disabled").
     """
+    if not settings.review.enabled:
+        return ReviewResult(branch=branch_name(settings, day), base="", repo=settings.log.path.parent, mode="disabled",
+                            messages=["review.enabled is false: no branch or pull request was made"])
+    lock_path = settings.output_dir / REVIEW_DIR / f".{day.isoformat()}.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # Two runs for the same day (a nightly run and `paperflow review`) take turns.
+        with FileLock(str(lock_path), timeout=lock_timeout):
+            return _publish(settings, drafts, day, report_md, coverage=coverage, unresolved=unresolved,
+                            failures=failures, tick_pending=tick_pending, ledger=ledger, token=token, env=env,
+                            client=client)
+    except Timeout:
+        raise ReviewError(f"another paperflow run is publishing the drafts of {day}; try again later") from None
+
+
+def _publish(
+    settings: Settings,
+    drafts: Sequence[Summary],
+    day: date,
+    report_md: str,
+    *,
+    coverage: Mapping[str, str] | None,
+    unresolved: Sequence[str],
+    failures: Sequence[Failure | str],
+    tick_pending: Sequence[str],
+    ledger: Ledger | None,
+    token: Secret | None | object,
+    env: Mapping[str, str] | None,
+    client: GitHubClient | None,
+) -> ReviewResult:
     review = settings.review
     target = _locate(settings, day)
     _prepare_base(target, settings)
@@ -446,11 +482,25 @@ def publish_drafts(
         result.mode = "nothing"
         return result
 
+    no_client_reason = None
+    if client is None and target.remote is not None:
+        secret = resolve_token(review, dict(env) if env is not None else None) if token is _UNSET else token
+        if not isinstance(secret, Secret):
+            no_client_reason = f"no GitHub token (set ${review.token_env} or log in with `gh auth login`)"
+        elif not target.repository:
+            no_client_reason = (f"the GitHub repository is unknown (set review.repository; remote {review.remote} "
+                                "is not a GitHub URL)")
+        else:
+            client = GitHubClient(review.api_url, target.repository, secret)
+
     # Where the branch starts: see the module docstring.
     base_sha = gitrepo.rev_parse(repo, target.base_ref)
     assert base_sha is not None
     existing = target.remote_tip if target.remote else gitrepo.rev_parse(repo, f"refs/heads/{target.branch}")
-    if existing and gitrepo.is_ancestor(repo, base_sha, existing):
+    if existing and client is not None and _pull_was_closed(client, target.branch, messages):
+        # Its pull request was merged or closed earlier today: the branch is spent, start afresh.
+        start, mode = base_sha, "recreate"
+    elif existing and gitrepo.is_ancestor(repo, base_sha, existing):
         start, mode = existing, "update"
     elif existing and not _paperflow_only(repo, target.base_ref, existing):
         start, mode = existing, "update-kept-edits"
@@ -531,18 +581,11 @@ def publish_drafts(
 
     # The pull request.
     if client is None:
-        secret = resolve_token(review, dict(env) if env is not None else None) if token is _UNSET else token
-        if not isinstance(secret, Secret) or not target.repository:
-            why = (f"no GitHub token (set ${review.token_env} or log in with `gh auth login`)"
-                   if not isinstance(secret, Secret)
-                   else f"the GitHub repository is unknown (set review.repository; remote {review.remote} is not a "
-                        "GitHub URL)")
-            messages.append(f"{why}: the branch is pushed but no pull request was opened")
-            result.commands = _manual_commands(target, settings, day, body_file, push=False, force=False,
-                                               n=len(proposed))
-            _record(ledger, proposed, day, target.branch, None)
-            return result
-        client = GitHubClient(review.api_url, target.repository, secret)
+        messages.append(f"{no_client_reason}: the branch is pushed but no pull request was opened")
+        result.commands = _manual_commands(target, settings, day, body_file, push=False, force=False,
+                                           n=len(proposed))
+        _record(ledger, proposed, day, target.branch, None)
+        return result
     try:
         pr, created = _open_or_update(client, target, title, body)
     except GitHubError as exc:
@@ -554,6 +597,15 @@ def publish_drafts(
     result.pr_number, result.pr_url, result.pr_created = pr.number, pr.url, created
     _record(ledger, proposed, day, target.branch, pr.number)
     return result
+
+
+def _pull_was_closed(client: GitHubClient, branch: str, messages: list[str]) -> bool:
+    """Whether the newest pull request of `branch` is closed (merged or not); False when unknown."""
+    try:
+        latest = client.find_pull(branch, state="all")
+    except GitHubError:
+        return False  # the pull request step below reports the same trouble once
+    return latest is not None and latest.state == "closed"
 
 
 def _open_or_update(client: GitHubClient, target: _Target, title: str, body: str) -> tuple[PullRequest, bool]:
