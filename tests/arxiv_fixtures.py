@@ -1,0 +1,242 @@
+"""Local HTTP servers for the arXiv tests: replayed real API responses, real PDFs, and faults.
+
+Everything listens on 127.0.0.1 only. A server is driven by a handler function that gets the request
+and returns a `Reply`; every request is counted in `server.requests`.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+ATOM = "http://www.w3.org/2005/Atom"
+OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, str]
+
+    @property
+    def id_list(self) -> list[str]:
+        raw = self.query.get("id_list", "")
+        return [i for i in raw.split(",") if i]
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    stall_seconds: float = 0.0  # wait before answering (the client should time out first)
+    content_type: str = "application/atom+xml; charset=utf-8"
+    send_length: bool = True
+
+
+Handler = Callable[[Request], Reply]
+
+
+class LocalServer:
+    """A threaded HTTP server on 127.0.0.1 with a random port, answering through `handler`."""
+
+    def __init__(self, handler: Handler):
+        self.handler = handler
+        self.requests: list[Request] = []
+        self._stop = threading.Event()
+        outer = self
+
+        class _Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                parts = urlsplit(self.path)
+                query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+                request = Request("GET", parts.path, query)
+                outer.requests.append(request)
+                reply = outer.handler(request)
+                if reply.stall_seconds:
+                    outer._stop.wait(reply.stall_seconds)
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("Content-Type", reply.content_type)
+                    if reply.send_length:
+                        self.send_header("Content-Length", str(len(reply.body)))
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(reply.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test, an oversize body refused)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server.daemon_threads = True
+        self._server.block_on_close = False
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def origin(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def url(self, path: str) -> str:
+        return self.origin + path
+
+    def __enter__(self) -> LocalServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+
+# ------------------------------------------------------------------------------ the arXiv API, replayed
+
+
+def api_file(shared_data: Path, name: str) -> bytes:
+    return (shared_data / "arxiv-api" / name).read_bytes()
+
+
+_ID_FILES = {
+    "1707.08567": "api2026_id_1707.08567_s0_m100_6a1afebfc6a3.xml",
+    "1605.08386": "api2026_id_1605.08386_s0_m100_199195aa31ad.xml",
+    "2104.12255v1": "api2026_id_2104.12255v1_s0_m100_6ae69987ffe1.xml",
+    "astro-ph/0601001": "api2026_id_astro-ph_0601001_s0_m100_3150dca9dc76.xml",
+    "quant-ph/0201082v1": "api2026_id_quant-ph_0201082v1_s0_m100_86989fe779ef.xml",
+    "0808.05394,1707.08567": "api2026_id_0808.05394_1707.08567_s0_m100_42e5aa0ec3af.xml",
+    "0000.0000": "api2026_id_0000.0000_s0_m100_8b51d9633a68.xml",
+}
+EMPTY_FEED = "api2026_id_0000.0000_s0_m100_8b51d9633a68.xml"
+ERROR_FEED = "api2026_id_abc_s0_m100_b79c8dcf6bc3.xml"
+SEARCH_PAGES_10 = {
+    0: "api2026_q_testing_s0_m10_bc5a6c384fe9.xml",
+    10: "api2026_q_testing_s10_m10_34e56e15aaac.xml",
+    20: "api2026_q_testing_s20_m10_348a237fecab.xml",
+    30: "api2026_q_testing_s30_m10_f2e39f0143dc.xml",
+    40: "api2026_q_testing_s40_m10_96dd32eb854c.xml",
+    50: "api2026_q_testing_s50_m10_7f488ab8598c.xml",
+}
+SEARCH_100 = "api2026_q_testing_s0_m100_cfe7536492ca.xml"
+
+
+def real_entries(shared_data: Path) -> list[ET.Element]:
+    """The ~100 real entries of the recorded 100-result search page."""
+    root = ET.fromstring(api_file(shared_data, SEARCH_100))
+    return root.findall(f"{{{ATOM}}}entry")
+
+
+def real_titles(shared_data: Path) -> list[tuple[str, str]]:
+    """(versioned id, title) of the recorded 100-result search page."""
+    out = []
+    for entry in real_entries(shared_data):
+        entry_id = entry.findtext(f"{{{ATOM}}}id").rsplit("/abs/", 1)[1]
+        out.append((entry_id, " ".join(entry.findtext(f"{{{ATOM}}}title").split())))
+    return out
+
+
+def feed_of(entries: list[ET.Element], total: int | None = None) -> bytes:
+    """An Atom feed (as the API writes it) around real entries."""
+    ET.register_namespace("", ATOM)
+    ET.register_namespace("opensearch", OPENSEARCH)
+    ET.register_namespace("arxiv", "http://arxiv.org/schemas/atom")
+    root = ET.Element(f"{{{ATOM}}}feed")
+    ET.SubElement(root, f"{{{ATOM}}}title").text = "arXiv Query"
+    ET.SubElement(root, f"{{{OPENSEARCH}}}totalResults").text = str(len(entries) if total is None else total)
+    ET.SubElement(root, f"{{{OPENSEARCH}}}startIndex").text = "0"
+    ET.SubElement(root, f"{{{OPENSEARCH}}}itemsPerPage").text = str(len(entries))
+    root.extend(entries)
+    return ET.tostring(root, xml_declaration=True, encoding="utf-8")
+
+
+def arxiv_api_replay(shared_data: Path) -> Handler:
+    """Answers like export.arxiv.org from the recorded responses.
+
+    - id_list: the recorded file for that list; an invalid id -> the recorded HTTP 400 error feed;
+      any other list -> the recorded empty result.
+    - search_query `ti:...` (title searches): real entries whose titles hold every searched word.
+    - any other search_query: the recorded "testing" pages by `start` (page size 10), else the 100 page.
+    """
+    entries = real_entries(shared_data)
+
+    def handle(request: Request) -> Reply:
+        if request.path != "/api/query":
+            return Reply(404, b"not found", content_type="text/plain")
+        ids = request.id_list
+        if ids:
+            key = ",".join(ids)
+            if key in _ID_FILES:
+                return Reply(200, api_file(shared_data, _ID_FILES[key]))
+            if any(not re.fullmatch(r"[\w./-]+", i) or i == "abc" for i in ids):
+                return Reply(400, api_file(shared_data, ERROR_FEED))
+            return Reply(200, api_file(shared_data, EMPTY_FEED))
+        query = request.query.get("search_query", "")
+        if query.startswith("ti:"):
+            words = re.findall(r"ti:\"?([^\s\"()]+)", query)
+            hits = [
+                e for e in entries
+                if all(w.lower() in " ".join(e.findtext(f"{{{ATOM}}}title").lower().split()) for w in words)
+            ]
+            limit = int(request.query.get("max_results", "10"))
+            return Reply(200, feed_of(hits[:limit]))
+        start = int(request.query.get("start", "0"))
+        size = int(request.query.get("max_results", "10"))
+        if size == 10 and start in SEARCH_PAGES_10:
+            return Reply(200, api_file(shared_data, SEARCH_PAGES_10[start]))
+        if start == 0:
+            return Reply(200, api_file(shared_data, SEARCH_100))
+        return Reply(200, feed_of([], total=0))
+
+    return handle
+
+
+# ------------------------------------------------------------------------------------------- PDFs
+
+
+def pdf_server_handler(pdf_dir: Path) -> Handler:
+    """Serves /pdf/<versioned id> from the real PDFs named arxiv_<id>v<N>_*.pdf."""
+    by_id = {}
+    for path in pdf_dir.glob("arxiv_*.pdf"):
+        match = re.match(r"arxiv_(\d{4}\.\d{4,5}v\d+)_", path.name)
+        if match:
+            by_id[match.group(1)] = path
+
+    def handle(request: Request) -> Reply:
+        match = re.fullmatch(r"/pdf/(.+?)(?:\.pdf)?", request.path)
+        if match and match.group(1) in by_id:
+            return Reply(200, by_id[match.group(1)].read_bytes(), content_type="application/pdf")
+        return Reply(404, b"<html>no such paper</html>", content_type="text/html")
+
+    return handle
+
+
+class Script:
+    """A handler that plays replies in order, then repeats the last one."""
+
+    def __init__(self, *replies: Reply | Handler):
+        self.replies = list(replies)
+        self.calls = 0
+
+    def __call__(self, request: Request) -> Reply:
+        reply = self.replies[min(self.calls, len(self.replies) - 1)]
+        self.calls += 1
+        return reply(request) if callable(reply) else reply
+
+
+class RecordingSleep:
+    """Stands in for time.sleep in retry loops: records the waits asked for, sleeps not at all."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
