@@ -104,7 +104,9 @@ def world(tmp_path, git_identity):
     person = tmp_path / "person"
     git(tmp_path, "clone", "--quiet", str(remote), str(person))
     (person / "README.md").write_text(LOG, encoding="utf-8")
-    git(person, "add", "README.md")
+    (person / "papers").mkdir()
+    (person / "papers" / "attention.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4)
+    git(person, "add", "README.md", "papers")
     git(person, "commit", "--quiet", "-m", "log")
     git(person, "push", "--quiet", "origin", "main")
     # The person's uncommitted edits: a changed log and a new file.
@@ -197,6 +199,9 @@ def test_first_run_pushes_the_branch_and_opens_the_pull_request(world, github):
     assert "- [ ] 写综述" in text and "my unsaved idea" not in text  # uncommitted edits never leak
     assert text.startswith(LOG.split("# 2024.1")[0].replace("- [ ] Mixtral", "- [x] Mixtral").replace(
         "- [ ] https", "- [x] https"))
+    # Only the log changed; every other file of the repository is in the commit as it was.
+    assert git(person, "diff", "--name-only", "main", f"origin/{BRANCH}").split() == ["README.md"]
+    assert git(person, "ls-tree", "-r", "--name-only", f"origin/{BRANCH}").split() == ["README.md", "papers/attention.pdf"]
     # One commit by paperflow, the person's identity from git config, a clear message.
     log_line = subprocess.run(["git", "--git-dir", str(remote), "log", "-1", "--format=%an|%s%n%b", BRANCH],
                               capture_output=True, text=True, check=True).stdout
@@ -543,3 +548,26 @@ def test_review_disabled_does_nothing(world, github):
     result = publish_drafts(settings, [MIXTRAL], DAY, "")
     assert result.mode == "disabled" and not result.pushed and github.seen == []
     assert git(world["person"], "branch", "--list", BRANCH) == ""
+
+
+def test_a_log_in_a_subfolder_that_does_not_exist_yet_on_the_default_branch(tmp_path, git_identity):
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "--quiet", "--bare", "-b", "main", str(remote))
+    person = tmp_path / "person"
+    git(tmp_path, "clone", "--quiet", str(remote), str(person))
+    (person / "other.md").write_text("x\n")
+    git(person, "add", "other.md")
+    git(person, "commit", "--quiet", "-m", "start")
+    git(person, "push", "--quiet", "origin", "main")
+    (person / "notes").mkdir()
+    (person / "notes" / "weekly.md").write_text("# my log (not committed yet)\n")
+    settings = Settings(output_dir=tmp_path / "out", log=LogSettings(path=person / "notes" / "weekly.md"),
+                        review=ReviewSettings(token_env=TOKEN_ENV, use_gh_cli=False))
+    result = publish_drafts(settings, [MIXTRAL], DAY, "")
+    assert result.pushed and result.mode == "create"
+    text = subprocess.run(["git", "--git-dir", str(remote), "show", f"{BRANCH}:notes/weekly.md"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "## 2024.1.3" in text and "《Mixtral of Experts》" in text and "not committed yet" not in text
+    assert (person / "notes" / "weekly.md").read_text() == "# my log (not committed yet)\n"
+    # A remote on disk is no GitHub repository: pushed, and told how to open the pull request.
+    assert any(m.startswith("the GitHub repository is unknown (set review.repository") for m in result.messages)

@@ -211,14 +211,25 @@ def config_value(repo: Path, key: str) -> str | None:
     return result.stdout.strip() or None if result.returncode == 0 else None
 
 
-def add_worktree(repo: Path, path: Path, branch: str, start: str) -> None:
+def add_worktree(repo: Path, path: Path, branch: str, start: str, only: str | None = None) -> None:
     """Create (or reset) local `branch` at `start` and check it out in a new worktree at `path`.
 
+    With `only` (a path inside the repository), just that one file is written to the folder: a
+    log repository full of PDFs (or LFS files) is not copied out every night. The worktree's index
+    still holds every file of `start`, so a commit there changes only what was added.
     A stale worktree left at `path` by an interrupted run is removed first. The person's own work
     tree and index are never touched: git writes only the new folder and `.git/worktrees/`."""
     remove_worktree(repo, path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    run_git(repo, ["worktree", "add", "--force", "-B", branch, str(path), start])
+    # No hooks of the person's (post-checkout) run in paperflow's worktree.
+    quiet = ["-c", "core.hooksPath=/dev/null"]
+    if only is None:
+        run_git(repo, [*quiet, "worktree", "add", "--force", "-B", branch, str(path), start])
+        return
+    run_git(repo, [*quiet, "worktree", "add", "--force", "--no-checkout", "-B", branch, str(path), start])
+    run_git(path, ["read-tree", "HEAD"])
+    if run_git(path, ["cat-file", "-e", f"HEAD:{only}"], check=False).returncode == 0:
+        run_git(path, [*quiet, "checkout", "HEAD", "--", only])
 
 
 def remove_worktree(repo: Path, path: Path) -> None:

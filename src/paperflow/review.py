@@ -518,7 +518,7 @@ def _publish(
     body_file = body_path(settings, day)
     body_file.parent.mkdir(parents=True, exist_ok=True)
     try:
-        gitrepo.add_worktree(repo, worktree, target.branch, start)
+        gitrepo.add_worktree(repo, worktree, target.branch, start, only=target.log_rel)
         log_file = worktree / target.log_rel
         if not log_file.parent.is_dir():
             log_file.parent.mkdir(parents=True)
