@@ -436,7 +436,9 @@ def build_sections(pages: list[list[str]]) -> tuple[list[Section], Hyphenation]:
                 current, current_page = line, page_number
             else:
                 current = _join(current, line, hyphenation)
-            if line.endswith(_SENTENCE_END) and len(line) < 0.8 * width:
+            in_front = sections[-1].kind is SectionKind.FRONT
+            # Title, author and affiliation lines are short: in the front matter each short line ends a block.
+            if (line.endswith(_SENTENCE_END) and len(line) < 0.8 * width) or (in_front and len(line) < 0.6 * width):
                 flush()
     flush()
     sections = [s for s in sections if s.paragraphs or s.kind is not SectionKind.FRONT]
