@@ -194,3 +194,13 @@ def test_token_from_gh_cli(tmp_path, monkeypatch):
     secret = resolve_token(settings, env={})
     assert secret is not None and secret.reveal() == "gho_fromcli" and secret.source == "gh auth token"
     assert resolve_token(ReviewSettings(api_url="https://ghe.example.com/api/v3", use_gh_cli=False), env={}) is None
+
+
+def test_a_netrc_entry_does_not_replace_the_token(fake, tmp_path, monkeypatch):
+    netrc = tmp_path / ".netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password other-secret\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    client_for(fake).find_pull("b")
+    assert fake.seen[-1].authorization == f"Bearer {TOKEN}"

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import requests.auth
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from paperflow.errors import PaperflowError
@@ -87,6 +88,18 @@ class Secret:
         return f"Secret(***, from {self.source})"
 
     __str__ = __repr__
+
+
+class _BearerAuth(requests.auth.AuthBase):
+    def __init__(self, token: Secret):
+        self._token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self._token.reveal()}"
+        return request
+
+    def __repr__(self) -> str:
+        return "_BearerAuth(***)"
 
 
 @dataclass(frozen=True)
@@ -190,9 +203,9 @@ class GitHubClient:
         self._timeout = timeout
         self._attempts = max(1, attempts)
         self._retry_wait = retry_wait_seconds
+        # Proxy variables are honoured (trust_env); passing auth= keeps ~/.netrc from replacing the token.
         self._session = session or requests.Session()
-        # Never let requests pick credentials out of ~/.netrc over our header.
-        self._session.trust_env = False
+        self._auth = _BearerAuth(token)
 
     # -- endpoints -----------------------------------------------------------------------------
 
@@ -262,11 +275,12 @@ class GitHubClient:
         headers = {
             "Accept": "application/vnd.github+json",
             "X-GitHub-Api-Version": API_VERSION,
-            "Authorization": f"Bearer {self._token.reveal()}",
             "User-Agent": "paperflow",
         }
         try:
-            response = self._session.request(method, url, headers=headers, timeout=self._timeout, **kwargs)
+            response = self._session.request(
+                method, url, headers=headers, auth=self._auth, timeout=self._timeout, **kwargs
+            )
         except requests.RequestException as exc:
             # The exception text may quote the URL; it never holds the token (that is a header).
             raise _Retryable(f"cannot reach the GitHub API at {self.api_url}: {type(exc).__name__}", None) from None
