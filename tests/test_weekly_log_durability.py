@@ -255,3 +255,17 @@ def test_nothing_to_insert_does_not_rewrite_the_file(tmp_path):
 def test_reading_a_folder_is_a_clear_error(tmp_path):
     with pytest.raises(LogFormatError, match="is a folder"):
         read_log(tmp_path)
+
+
+def test_a_symlinked_log_is_written_through_the_link(tmp_path):
+    real = tmp_path / "repo" / "README.md"
+    real.parent.mkdir()
+    real.write_bytes(sample_log().build().data)
+    real.chmod(0o640)
+    link = tmp_path / "README.md"
+    link.symlink_to(real)
+    insert_entries(link, [draft(1)], DAY)
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert b"Killed Writer Paper 1" in real.read_bytes()
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    assert temp_files(tmp_path) == [] and temp_files(real.parent) == []

@@ -519,9 +519,10 @@ def write_atomic(path: Path | str, data: bytes, expected_sha256: str | None = No
     """Replace `path` with `data` all at once: a reader sees the old file or the new one, never half.
 
     Keeps the file's permissions. With `expected_sha256`, refuses (LogChangedError) when the file on disk
-    no longer has that content, checked just before the rename.
+    no longer has that content, checked just before the rename. A symlinked log is written through
+    the link (the target is replaced, the link stays).
     """
-    path = Path(path)
+    path = Path(os.path.realpath(path))
     _remove_stale_temps(path)
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
