@@ -223,6 +223,7 @@ def test_first_run_pushes_the_branch_and_opens_the_pull_request(world, github):
     assert row.drafted_on == DAY
     assert not (settings.output_dir / "review" / "worktree-2024-01-03").exists()
     assert "worktree-" not in git(person, "worktree", "list")
+    assert git(person, "branch", "--list", BRANCH) == ""  # pushed: no local branch left to pile up
 
 
 def test_second_run_same_day_updates_the_branch_and_the_pull_request(world, github):

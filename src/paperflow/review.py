@@ -578,6 +578,8 @@ def _publish(
             _record(ledger, proposed, day, target.branch, None)
             return result
     result.pushed = True
+    # The remote holds the branch now; a local copy per night would only pile up in `git branch`.
+    gitrepo.run_git(repo, ["branch", "-D", target.branch], check=False)
 
     # The pull request.
     if client is None:
