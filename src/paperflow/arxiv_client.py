@@ -207,6 +207,12 @@ class ArxivClient(arxiv.Client):
             raise arxiv.UnexpectedEmptyPageError(url, 0, feed)
         return feed
 
+    def _format_url(self, search: arxiv.Search, start: int, page_size: int) -> str:
+        # The library asks for a full page even when fewer results are wanted (a title search wants 5).
+        if search.max_results:
+            page_size = min(page_size, search.max_results)
+        return super()._format_url(search, start, page_size)
+
     # -- what the sources call --------------------------------------------------------------
 
     def fetch_ids(self, ids: Sequence[ArxivId]) -> dict[ArxivId, arxiv.Result]:

@@ -337,12 +337,15 @@ class Ledger:
         )
 
     def cache_resolution(
-        self, normalized_title: str, arxiv_id: str | None, score: float | None, candidates: list[dict[str, Any]]
+        self, normalized_title: str, arxiv_id: str | None, score: float | None, candidates: list[dict[str, Any]],
+        resolved_at: datetime | None = None,
     ) -> None:
+        """Remember a title search (a miss too: arxiv_id None). `resolved_at` defaults to now (UTC)."""
         with self._write() as conn:
             conn.execute(
                 "INSERT INTO title_resolutions (normalized_title, arxiv_id, score, candidates, resolved_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT(normalized_title) DO UPDATE SET arxiv_id = excluded.arxiv_id,"
                 " score = excluded.score, candidates = excluded.candidates, resolved_at = excluded.resolved_at",
-                (normalized_title, arxiv_id, score, json.dumps(candidates, ensure_ascii=False), _now()),
+                (normalized_title, arxiv_id, score, json.dumps(candidates, ensure_ascii=False),
+                 resolved_at.isoformat() if resolved_at else _now()),
             )
