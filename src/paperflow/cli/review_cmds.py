@@ -16,7 +16,10 @@ from paperflow.report import REPORTS_DIR, load_report
 from paperflow.review import publish_drafts, review_status, sync_review_state
 from paperflow.settings import Settings
 
-review_app = typer.Typer(help="Review drafts through a Git pull request.")
+review_app = typer.Typer(
+    help="Open or update the pull request for the drafts made that day (paperflow review [--date]); "
+    "`paperflow review status` lists the open paperflow pull requests. Exits 1 when commands are left to run by hand."
+)
 
 
 def _day_report(settings: Settings, day: date) -> tuple[str, list[str]]:
