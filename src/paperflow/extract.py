@@ -300,7 +300,8 @@ def _child_main(path: str, max_pages: int, memory_bytes: int, conn: multiprocess
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
         try:
             pages, warnings = read_pdf_pages(Path(path), max_pages)
-            message: tuple = ("ok", pages, warnings)
+            peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            message: tuple = ("ok", pages, warnings, peak_kb)
         except _ReadFailure as failure:
             message = ("error", failure.cause, failure.detail)
         except MemoryError:
@@ -326,7 +327,8 @@ def _context() -> multiprocessing.context.BaseContext:
     return _CONTEXT
 
 
-def _read_isolated(path: Path, label: str, max_pages: int, timeout: float, memory_mb: int) -> tuple[list[str], list[str]]:
+def _read_isolated(path: Path, label: str, max_pages: int, timeout: float,
+                   memory_mb: int) -> tuple[list[str], list[str], int]:
     receive, send = _context().Pipe(duplex=False)
     child = _context().Process(target=_child_main, args=(str(path), max_pages, memory_mb * 1024 * 1024, send),
                                daemon=True)
@@ -349,7 +351,7 @@ def _read_isolated(path: Path, label: str, max_pages: int, timeout: float, memor
         receive.close()
     status = message[0]
     if status == "ok":
-        return message[1], message[2]
+        return message[1], message[2], message[3]
     if status == "memory":
         raise ExtractError(f"needs more than {memory_mb} MB of memory", paper=label,
                            detail="a decompression bomb or a huge object")
@@ -389,9 +391,10 @@ def extract_pdf(path: Path | str, settings: Settings, paper_label: str | None = 
             raise ExtractError(f"more than {limits.max_pages} pages", paper=label,
                                detail=f"{cached.pages} pages; raise extract.max_pages to read it")
         return cached.model_copy(update={"label": label, "source": path.name})
-    raw_pages, warnings = _read_isolated(path, label, limits.max_pages, limits.timeout_seconds,
-                                         limits.max_memory_mb)
+    raw_pages, warnings, peak_kb = _read_isolated(path, label, limits.max_pages, limits.timeout_seconds,
+                                                  limits.max_memory_mb)
     text = paper_text_from_pages(raw_pages, label=label, source=path.name, sha256=sha256, warnings=warnings)
+    text.stats["extract_peak_rss_kb"] = peak_kb
     if use_cache:
         _store_cached(cache_file, text)
     return text
