@@ -548,3 +548,30 @@ def test_tick_and_insert_together():
     # The tick and the insert are both stable: doing it again changes nothing.
     again, result2 = plan_insert(new, [draft("Deeper insights")], date(2024, 1, 3), tick_lines=[target])
     assert again == new and not result2.changed
+
+
+def test_ticking_a_pending_item_read_earlier_finds_it_again_after_the_list_was_edited():
+    from paperflow.weekly_log import PendingItem
+
+    before = "# pending list\n- [ ] Paper A\n- [ ] Paper B\n\n# 2024.1\n"
+    items = parse_log(before).pending
+    # The person added an item above, so the old line numbers now point at other items.
+    edited = before.replace("- [ ] Paper A\n", "- [ ] Something new\n- [ ] Paper A\n")
+    new, result = plan_insert(edited.encode(), [], date(2024, 1, 3), [items[0]])
+    assert new.decode() == edited.replace("- [ ] Paper A", "- [x] Paper A")
+    assert result.ticked == [2]
+
+
+def test_an_item_removed_since_it_was_read_is_not_ticked_and_is_reported():
+    from paperflow.weekly_log import PendingItem
+
+    log = "# pending list\n- [ ] Paper B\n"
+    new, result = plan_insert(log.encode(), [], date(2024, 1, 3), [PendingItem(1, "Paper A", False, 0)])
+    assert new == log.encode()
+    assert result.ticked == [] and result.not_ticked == ["Paper A"]
+
+
+def test_a_title_followed_by_a_short_parenthetical_is_an_entry_title():
+    parsed = parse_log("# 2024.1\n\n## 2024.1.3\n\n《Mixtral of Experts》（CVPR 2023）\n\nbody\n")
+    assert [e.title for e in parsed.entries] == ["Mixtral of Experts"]
+    assert parsed.has_title("mixtral of experts")

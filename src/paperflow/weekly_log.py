@@ -38,7 +38,10 @@ _HEADER = re.compile(r"^#{1,6}(?:[ \t]|$)")
 _PENDING_HEADER = re.compile(r"^#[ \t]*pending[ \t_-]*list\b.*$", re.IGNORECASE)
 _PENDING_ITEM = re.compile(r"^([ \t]*)[-*+][ \t]+\[([ xX])\][ \t]?(.*)$")
 # An entry title: a line that opens with 《 (after optional list marker, quote or emphasis) and closes with 》.
-_TITLE_LINE = re.compile(r"^[ \t]*(?:[-*+>][ \t]+)?[*_]{0,3}《(.+)》[*_]{0,3}[ \t]*[:：]?[ \t]*$")
+# A short parenthetical may follow the title: 《Title》（CVPR 2023）.
+_TITLE_LINE = re.compile(
+    r"^[ \t]*(?:[-*+>][ \t]+)?[*_]{0,3}《(.+)》[*_]{0,3}[ \t]*(?:[（(][^（）()]{0,40}[）)])?[ \t]*[:：]?[ \t]*$"
+)
 _TITLE_ANYWHERE = re.compile(r"《([^《》\n]+)》")
 _KEYWORDS_LINE = re.compile(r"^\*\*keywords:\*\*", re.IGNORECASE)
 
@@ -292,29 +295,53 @@ class InsertResult:
     inserted: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # titles already in the log (or twice in this batch)
     ticked: list[int] = field(default_factory=list)  # pending-item lines ticked
+    not_ticked: list[str] = field(default_factory=list)  # items asked for that are no longer in the list
 
     @property
     def changed(self) -> bool:
         return bool(self.inserted or self.ticked)
 
 
+def _tick_targets(parsed: ParsedLog, ticks: Iterable[int | PendingItem], result: InsertResult) -> list[int]:
+    """The lines to tick. A bare line number must be an item's line. A PendingItem (read earlier) is
+    found again by its text when the person has edited the list since: the item at its old line if the
+    text still matches, else the one open item with that text; if none or several, it is left alone and
+    reported in `not_ticked` rather than ticking the wrong box."""
+    by_line = {p.line: p for p in parsed.pending}
+    targets: set[int] = set()
+    for tick in ticks:
+        if isinstance(tick, PendingItem):
+            here = by_line.get(tick.line)
+            if here is not None and here.text == tick.text:
+                item = here
+            else:
+                same = [p for p in parsed.pending if p.text == tick.text and not p.done]
+                if len(same) != 1:
+                    result.not_ticked.append(tick.text)
+                    continue
+                item = same[0]
+        else:
+            item = by_line.get(tick)
+            if item is None:
+                raise LogFormatError(f"line {tick + 1} is not a pending-list item", stage="log")
+        if not item.done:
+            targets.add(item.line)
+    return sorted(targets)
+
+
 def plan_insert(
-    data: bytes, entries: Sequence[DraftEntry], day: date, tick_lines: Iterable[int] = ()
+    data: bytes, entries: Sequence[DraftEntry], day: date, tick_lines: Iterable[int | PendingItem] = ()
 ) -> tuple[bytes, InsertResult]:
-    """The new file content and what changed. Pure: no I/O. Unchanged input gives identical bytes."""
+    """The new file content and what changed. Pure: no I/O. Unchanged input gives identical bytes.
+
+    `tick_lines` holds line numbers (0-based) or PendingItems of the pending items to tick."""
     parsed = parse_log(data)
     result = InsertResult()
     lines = list(parsed.lines)
     nl = parsed.newline
 
     # Tick first: ticking rewrites a line in place, so indices stay valid for the insert below.
-    pending_by_line = {p.line: p for p in parsed.pending}
-    for line_no in sorted(set(tick_lines)):
-        item = pending_by_line.get(line_no)
-        if item is None:
-            raise LogFormatError(f"line {line_no + 1} is not a pending-list item", stage="log")
-        if item.done:
-            continue
+    for line_no in _tick_targets(parsed, tick_lines, result):
         lines[line_no] = re.sub(r"\[ \]", "[x]", lines[line_no], count=1)
         result.ticked.append(line_no)
 
@@ -465,7 +492,7 @@ def insert_entries(
     path: Path | str,
     entries: Sequence[DraftEntry],
     day: date,
-    tick_lines: Iterable[int] = (),
+    tick_lines: Iterable[int | PendingItem] = (),
     expected_sha256: str | None = None,
     lock_timeout: float = 60.0,
 ) -> InsertResult:
