@@ -19,7 +19,6 @@ import os
 import re
 import resource
 import tempfile
-import time
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -588,8 +587,3 @@ def missing_core_kinds(selected: SelectedInput) -> list[SectionKind]:
     """Core kinds (abstract, introduction, method, results, conclusion) the selected input lacks."""
     return [k for k in CORE_KINDS if k not in selected.coverage.kinds]
 
-
-def _timed(function, *args, **kwargs):  # pragma: no cover - benchmark helper
-    start = time.perf_counter()
-    result = function(*args, **kwargs)
-    return result, time.perf_counter() - start
