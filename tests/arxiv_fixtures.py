@@ -162,11 +162,23 @@ def arxiv_api_replay(shared_data: Path) -> Handler:
     """Answers like export.arxiv.org from the recorded responses.
 
     - id_list: the recorded file for that list; an invalid id -> the recorded HTTP 400 error feed;
-      any other list -> the recorded empty result.
+      any other list -> the real entries recorded for its ids (empty result when none).
     - search_query `ti:...` (title searches): real entries whose titles hold every searched word.
     - any other search_query: the recorded "testing" pages by `start` (page size 10), else the 100 page.
     """
     entries = real_entries(shared_data)
+    by_id: dict[str, ET.Element] = {}  # versioned id -> a real entry, from every recorded file
+    for path in sorted((shared_data / "arxiv-api").glob("api2026_*.xml")):
+        for entry in ET.fromstring(path.read_bytes()).findall(f"{{{ATOM}}}entry"):
+            entry_id = entry.findtext(f"{{{ATOM}}}id") or ""
+            if "/abs/" in entry_id:
+                by_id[entry_id.rsplit("/abs/", 1)[1]] = entry
+
+    def lookup(requested: str) -> ET.Element | None:
+        if requested in by_id:
+            return by_id[requested]
+        versions = [k for k in by_id if re.fullmatch(re.escape(requested) + r"v\d+", k)]
+        return by_id[max(versions, key=lambda k: int(k.rsplit("v", 1)[1]))] if versions else None
 
     def handle(request: Request) -> Reply:
         if request.path != "/api/query":
@@ -178,7 +190,10 @@ def arxiv_api_replay(shared_data: Path) -> Handler:
                 return Reply(200, api_file(shared_data, _ID_FILES[key]))
             if any(not re.fullmatch(r"[\w./-]+", i) or i == "abc" for i in ids):
                 return Reply(400, api_file(shared_data, ERROR_FEED))
-            return Reply(200, api_file(shared_data, EMPTY_FEED))
+            found = [e for e in map(lookup, ids) if e is not None]
+            if not found:
+                return Reply(200, api_file(shared_data, EMPTY_FEED))
+            return Reply(200, feed_of(found))  # a list never recorded as a whole: its real entries
         query = request.query.get("search_query", "")
         if query.startswith("ti:"):
             words = re.findall(r"ti:\"?([^\s\"()]+)", query)
