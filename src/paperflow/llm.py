@@ -101,10 +101,6 @@ def _semaphore(base_url: str, size: int) -> threading.BoundedSemaphore:
         return _semaphores[key]
 
 
-def _retriable(exc: BaseException) -> bool:
-    if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError)):
-        return True
-    return isinstance(exc, openai.APIStatusError) and exc.status_code >= 500
 
 
 def retry_after_seconds(headers: Mapping[str, str] | httpx2.Headers | None) -> float | None:
@@ -136,11 +132,18 @@ _FORMAT_COMPLAINT = re.compile(r"response[_ ]?format|json[_ ]?schema|json[_ ]?ob
 
 
 def _format_rejected(exc: openai.APIStatusError) -> bool:
-    """A 400/422 whose message is about the response format (the server does not support it)."""
-    if exc.status_code not in (400, 422):
-        return False
+    """A 400/422 whose message is about the response format (the server does not support it), or a
+    500 naming response_format (llama-cpp-python's server answers an unknown format with a 500)."""
     text = f"{exc.message} {exc.body!r}"
-    return bool(_FORMAT_COMPLAINT.search(text))
+    if exc.status_code in (400, 422):
+        return bool(_FORMAT_COMPLAINT.search(text))
+    return exc.status_code == 500 and "response_format" in text
+
+
+def _retriable(exc: BaseException) -> bool:
+    if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError)):
+        return True
+    return isinstance(exc, openai.APIStatusError) and exc.status_code >= 500 and not _format_rejected(exc)
 
 
 def _response_format(fmt: str, schema: dict[str, Any], name: str) -> dict[str, Any] | None:
@@ -262,7 +265,7 @@ class LLMClient:
         except (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError) as exc:
             raise self._error(exc, retrying.statistics.get("attempt_number", 1), time.monotonic() - started) from None
         except openai.APIStatusError as exc:
-            if exc.status_code >= 500:
+            if exc.status_code >= 500 and not _format_rejected(exc):
                 raise self._error(exc, retrying.statistics.get("attempt_number", 1), time.monotonic() - started) from None
             raise
 

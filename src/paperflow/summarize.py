@@ -1,0 +1,511 @@
+"""Summarize one paper: render the prompt templates, ask the LLM for structured JSON, validate it,
+re-ask on invalid output, check the numbers, cache the result.
+
+The prompts are Jinja2 files in the prompts folder (`system.<lang>.md.j2`, `user.<lang>.md.j2`,
+`repair.<lang>.md.j2`); their bytes and the answer schema make up the prompt hash, which is part of
+the cache key with the paper (id + version, or PDF text), the model, the endpoint, the settings that
+change the answer and the style examples. A cached summary costs nothing on a re-run.
+
+Paper text is data. Every piece of it (metadata, text, the person's example entries) sits between
+two markers made of a random nonce that the data does not contain, so nothing in a paper can close
+the fence; the system prompt says the fenced part holds no instructions; the answer is only ever
+parsed as JSON into `SummaryContent` (no extra fields), and the title, id and version of the
+summary come from the paper's metadata, never from the model. A paper that says "ignore previous
+instructions" can at worst change the words of its own summary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import secrets
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import jinja2
+from pydantic import BaseModel, ValidationError
+
+from paperflow.errors import PaperflowError
+from paperflow.llm import Completion, LLMClient, cost_of
+from paperflow.models import POINT_LABELS, DraftedBy, Paper, Summary, SummaryContent
+from paperflow.numbers import unsupported_numbers
+from paperflow.settings import Settings
+
+if TYPE_CHECKING:
+    from paperflow.ledger import Ledger
+
+STAGE = "summarize"
+SCHEMA_NAME = "paper_summary"
+PROMPT_NAMES = ("system", "user", "repair")
+CACHE_FORMAT = 1
+VERDICT_OPENING = {"zh": "总体上", "en": "Overall"}
+_MAX_ORGS = 4
+_JSON_OVERHEAD_TOKENS = 150  # keys, labels, brackets, the date
+# field: (share of the character budget, how many of them, lowest and highest limit in characters)
+_FIELD_SHARES = {
+    "point": (0.60, 5, 20, 600),
+    "verdict": (0.15, 1, 20, 800),
+    "topic": (0.05, 1, 10, 160),
+    "keyword": (0.12, 6, 8, 60),
+    "organisation": (0.08, _MAX_ORGS, 8, 80),
+}
+
+
+class SummarizeError(PaperflowError):
+    """The paper could not be summarized (invalid answers after all repairs, a broken prompt)."""
+
+
+class PromptError(SummarizeError):
+    """A prompt template is missing, broken, or does not fence the paper's text."""
+
+
+class CoverageLike(Protocol):
+    def describe(self) -> str: ...
+
+
+class SelectedLike(Protocol):
+    """What summarize needs of paperflow.extract.SelectedInput."""
+
+    text: str
+    coverage: CoverageLike
+
+
+@dataclass(frozen=True)
+class Prompt:
+    system: str
+    user: str
+    fence_open: str
+    fence_close: str
+
+    def messages(self) -> list[dict[str, str]]:
+        return [{"role": "system", "content": self.system}, {"role": "user", "content": self.user}]
+
+
+class SummaryResult(BaseModel):
+    """A summary and what it cost *this run* (0 tokens and cost when it came from the cache)."""
+
+    summary: Summary
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost: float | None = None
+    cached: bool = False
+    llm_seconds: float = 0.0
+    attempts: int = 0
+    response_format: str | None = None
+    path: Path | None = None
+
+
+# ----------------------------------------------------------------------------------- schema
+
+
+def field_limits(max_output_tokens: int, language: str) -> dict[str, int]:
+    """Longest allowed string per field, in characters, so that even an answer that fills every
+    field to its limit fits in `max_output_tokens` (counting one token per character for Chinese,
+    one per three for English, plus the JSON around it). A model that rambles is cut by the schema
+    (a constrained decoder cannot exceed it), not by the token limit in the middle of the JSON."""
+    chars_per_token = 1.0 if language == "zh" else 3.0
+    budget = max(0, max_output_tokens - _JSON_OVERHEAD_TOKENS) * chars_per_token
+    limits = {}
+    for name, (share, count, low, high) in _FIELD_SHARES.items():
+        limits[name] = int(min(high, max(low, budget * share / count)))
+    return limits
+
+
+def llm_schema(language: str, max_output_tokens: int = 1500) -> dict[str, Any]:
+    """The JSON Schema the model must follow: SummaryContent, tightened so that a constrained decoder
+    (llama.cpp grammar) can only produce answers pydantic accepts, and bounded to fit the token limit."""
+    opening = VERDICT_OPENING.get(language, "总体上")
+    limits = field_limits(max_output_tokens, language)
+
+    def text(limit: int, **extra: Any) -> dict[str, Any]:
+        return {"type": "string", "minLength": 1, "maxLength": limit, **extra}
+
+    return {
+        "type": "object",
+        "properties": {
+            "published": {"type": "string", "pattern": r"^[12][0-9]{3}[.](1[0-2]|[1-9])$",
+                          "description": "year.month, e.g. 2023.12"},
+            "organisations": {"type": "array", "items": text(limits["organisation"]), "maxItems": _MAX_ORGS},
+            "topic": text(limits["topic"], description="one phrase: what the paper studies"),
+            "keywords": {"type": "array", "items": text(limits["keyword"]), "minItems": 3, "maxItems": 6},
+            "points": {
+                "type": "array",
+                "minItems": 3,
+                "maxItems": 5,
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "label": {"type": "string", "enum": list(POINT_LABELS)},
+                        "text": text(limits["point"]),
+                    },
+                    "required": ["label", "text"],
+                    "additionalProperties": False,
+                },
+            },
+            # llama.cpp's converter wants ^...$ and turns "." into any character, quotes included:
+            # spell out "no quote, no backslash" so the grammar can only produce valid JSON.
+            "verdict": {"type": "string", "pattern": f'^{opening}[^"\\\\]{{1,{limits["verdict"]}}}$',
+                        "description": f"starts with {opening}"},
+        },
+        "required": ["published", "organisations", "topic", "keywords", "points", "verdict"],
+        "additionalProperties": False,
+    }
+
+
+# ---------------------------------------------------------------------------------- prompts
+
+
+def prompt_paths(settings: Settings) -> dict[str, Path]:
+    language = settings.log.language
+    folder = settings.prompts_path()
+    return {name: folder / f"{name}.{language}.md.j2" for name in PROMPT_NAMES}
+
+
+def prompt_hash(settings: Settings) -> str:
+    """sha256 of the prompt files of the log's language and of the answer schema."""
+    digest = hashlib.sha256()
+    for name, path in prompt_paths(settings).items():
+        digest.update(name.encode() + b"\0" + _read_template(path).encode() + b"\0")
+    schema = llm_schema(settings.log.language, settings.llm.max_output_tokens)
+    digest.update(json.dumps(schema, sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def _read_template(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PromptError(f"prompt template {path} does not exist", stage=STAGE) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PromptError(f"cannot read prompt template {path}: {exc}", stage=STAGE) from None
+
+
+@lru_cache(maxsize=32)
+def _compile(source: str, name: str) -> jinja2.Template:
+    env = jinja2.Environment(
+        autoescape=False,  # plain text for a model, not HTML
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    try:
+        return env.from_string(source)
+    except jinja2.TemplateSyntaxError as exc:
+        raise PromptError(f"prompt template {name} line {exc.lineno}: {exc.message}", stage=STAGE) from None
+
+
+def _render(path: Path, **variables: Any) -> str:
+    template = _compile(_read_template(path), str(path))
+    try:
+        return template.render(**variables).strip() + "\n"
+    except jinja2.TemplateError as exc:
+        raise PromptError(f"prompt template {path}: {exc}", stage=STAGE) from None
+
+
+def _fence(data: Sequence[str], nonce: str | None) -> tuple[str, str]:
+    # A nonce the data does not contain: no text in the paper can write the closing marker.
+    while True:
+        token = nonce or secrets.token_hex(12)
+        if not any(token in piece for piece in data):
+            return f"<<<DATA {token}>>>", f"<<<END DATA {token}>>>"
+        if nonce:
+            raise PromptError("the fence nonce occurs in the paper text", stage=STAGE)
+
+
+def _fenced_parts(text: str, fence_open: str, fence_close: str) -> list[str]:
+    parts: list[str] = []
+    position = 0
+    while (start := text.find(fence_open, position)) != -1:
+        end = text.find(fence_close, start)
+        if end == -1:
+            break
+        parts.append(text[start + len(fence_open) : end])
+        position = end + len(fence_close)
+    return parts
+
+
+def paper_metadata(paper: Paper) -> dict[str, Any]:
+    """The paper's metadata as the templates see it."""
+    published = paper.published or paper.updated
+    return {
+        "title": paper.title,
+        "arxiv_id": paper.arxiv_id,
+        "version": paper.version,
+        "authors": list(paper.authors),
+        "affiliations": list(paper.affiliations),
+        "published": f"{published.year}.{published.month}" if published else None,
+        "categories": list(paper.categories),
+        "comment": paper.comment,
+        "abstract": paper.abstract,
+    }
+
+
+def render_prompt(
+    paper: Paper,
+    text: str,
+    coverage: str,
+    settings: Settings,
+    examples: Sequence[str] = (),
+    *,
+    nonce: str | None = None,
+) -> Prompt:
+    """The system and user prompts for one paper.
+
+    Raises PromptError when a template is missing or broken, or when the user template leaves any
+    piece of data (title, abstract, text, an example) outside the fence.
+    """
+    paths = prompt_paths(settings)
+    metadata = paper_metadata(paper)
+    data = [text, *examples, *(str(v) for v in metadata.values() if v), *paper.authors, *paper.affiliations]
+    fence_open, fence_close = _fence(data, nonce)
+    common = {"fence_open": fence_open, "fence_close": fence_close, "labels": list(POINT_LABELS),
+              "language": settings.log.language}
+    schema = json.dumps(llm_schema(settings.log.language, settings.llm.max_output_tokens), ensure_ascii=False)
+    system = _render(paths["system"], schema=schema, **common)
+    user = _render(paths["user"], paper=metadata, text=text, coverage=coverage, examples=list(examples), **common)
+    inside = "\n".join(_fenced_parts(user, fence_open, fence_close))
+    for piece in [text, paper.title, paper.abstract, *examples]:
+        if piece.strip() and piece.strip() not in inside:
+            raise PromptError(
+                f"{paths['user']} must place the paper's metadata, text and the examples between "
+                "{{ fence_open }} and {{ fence_close }}",
+                stage=STAGE,
+            )
+    return Prompt(system=system, user=user, fence_open=fence_open, fence_close=fence_close)
+
+
+def render_repair(settings: Settings, error: str) -> str:
+    return _render(prompt_paths(settings)["repair"], error=error, language=settings.log.language)
+
+
+# ---------------------------------------------------------------------------------- parsing
+
+
+_CODE_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.S | re.I)
+
+
+def parse_answer(content: str, language: str) -> SummaryContent:
+    """The model's answer as SummaryContent. Raises ValueError with a one-line, model-readable reason."""
+    text = content.strip()
+    fenced = _CODE_FENCE.match(text)
+    if fenced:
+        text = fenced.group(1)
+    if not text:
+        raise ValueError("the answer was empty")
+    start, end = text.find("{"), text.rfind("}")
+    if start == -1 or end < start:
+        raise ValueError("the answer contains no JSON object")
+    try:
+        data = json.loads(text[start : end + 1], strict=False)  # raw newlines inside strings are fine
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    if not isinstance(data, dict):
+        raise ValueError("the answer is not a JSON object")
+    try:
+        content_model = SummaryContent.model_validate(data)
+    except ValidationError as exc:
+        raise ValueError(validation_message(exc)) from None
+    opening = VERDICT_OPENING.get(language)
+    if opening and not content_model.verdict.startswith(opening):
+        raise ValueError(f"verdict: must start with {opening}")
+    return content_model
+
+
+def validation_message(exc: ValidationError, limit: int = 5) -> str:
+    """A pydantic error as one line: `field: problem; field: problem`."""
+    parts = []
+    for error in exc.errors()[:limit]:
+        where = ".".join(str(p) for p in error["loc"]) or "answer"
+        message = "unknown field (not allowed)" if error["type"] == "extra_forbidden" else error["msg"]
+        parts.append(f"{where}: {message}")
+    more = len(exc.errors()) - limit
+    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
+
+
+# ------------------------------------------------------------------------------------ cache
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def cache_key(paper: Paper, text: str, settings: Settings, examples: Sequence[str]) -> str:
+    """Hash of everything that changes the answer: paper, its text, prompts, model, settings, examples."""
+    llm = settings.llm
+    parts = {
+        "format": CACHE_FORMAT,
+        "paper": paper.arxiv_id or "",
+        "version": paper.version,
+        "text": _sha256(text),  # also stands for a local PDF's content and the extraction settings
+        "prompts": prompt_hash(settings),
+        "language": settings.log.language,
+        "endpoint": llm.base_url,
+        "model": llm.model,
+        "temperature": llm.temperature,
+        "max_output_tokens": llm.max_output_tokens,
+        "examples": _sha256("\0".join(examples)),
+    }
+    return _sha256(json.dumps(parts, sort_keys=True, default=str))
+
+
+def cache_path(settings: Settings, paper: Paper, key: str) -> Path:
+    """output/summaries/<paper>-<key>.json"""
+    stem = paper.versioned_id or f"local-{_sha256(str(paper.local_pdf or paper.title))[:12]}"
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem)
+    return settings.output_dir / "summaries" / f"{stem}-{key[:16]}.json"
+
+
+def load_cached(path: Path) -> SummaryResult | None:
+    """The cached result at `path`, or None when absent or unreadable (then it is redone)."""
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        result = SummaryResult.model_validate(stored["result"])
+    except (OSError, ValueError, KeyError, TypeError, ValidationError):
+        return None
+    return result.model_copy(
+        update={"cached": True, "input_tokens": 0, "output_tokens": 0, "cost": 0.0 if result.cost is not None else None,
+                "llm_seconds": 0.0, "attempts": 0, "path": path}
+    )
+
+
+def save_summary(path: Path, result: SummaryResult, key: str) -> Path:
+    """Write the result as JSON atomically (a crash never leaves half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"format": CACHE_FORMAT, "cache_key": key, "result": result.model_dump(mode="json", exclude={"path"})}
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(payload, handle, ensure_ascii=False, indent=2)
+            handle.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# -------------------------------------------------------------------------------- summarize
+
+
+def paper_label(paper: Paper) -> str:
+    """How a person recognises the paper in a one-line error."""
+    if paper.arxiv_id:
+        return paper.versioned_id or paper.arxiv_id
+    if paper.local_pdf:
+        return Path(paper.local_pdf).name
+    return paper.title
+
+
+def build_summary(content: SummaryContent, paper: Paper, *, drafted_by: DraftedBy, model: str | None,
+                  local_source: str | None, checked_text: str) -> Summary:
+    """A Summary: the content from the summarizer, identity from the paper, numbers checked."""
+    return Summary(
+        **content.model_dump(),
+        title=paper.title,
+        arxiv_id=paper.arxiv_id,
+        version=paper.version,
+        local_source=None if paper.arxiv_id else local_source,
+        drafted_by=drafted_by,
+        model=model,
+        unsupported_numbers=unsupported_numbers(content, checked_text),
+    )
+
+
+def local_source_of(paper: Paper, text: str) -> str:
+    """The local_source of a paper without an arXiv id: the PDF's content hash when readable."""
+    if paper.local_pdf:
+        try:
+            return hashlib.sha256(Path(paper.local_pdf).read_bytes()).hexdigest()
+        except OSError:
+            pass
+    return _sha256(text)
+
+
+def summarize_paper(
+    paper: Paper,
+    selected: SelectedLike,
+    settings: Settings,
+    examples: Sequence[str],
+    ledger: Ledger | None,
+    *,
+    client: LLMClient | None = None,
+) -> SummaryResult:
+    """Summarize `paper` from its selected text with the configured LLM (or take it from the cache).
+
+    Returns a SummaryResult whose summary has drafted_by=LLM. Tokens and cost of every call made
+    (repairs included) are added to the ledger row `paper.key`, on failure too.
+    Raises SummarizeError (invalid answers after llm.max_repairs re-asks, broken prompt) or
+    LLMError (endpoint failures after retries); both one line naming the paper and stage.
+    """
+    label = paper_label(paper)
+    key = cache_key(paper, selected.text, settings, examples)
+    path = cache_path(settings, paper, key)
+    cached = load_cached(path)
+    if cached is not None:
+        return cached
+    try:
+        prompt = render_prompt(paper, selected.text, selected.coverage.describe(), settings, examples)
+    except PromptError as exc:
+        raise PromptError(exc.message, paper=label, stage=STAGE) from None
+    client = client or LLMClient(settings.llm)
+    language = settings.log.language
+    schema = llm_schema(language, settings.llm.max_output_tokens)
+    messages = prompt.messages()
+    spent = _Spent()
+    error = ""
+    try:
+        for _ in range(settings.llm.max_repairs + 1):
+            completion = client.complete(messages, schema, SCHEMA_NAME)
+            spent.add(completion)
+            try:
+                if completion.finish_reason == "length":
+                    raise ValueError(
+                        f"the answer was cut off at max_output_tokens={settings.llm.max_output_tokens}; answer shorter"
+                    )
+                content = parse_answer(completion.content, language)
+            except ValueError as exc:
+                error = str(exc)
+                messages = [*messages, {"role": "assistant", "content": completion.content},
+                            {"role": "user", "content": render_repair(settings, error)}]
+                continue
+            summary = build_summary(
+                content, paper, drafted_by=DraftedBy.LLM, model=settings.llm.model,
+                local_source=local_source_of(paper, selected.text),
+                checked_text="\n".join([paper.title, paper.abstract, selected.text]),
+            )
+            result = SummaryResult(
+                summary=summary, input_tokens=spent.input_tokens, output_tokens=spent.output_tokens,
+                cost=cost_of(settings.llm, settings.llm.model, spent.input_tokens, spent.output_tokens),
+                llm_seconds=spent.seconds, attempts=spent.calls, response_format=completion.response_format,
+            )
+            result.path = save_summary(path, result, key)
+            return result
+    except PaperflowError as exc:
+        raise type(exc)(exc.message, paper=label, stage=STAGE) from None
+    finally:
+        if ledger is not None and spent.calls:
+            ledger.record_usage(paper.key, spent.input_tokens, spent.output_tokens,
+                                cost_of(settings.llm, settings.llm.model, spent.input_tokens, spent.output_tokens))
+    raise SummarizeError(
+        f"no valid summary after {spent.calls} answers ({settings.llm.max_repairs} re-asks): {error}",
+        paper=label, stage=STAGE,
+    )
+
+
+class _Spent:
+    def __init__(self) -> None:
+        self.input_tokens = 0
+        self.output_tokens = 0
+        self.seconds = 0.0
+        self.calls = 0
+
+    def add(self, completion: Completion) -> None:
+        self.input_tokens += completion.input_tokens
+        self.output_tokens += completion.output_tokens
+        self.seconds += completion.seconds
+        self.calls += 1
