@@ -158,14 +158,28 @@ def feed_of(entries: list[ET.Element], total: int | None = None) -> bytes:
     return ET.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
-def arxiv_api_replay(shared_data: Path) -> Handler:
+def arxiv_api_replay(shared_data: Path, pdf_origin: str | None = None) -> Handler:
     """Answers like export.arxiv.org from the recorded responses.
 
     - id_list: the recorded file for that list; an invalid id -> the recorded HTTP 400 error feed;
       any other list -> the real entries recorded for its ids (empty result when none).
     - search_query `ti:...` (title searches): real entries whose titles hold every searched word.
     - any other search_query: the recorded "testing" pages by `start` (page size 10), else the 100 page.
+    With `pdf_origin`, PDF links point there instead of https://arxiv.org (as a mirror's would).
     """
+    inner = _replay(shared_data)
+    if pdf_origin is None:
+        return inner
+
+    def mirrored(request: Request) -> Reply:
+        reply = inner(request)
+        reply.body = reply.body.replace(b"https://arxiv.org/pdf/", pdf_origin.encode() + b"/pdf/")
+        return reply
+
+    return mirrored
+
+
+def _replay(shared_data: Path) -> Handler:
     entries = real_entries(shared_data)
     by_id: dict[str, ET.Element] = {}  # versioned id -> a real entry, from every recorded file
     for path in sorted((shared_data / "arxiv-api").glob("api2026_*.xml")):

@@ -1,0 +1,127 @@
+"""`paperflow fetch` and `paperflow sources`: arXiv metadata, PDF downloads, tonight's sources.
+
+(`paperflow pending --resolve` lives in log_cmds.py and calls paperflow.pending.resolve_pending.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from paperflow.arxiv_client import ArxivApiError, ArxivClient, fetch_papers
+from paperflow.cli.common import print_json, settings_from
+from paperflow.download import DownloadError, download_pdf
+from paperflow.ids import ArxivId, InvalidIdError, parse_arxiv_id
+from paperflow.ledger import Ledger
+from paperflow.models import SourceKind
+from paperflow.sources import gather_sources
+from paperflow.weekly_log import read_log
+
+
+def fetch(
+    ctx: typer.Context,
+    ids: list[str] = typer.Argument(..., help="arXiv ids or arxiv.org URLs"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+    no_download: bool = typer.Option(False, "--no-download", help="metadata only"),
+) -> None:
+    """Print arXiv metadata for IDS and download their PDFs to output/pdfs/. Exit 1 if any failed."""
+    settings = settings_from(ctx)
+    failures: list[dict[str, str]] = []
+    wanted: list[ArxivId] = []
+    for text in ids:
+        try:
+            wanted.append(parse_arxiv_id(text))
+        except InvalidIdError as exc:
+            failures.append({"input": text, "error": str(exc)})
+    ledger = Ledger.open(settings)
+    papers, missing = [], []
+    if wanted:
+        try:
+            papers, missing = fetch_papers(ArxivClient(settings.arxiv), wanted, SourceKind.COMMAND_LINE)
+        except ArxivApiError as exc:
+            failures.extend({"input": str(i), "error": str(exc)} for i in wanted)
+    failures.extend({"input": str(i), "error": f"{i}: arxiv: arXiv has no paper with this id"} for i in missing)
+    rows = []
+    for paper in papers:
+        ledger.record_found(paper)
+        row: dict[str, object] = {"paper": paper.model_dump(mode="json"), "pdf_path": None, "error": None}
+        if not no_download:
+            try:
+                row["pdf_path"] = str(download_pdf(paper, settings, ledger))
+            except DownloadError as exc:
+                row["error"] = str(exc)
+        rows.append(row)
+    if as_json:
+        print_json({"papers": rows, "failures": failures})
+    else:
+        for row in rows:
+            p = row["paper"]
+            assert isinstance(p, dict)
+            typer.echo(f"arXiv:{p['arxiv_id']}v{p['version']}  {p['title']}")
+            authors = ", ".join(p["authors"][:6]) + (" et al." if len(p["authors"]) > 6 else "")
+            typer.echo(f"  {authors}")
+            if p["affiliations"]:
+                typer.echo(f"  affiliations: {'; '.join(p['affiliations'])}")
+            typer.echo(f"  published {str(p['published'])[:10]}, updated {str(p['updated'])[:10]}, "
+                       f"{p['primary_category']}")
+            if p["comment"]:
+                typer.echo(f"  comment: {p['comment']}")
+            if row["pdf_path"]:
+                typer.echo(f"  pdf: {row['pdf_path']}")
+            if row["error"]:
+                typer.echo(f"  failed: {row['error']}")
+        for failure in failures:
+            typer.echo(f"failed: {failure['error']}", err=True)
+    if failures or any(r["error"] for r in rows):
+        raise typer.Exit(1)
+
+
+def sources(
+    ctx: typer.Context,
+    ids: Optional[list[str]] = typer.Argument(None, help="extra arXiv ids, as on the nightly command line"),
+    log: Optional[Path] = typer.Option(None, "--log", help="the log (default: log.path)"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+    redraft_new_versions: bool = typer.Option(False, "--redraft-new-versions",
+                                              help="take newer versions of papers already drafted"),
+) -> None:
+    """Show what tonight's run would take (queries + pending list + IDS). Downloads nothing, records nothing."""
+    settings = settings_from(ctx)
+    log_path = log or settings.log.path
+    parsed = read_log(log_path).parsed if log_path.is_file() else None
+    ledger = Ledger.open(settings)
+    plan = gather_sources(settings, ledger, ids=ids or [], parsed_log=parsed, record=False,
+                          redraft_new_versions=redraft_new_versions)
+    if as_json:
+        data = plan.model_dump(mode="json", exclude={"pending"})
+        data["pending"] = [
+            {"line": r.item.line + 1, "text": r.item.text, "status": r.status.value, "arxiv_id": r.arxiv_id,
+             "describe": r.describe()}
+            for r in plan.pending
+        ]
+        print_json(data)
+        return
+    if parsed is None:
+        typer.echo(f"no log at {log_path}: pending list not read")
+    typer.echo(f"take ({len(plan.take)}):")
+    for paper in plan.take:
+        typer.echo(f"  arXiv:{paper.versioned_id}  {paper.title}  [{paper.source.value}: {paper.source_detail}]")
+    if plan.skipped:
+        typer.echo(f"skipped ({len(plan.skipped)}):")
+        for skipped in plan.skipped:
+            typer.echo(f"  {skipped.key}  {skipped.title}: {skipped.reason}")
+    if plan.unresolved:
+        typer.echo(f"pending items left alone ({len(plan.unresolved)}):")
+        for res in plan.unresolved:
+            typer.echo(f"  line {res.item.line + 1}: {res.item.text}: {res.describe()}")
+    for name, count in plan.query_counts.items():
+        typer.echo(f"query {name!r}: {count} new")
+    for failure in plan.failures:
+        typer.echo(f"failed: {failure}")
+    typer.echo(f"{plan.api_requests} arXiv API requests")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("fetch")(fetch)
+    app.command("sources")(sources)
