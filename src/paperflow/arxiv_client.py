@@ -297,7 +297,7 @@ def result_to_paper(result: arxiv.Result, source: SourceKind, detail: str | None
         primary_category=result.primary_category or None,
         categories=list(result.categories),
         abstract=" ".join(result.summary.split()),
-        comment=" ".join(result.comment.split()) or None if result.comment else None,
+        comment=" ".join((result.comment or "").split()) or None,
         pdf_url=result.pdf_url or f"https://arxiv.org/pdf/{rid.versioned}",
         source=source,
         source_detail=detail,
