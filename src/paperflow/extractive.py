@@ -1,0 +1,151 @@
+"""A draft without an LLM: the paper's own sentences in the Summary shape.
+
+Used when no LLM is configured (the default, so `paperflow summarize` works on a fresh machine) or
+when asked for with `--llm none`. Every point is a sentence copied from the paper (abstract,
+introduction, results, conclusion), so every number in it is the paper's own; the summary is marked
+`drafted_by=EXTRACTIVE` and the entry template says so in the log.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from paperflow.extract import PaperText
+from paperflow.models import DraftedBy, Paper, Point, Summary, SummaryContent
+from paperflow.sections import SectionKind
+from paperflow.summarize import build_summary
+
+HOW_TO_CONFIGURE = (
+    "no LLM configured: these are extractive drafts (the papers' own sentences); for real summaries set "
+    "[llm] base_url and model in paperflow.toml (any OpenAI-compatible endpoint, e.g. a local llama.cpp server)"
+)
+MAX_SENTENCE_CHARS = 400
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[“\"])|(?<=[。！？])")
+_CONTRIBUTION = re.compile(
+    r"\b(we|this paper|this work|our (?:approach|method|model))\b[^.]*?\b(propose|present|introduce|develop|design)",
+    re.I,
+)
+_RESULT = re.compile(r"\b(achiev|outperform|improv|state[- ]of[- ]the[- ]art|surpass|reach|result|accura|gain)", re.I)
+_DATA = re.compile(r"\b(dataset|data set|benchmark|corpus|corpora|collected|annotat)", re.I)
+_STOPWORDS = frozenset(
+    """about above after again against also among an and any are based been before being between both but
+    can could does doing during each from further have having here into its itself more most much must
+    only other our ours over paper same should show shows shown some such than that their them then there
+    these they this those through under until using very well were what when where which while will with
+    within without would your approach method methods model models results work propose proposed novel new
+    use used task tasks performance existing however first second number large small high different""".split()
+)
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of `text`, whitespace folded, without fragments shorter than four words."""
+    folded = " ".join(text.split())
+    return [s.strip() for s in _SENTENCE_SPLIT.split(folded) if len(s.split()) >= 4 or re.search(r"[。！？]$", s)]
+
+
+def _shorten(sentence: str) -> str:
+    if len(sentence) <= MAX_SENTENCE_CHARS:
+        return sentence
+    cut = sentence[:MAX_SENTENCE_CHARS].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + " …"
+
+
+def _kind_sentences(text: PaperText, kind: SectionKind) -> list[str]:
+    return [s for section in text.of_kind(kind) for s in sentences(section.text)]
+
+
+def _first(candidates: Iterable[str], used: set[str], pattern: re.Pattern[str] | None = None) -> str | None:
+    for sentence in candidates:
+        if sentence in used:
+            continue
+        if pattern is None or pattern.search(sentence):
+            used.add(sentence)
+            return sentence
+    return None
+
+
+def keywords(title: str, body: str, limit: int = 5) -> list[str]:
+    """3 to `limit` keywords: acronyms and frequent content words, title words first."""
+    title_words = re.findall(r"[A-Za-z][A-Za-z0-9-]{2,}", title)
+    counts: Counter[str] = Counter()
+    for word in re.findall(r"[A-Za-z][A-Za-z0-9-]{3,}", body):
+        counts[word.lower()] += 1
+    chosen: list[str] = []
+
+    def add(word: str) -> None:
+        if word.lower() not in _STOPWORDS and word.lower() not in (c.lower() for c in chosen) and len(chosen) < limit:
+            chosen.append(word)
+
+    for acronym in re.findall(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z0-9]*\b", f"{title} {body}"):
+        if 2 <= len(acronym) <= 12 and counts[acronym.lower()] >= 2:
+            add(acronym)
+    for word in sorted(title_words, key=lambda w: -counts[w.lower()]):
+        if len(word) > 3:
+            add(word.lower() if not word.isupper() else word)
+    for word, _ in counts.most_common(50):
+        add(word)
+    for filler in ("paper", "research", "method"):
+        if len(chosen) >= 3:
+            break
+        chosen.append(filler)
+    return chosen[: max(3, limit)]
+
+
+def extractive_content(paper: Paper, text: PaperText, language: str, published: str) -> SummaryContent:
+    """SummaryContent made of the paper's own sentences (see the module docstring)."""
+    abstract = sentences(paper.abstract) or _kind_sentences(text, SectionKind.ABSTRACT)
+    intro = _kind_sentences(text, SectionKind.INTRODUCTION)
+    method = _kind_sentences(text, SectionKind.METHOD)
+    results = _kind_sentences(text, SectionKind.RESULTS)
+    conclusion = _kind_sentences(text, SectionKind.CONCLUSION)
+    everything = [s for section in text.sections if section.kind not in (
+        SectionKind.FRONT, SectionKind.REFERENCES, SectionKind.ACKNOWLEDGEMENTS) for s in sentences(section.text)]
+    used: set[str] = set()
+    points: list[Point] = []
+
+    def point(label: str, sentence: str | None) -> None:
+        if sentence and len(points) < 5:
+            points.append(Point(label=label, text=_shorten(sentence)))
+
+    point("背景", _first(intro[:3] + abstract[:1], used))
+    point("模型", _first(abstract + intro + method, used, _CONTRIBUTION) or _first(abstract + method, used))
+    point("数据", _first(results + method, used, _DATA))
+    with_number = re.compile(r"\d")
+    result = _first(abstract + results + conclusion, used, _RESULT)
+    if result is None or not with_number.search(result):
+        result = _first([s for s in abstract + results if with_number.search(s)], used, _RESULT) or result
+    point("实验结果", result)
+    for sentence in abstract + intro + everything:  # short papers: fill up to three points
+        if len(points) >= 3:
+            break
+        point("其他", _first([sentence], used))
+    while len(points) < 3:
+        points.append(Point(label="其他", text=_shorten(paper.title)))
+    closing = _first(conclusion, used) or (abstract[-1] if abstract else paper.title)
+    if language == "zh":
+        verdict = f"总体上，（摘录草稿，评价待写）论文的结论是：{_shorten(closing)}"
+    else:
+        verdict = f"Overall (extractive draft, judgement still to write), the paper concludes: {_shorten(closing)}"
+    body = " ".join([paper.abstract, *(s.text for s in text.of_kind(SectionKind.INTRODUCTION))])
+    return SummaryContent(
+        published=published,
+        organisations=[a for a in paper.affiliations[:4] if a.strip()],
+        topic=_shorten(paper.title)[:160],
+        keywords=keywords(paper.title, body),
+        points=points,
+        verdict=verdict,
+    )
+
+
+def extractive_summary(paper: Paper, text: PaperText, language: str, published: str) -> Summary:
+    """A Summary with drafted_by=EXTRACTIVE; `published` (YEAR.MONTH) is used when the paper has no date."""
+    when = paper.published or paper.updated
+    if when:
+        published = f"{when.year}.{when.month}"
+    content = extractive_content(paper, text, language, published)
+    return build_summary(
+        content, paper, drafted_by=DraftedBy.EXTRACTIVE, model=None,
+        local_source=text.sha256, checked_text="\n".join([paper.title, paper.abstract, text.text]),
+    )
