@@ -111,10 +111,10 @@ def _summarize_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
 def download_task(paper: Paper, settings: Settings, ledger: Ledger, clock: StageClock) -> Path:
     with clock.timed("download"):
         if paper.local_pdf:
-            return stages.download(paper, settings, ledger)
+            return stages.download(paper, settings)
         with slot(ARXIV_LIMIT, settings.prefect.arxiv_concurrency):
-            pdf = stages.download(paper, settings, ledger)
-    ledger.set_state(paper.key, PaperState.DOWNLOADED, pdf_path=str(pdf))
+            pdf = stages.download(paper, settings)
+    ledger.set_state(paper.key, PaperState.DOWNLOADED, pdf_path=str(pdf), version=paper.version)
     return pdf
 
 

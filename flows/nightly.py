@@ -56,12 +56,13 @@ def nightly(
         given = list(ids or [])
         again = [key for key in retry_ids(settings, ledger, report) if key not in given]
         gathered = stages.gather(settings, given + again, ledger)
+    # A paper given by hand is tried again whatever its attempts; the others only while attempts are left.
     left_for_person = {p.key for p in report.skipped}
-    papers = [p for p in gathered.papers if p.key not in left_for_person]
-    for item, reason in gathered.failures:
-        report.add_failure(item, "gather", reason)
-    for paper, why in gathered.skipped:
-        report.skipped.append(ReportedPaper(key=paper.key, title=paper.title, note=why))
+    papers = [p for p in gathered.papers if p.key not in left_for_person or p.source_detail in given]
+    for failure in gathered.failures:
+        report.add_failure(failure.paper, failure.stage, failure.reason)
+    for title, why in gathered.skipped:
+        report.skipped.append(ReportedPaper(key=str(title), title=str(title), note=why))
     report.unresolved_pending = list(gathered.unresolved)
     for paper in papers:
         ledger.record_found(paper)

@@ -1,9 +1,7 @@
 """The per-paper stage functions the flows call, in one place: no Prefect here.
 
-Extraction, summarizing, inserting and review are the stage modules' own functions (issue 4, 5, 7
-contracts). Gathering sources and downloading belong to `paperflow.pipeline` / the arXiv ingestion
-modules (issue 3, 5); this adapter calls them by the names below and says in one line when they are
-not there, so the flows never hold a second pipeline.
+Each is a thin call of the stage modules' own functions (sources, download, extract, summarize,
+weekly_log, review): the flows and `paperflow summarize` share the same code.
 """
 
 from __future__ import annotations
@@ -12,21 +10,17 @@ import importlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
-from paperflow.errors import PaperflowError
+from paperflow.download import download_pdf
 from paperflow.extract import SelectedInput, extract_pdf, select_input
 from paperflow.ledger import Ledger
-from paperflow.models import Paper, SourceKind, Summary
+from paperflow.models import Failure, Paper, SourceKind, Summary
 from paperflow.settings import Settings
+from paperflow.sources import SourcePlan, gather_sources
 from paperflow.summarize import SummaryResult, paper_label, summarize_paper
 from paperflow.weekly_log import DraftEntry, InsertResult, insert_entries, read_log, style_examples
-
-
-class StageUnavailable(PaperflowError):
-    """A stage function another module owns is not there (yet)."""
 
 
 @dataclass
@@ -35,30 +29,16 @@ class Gathered:
 
     papers: list[Paper] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)  # pending items that are not (yet) an arXiv id
-    skipped: list[tuple[Paper, str]] = field(default_factory=list)  # (paper, why): already done, in the log
-    failures: list[tuple[str, str]] = field(default_factory=list)  # (item, one-line reason)
+    skipped: list[tuple[Paper | str, str]] = field(default_factory=list)  # (paper or key, why)
+    failures: list[Failure] = field(default_factory=list)
     tick_lines: dict[str, int] = field(default_factory=dict)  # paper key -> pending line to tick when drafted
 
 
 class Extracted(BaseModel):
     """A paper with the text the LLM reads (the title filled from the PDF for a local file)."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
     paper: Paper
     selected: SelectedInput
-
-
-def _pipeline_function(name: str) -> Any:
-    for module_name in ("paperflow.pipeline", "paperflow.sources", "paperflow.download"):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        if hasattr(module, name):
-            return getattr(module, name)
-    raise StageUnavailable(f"paperflow.pipeline has no {name}() yet", stage="flows")
 
 
 def local_paper(item: str) -> Paper | None:
@@ -70,50 +50,41 @@ def local_paper(item: str) -> Paper | None:
     return Paper(title=path.stem, local_pdf=path, source=SourceKind.LOCAL, source_detail=item)
 
 
-def gather(settings: Settings, ids: list[str], ledger: Ledger) -> Gathered:
-    """Tonight's papers: ids/URLs/local PDFs given, the log's pending list and the arXiv queries, deduped.
+def _from_plan(plan: SourcePlan, local: list[Paper]) -> Gathered:
+    return Gathered(
+        papers=local + list(plan.take),
+        unresolved=[res.item.text for res in plan.unresolved],
+        skipped=[(s.title or s.key, s.reason) for s in plan.skipped],
+        failures=list(plan.failures),
+        tick_lines=dict(plan.pending_lines),
+    )
 
-    Local PDFs are taken here; everything arXiv goes through the pipeline's `gather(settings, ids, ledger)`.
-    """
+
+def gather(settings: Settings, ids: list[str], ledger: Ledger) -> Gathered:
+    """Tonight's papers: ids/URLs/local PDFs given, the log's pending list and the arXiv queries, deduped
+    (paperflow.sources.gather_sources; taken papers are recorded as found)."""
     local = [p for p in (local_paper(i) for i in ids) if p is not None]
-    remote_ids = [i for i in ids if local_paper(i) is None]
-    gathered = _as_gathered(_pipeline_function("gather")(settings, remote_ids, ledger))
-    gathered.papers = local + gathered.papers
-    return gathered
+    remote = [i for i in ids if local_paper(i) is None]
+    parsed = read_log(settings.log.path).parsed if settings.log.path.is_file() else None
+    return _from_plan(gather_sources(settings, ledger, ids=remote, parsed_log=parsed), local)
 
 
 def resolve(settings: Settings, items: list[str], ledger: Ledger) -> Gathered:
     """Papers for ids, URLs or local PDFs given explicitly (the `summarize` flow): no queries, no pending list."""
     local = [p for p in (local_paper(i) for i in items) if p is not None]
     remote = [i for i in items if local_paper(i) is None]
-    gathered = Gathered(papers=local)
-    if remote:
-        found = _as_gathered(_pipeline_function("resolve")(settings, remote, ledger))
-        gathered.papers += found.papers
-        gathered.failures += found.failures
-        gathered.skipped += found.skipped
-    return gathered
+    if not remote:
+        return Gathered(papers=local)
+    return _from_plan(gather_sources(settings, ledger, ids=remote, use_queries=False), local)
 
 
-def _as_gathered(value: Any) -> Gathered:
-    if isinstance(value, Gathered):
-        return value
-    if isinstance(value, list):
-        return Gathered(papers=value)
-    return Gathered(
-        papers=list(getattr(value, "papers", [])),
-        unresolved=list(getattr(value, "unresolved", [])),
-        skipped=list(getattr(value, "skipped", [])),
-        failures=list(getattr(value, "failures", [])),
-        tick_lines=dict(getattr(value, "tick_lines", {})),
-    )
+def download(paper: Paper, settings: Settings) -> Path:
+    """The PDF of `paper`: the local file itself, or paperflow.download's (output/pdfs/, valid file reused).
 
-
-def download(paper: Paper, settings: Settings, ledger: Ledger) -> Path:
-    """The PDF of `paper`: the local file itself, or the pipeline's download (cached in output/pdfs/)."""
+    Raises DownloadError (stage "download"). The caller records failures in the ledger (once)."""
     if paper.local_pdf:
         return Path(paper.local_pdf)
-    return Path(_pipeline_function("download")(paper, settings, ledger))
+    return download_pdf(paper, settings, None)
 
 
 def extract(paper: Paper, pdf: Path, settings: Settings) -> Extracted:

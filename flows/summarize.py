@@ -34,10 +34,10 @@ def summarize(
     ensure_limits(settings)
     with report.timed("gather"):
         gathered = stages.resolve(settings, list(papers), ledger)
-    for item, reason in gathered.failures:
-        report.add_failure(item, "resolve", reason)
-    for paper, why in gathered.skipped:
-        report.skipped.append(ReportedPaper(key=paper.key, title=paper.title, note=why))
+    for failure in gathered.failures:
+        report.add_failure(failure.paper, failure.stage, failure.reason)
+    for title, why in gathered.skipped:
+        report.skipped.append(ReportedPaper(key=str(title), title=str(title), note=why))
     for paper in gathered.papers:
         ledger.record_found(paper)
     report.count("gather", len(gathered.papers))

@@ -13,10 +13,14 @@ import json
 import re
 import threading
 import time
+import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+ATOM = "http://www.w3.org/2005/Atom"
+OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
 
 ANSWER = {
     "published": "2017.6",
@@ -143,9 +147,20 @@ class PaperSite(_Server):
         self._start(Handler)
 
     def feed(self, ids: list[str]) -> bytes:
-        """The recorded response for these ids (one file per id list), PDF links pointing here."""
-        name = "_".join(i.replace("/", "_") for i in ids)
-        matches = sorted(self.api.glob(f"api2026_id_{name}_s0_m100_*.xml")) if ids else []
-        path = matches[0] if matches else next(self.api.glob("api2026_id_0000.0000_*.xml"))
-        text = path.read_text(encoding="utf-8")
+        """An Atom feed of the recorded entries of these ids (one recorded file per id), PDF links pointing here."""
+        entries = []
+        for ident in ids:
+            base = re.sub(r"v\d+$", "", ident)
+            for path in sorted(self.api.glob(f"api2026_id_{base.replace('/', '_')}*_s0_m100_*.xml"))[:1]:
+                entries += ET.fromstring(path.read_bytes()).findall(f"{{{ATOM}}}entry")
+        ET.register_namespace("", ATOM)
+        ET.register_namespace("opensearch", OPENSEARCH)
+        ET.register_namespace("arxiv", "http://arxiv.org/schemas/atom")
+        root = ET.Element(f"{{{ATOM}}}feed")
+        ET.SubElement(root, f"{{{ATOM}}}title").text = "arXiv Query"
+        ET.SubElement(root, f"{{{OPENSEARCH}}}totalResults").text = str(len(entries))
+        ET.SubElement(root, f"{{{OPENSEARCH}}}startIndex").text = "0"
+        ET.SubElement(root, f"{{{OPENSEARCH}}}itemsPerPage").text = str(len(entries))
+        root.extend(entries)
+        text = ET.tostring(root, xml_declaration=True, encoding="utf-8").decode()
         return re.sub(r"https?://arxiv\.org/pdf/", f"{self.origin}/pdf/", text).encode()

@@ -166,7 +166,9 @@ class RunReport(BaseModel):
 
         if self.skipped:
             lines += ["## Skipped", ""]
-            lines += [f"- {_cell(p.title or p.key)}" + (f": {_cell(p.note)}" if p.note else "") for p in self.skipped]
+            for p in self.skipped:
+                key = f" ({_cell(p.key)})" if p.title and p.key != p.title else ""
+                lines.append(f"- {_cell(p.title or p.key)}{key}" + (f": {_cell(p.note)}" if p.note else ""))
             lines.append("")
 
         if self.review:

@@ -1,0 +1,106 @@
+"""`paperflow serve` and `paperflow nightly`: the Prefect side of the CLI.
+
+Prefect is imported only inside these commands, after `apply_prefect_environment` (telemetry off,
+PREFECT_API_URL from `[prefect] api_url`), so every other command starts without it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from paperflow.cli.common import settings_from
+from paperflow.prefect_env import api_url, apply_prefect_environment, server_configured, server_problem
+from paperflow.settings import Settings, find_config_file
+
+# flows/ sits at the top of the repository, next to src/ (paperflow is installed editable from it).
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def import_flows() -> None:
+    """Make `flows` importable here and in the flow-run processes Prefect starts (via PYTHONPATH)."""
+    root = str(REPO_ROOT)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if root not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([root, *paths])
+
+
+def _config_path(ctx: typer.Context) -> str | None:
+    state = ctx.find_root().obj
+    path = find_config_file(getattr(state, "config", None))
+    return str(path.resolve()) if path else None
+
+
+def deployments(settings: Settings, config: str | None) -> list[Any]:
+    """The two deployments: `nightly` on schedule.cron in schedule.timezone (else the top-level
+    timezone, else UTC), and `summarize` on demand; both read `config`."""
+    from prefect.schedules import Cron
+
+    from flows.nightly import nightly
+    from flows.summarize import summarize
+
+    zone = settings.schedule.timezone or settings.timezone or "UTC"
+    params = {"config": config} if config else {}
+    return [
+        nightly.to_deployment(
+            name="nightly", schedules=[Cron(settings.schedule.cron, timezone=zone)], parameters=params,
+            description="Tonight's papers drafted into the log and proposed for review.",
+        ),
+        summarize.to_deployment(
+            name="summarize", parameters=params,
+            description="Summarize the given arXiv ids, URLs or local PDFs into the log.",
+        ),
+    ]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("serve")
+    def serve_cmd(ctx: typer.Context) -> None:
+        """Serve the `nightly` (scheduled) and `summarize` (on demand) deployments; needs `prefect server start`."""
+        settings = settings_from(ctx)
+        if not server_configured(settings):
+            typer.echo("paperflow serve: no Prefect server configured: start one with `prefect server start` and set "
+                       "[prefect] api_url = \"http://127.0.0.1:4200/api\"", err=True)
+            raise typer.Exit(2)
+        problem = server_problem(api_url(settings), settings.prefect.health_timeout_seconds)
+        if problem:
+            typer.echo(f"paperflow serve: {problem}", err=True)
+            raise typer.Exit(2)
+        apply_prefect_environment(settings)
+        import_flows()
+        from prefect import serve
+
+        typer.echo(f"serving nightly ({settings.schedule.cron}) and summarize on {api_url(settings)}; Ctrl-C stops")
+        serve(*deployments(settings, _config_path(ctx)), print_starting_message=False)
+
+    @app.command("nightly")
+    def nightly_cmd(
+        ctx: typer.Context,
+        ids: Optional[list[str]] = typer.Argument(None, help="extra arXiv ids, URLs or local PDFs for tonight"),
+        dry_run: bool = typer.Option(False, "--dry-run", help="make and print the drafts; change neither log nor PRs"),
+        day: Optional[str] = typer.Option(None, "--date", help="day to file the drafts under (YYYY-MM-DD)"),
+    ) -> None:
+        """Run the nightly flow once, now (on the configured Prefect server, or a temporary one)."""
+        settings = settings_from(ctx)
+        when = date.fromisoformat(day) if day else None
+        if server_configured(settings):
+            problem = server_problem(api_url(settings), settings.prefect.health_timeout_seconds)
+            if problem:
+                typer.echo(f"paperflow nightly: {problem}", err=True)
+                raise typer.Exit(2)
+        apply_prefect_environment(settings)
+        import_flows()
+        from flows.nightly import nightly
+
+        result = nightly(ids=list(ids or []), dry_run=dry_run, day=when, config=_config_path(ctx))
+        typer.echo(result["headline"])
+        for failure in result["failures"]:
+            typer.echo(f"  failed: {failure}")
+        typer.echo(f"report: {result['report']}")

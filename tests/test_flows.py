@@ -1,0 +1,170 @@
+"""The Prefect flows end to end, on an isolated Prefect (prefect_test_harness, temp PREFECT_HOME and storage):
+recorded arXiv responses and real PDFs served on 127.0.0.1, a fake OpenAI-compatible LLM on 127.0.0.1."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from flow_fixtures import FakeLLM, PaperSite
+
+pytestmark = pytest.mark.prefect
+
+DAY = date(2024, 1, 3)
+LOG = """# papers-weekly
+
+# pending list
+
+- [ ] https://arxiv.org/abs/1605.08386
+- [ ] 写综述：GNN 论文总结
+- [ ] Deeper insights into graph convolutional networks for semi-supervised learning
+
+# 2024.1
+
+## 2024.1.2
+
+《Mixtral of Experts》
+
+2024.1 Mistral AI 的一篇文章，研究 sparse MoE 语言模型，要点：
+
+1. 背景：……
+
+总体上，不错。
+"""
+
+
+@pytest.fixture(scope="module")
+def prefect_harness(tmp_path_factory):
+    from prefect.settings import PREFECT_HOME, PREFECT_LOCAL_STORAGE_PATH, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    from prefect.settings import PREFECT_SERVER_ANALYTICS_ENABLED
+
+    home = tmp_path_factory.mktemp("prefect-home")
+    with pytest.MonkeyPatch.context() as patch:
+        # module scope runs before conftest's per-test environment: telemetry off here too
+        patch.setenv("DO_NOT_TRACK", "1")
+        patch.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+        with temporary_settings({PREFECT_HOME: home, PREFECT_LOCAL_STORAGE_PATH: home / "storage",
+                                 PREFECT_SERVER_ANALYTICS_ENABLED: False}):
+            with prefect_test_harness():
+                yield
+
+
+def _write_config(folder: Path, site: PaperSite, llm: FakeLLM) -> Path:
+    config = folder / "paperflow.toml"
+    config.write_text(f"""
+output_dir = "out"
+timezone = "UTC"
+[log]
+path = "log.md"
+[arxiv]
+api_url = "{site.origin}/api/query"
+pdf_hosts = ["{site.origin}"]
+delay_seconds = 0
+retries = 0
+[llm]
+base_url = "{llm.base_url}"
+model = "fake"
+retries = 0
+max_repairs = 0
+max_concurrency = 2
+[review]
+enabled = false
+""", encoding="utf-8")
+    return config
+
+
+def test_a_night_drafts_the_good_papers_reports_the_bad_and_a_rerun_does_nothing(
+    prefect_harness, shared_data, tmp_path, monkeypatch
+):
+    from flows.nightly import nightly
+    from paperflow.ledger import Ledger, PaperState
+    from paperflow.settings import load_settings
+    from paperflow.weekly_log import read_log
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "log.md").write_text(LOG, encoding="utf-8")
+    pdfs = {
+        "1707.08567": shared_data / "pdf" / "arxiv_1706.03762v5_attention_is_all_you_need.pdf",
+        "1605.08386": shared_data / "pdf" / "arxiv_1512.03385v1_resnet.pdf",
+        "astro-ph/0601001": shared_data / "tricky" / "truncated_no_xref_matplotlib.pdf",  # a broken PDF
+        "2104.12255": shared_data / "pdf" / "arxiv_1406.2661v1_gan.pdf",
+    }
+    # The LLM fails for the GAN paper only (its text is in the prompt).
+    with PaperSite(shared_data, pdfs) as site, FakeLLM(fail_on=("Generative Adversarial",)) as llm:
+        config = _write_config(tmp_path, site, llm)
+        ids = ["1707.08567", "astro-ph/0601001", "2104.12255v1"]
+        first = nightly(ids=ids, day=DAY, config=str(config))
+        llm_calls, pdf_requests = len(llm.requests), sum(r.startswith("/pdf/") for r in site.requests)
+
+        log = read_log(tmp_path / "log.md").parsed
+        drafted = {e.title for e in log.entries if not e.hand_written} - {"Mixtral of Experts"}
+        settings = load_settings(config)
+        ledger = Ledger.open(settings)
+
+        # the good ones (an id from the command line, one from the pending list) are in the log, under the day
+        assert {"Proceedings of Workshop AEW10: Concepts in Information Theory and Communications",
+                "Heat-bath random walks with Markov bases"} <= {e.title for e in log.entries}
+        assert "## 2024.1.3" in (tmp_path / "log.md").read_text(encoding="utf-8")
+        assert "- [x] https://arxiv.org/abs/1605.08386" in (tmp_path / "log.md").read_text(encoding="utf-8")
+        assert ledger.get("1707.08567").state == PaperState.DRAFTED
+        assert ledger.get("1605.08386").drafted_on == DAY
+        # the bad ones are in the ledger and the report, with their stage
+        broken, no_llm = ledger.get("astro-ph/0601001"), ledger.get("2104.12255")
+        assert (broken.state, broken.last_stage, broken.attempts) == (PaperState.FAILED, "extract", 1)
+        assert (no_llm.state, no_llm.last_stage, no_llm.attempts) == (PaperState.FAILED, "summarize", 1)
+        report = Path(first["report"]).read_text(encoding="utf-8")
+        assert first["headline"] == "4 papers found, 2 drafted, 2 failed"
+        assert "| astro-ph/0601001v1 | extract |" in report
+        assert "| 2104.12255v1 | summarize |" in report and "HTTP 500" in report
+        assert "## Unresolved pending items\n\n- Deeper insights into graph convolutional networks" in report
+        assert "Tokens: 2,000 in, 400 out" in report
+        assert not drafted - {"Proceedings of Workshop AEW10: Concepts in Information Theory and Communications",
+                              "Heat-bath random walks with Markov bases"}
+
+        # a second night: nothing new for the good ones (no download, no LLM call for them), the
+        # failed ones tried again (attempt 2), the log unchanged
+        before = (tmp_path / "log.md").read_bytes()
+        second = nightly(day=DAY, config=str(config))
+        assert (tmp_path / "log.md").read_bytes() == before
+        assert second["drafted"] == []
+        new_llm = llm.requests[llm_calls:]
+        assert len(new_llm) == 1 and "Generative Adversarial" in str(new_llm[0]["messages"])
+        assert not [r for r in site.requests if r.startswith("/pdf/")][pdf_requests:] or all(
+            "0601001" in r or "2104.12255" in r for r in [r for r in site.requests if r.startswith("/pdf/")][pdf_requests:]
+        )
+        assert ledger.get("2104.12255").attempts == 2
+        assert ledger.get("astro-ph/0601001").attempts == 2
+
+        # after max_attempts (3) a paper is left for a person and no longer tried
+        nightly(day=DAY, config=str(config))
+        calls = len(llm.requests)
+        fourth = nightly(day=DAY, config=str(config))
+        assert len(llm.requests) == calls
+        assert ledger.get("2104.12255").attempts == 3
+        text = Path(fourth["report"]).read_text(encoding="utf-8")
+        assert "left for a person" in text and "2104.12255" in text
+
+
+def test_summarize_flow_takes_local_pdfs_and_dry_run_leaves_the_log_alone(prefect_harness, shared_data, tmp_path,
+                                                                         monkeypatch):
+    from flows.summarize import summarize
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "log.md").write_text(LOG, encoding="utf-8")
+    with PaperSite(shared_data, {}) as site, FakeLLM() as llm:
+        config = _write_config(tmp_path, site, llm)
+        pdf = str(shared_data / "pdf" / "arxiv_1810.04805v2_bert.pdf")
+        fake = str(shared_data / "tricky" / "not_a_pdf_fake.pdf")
+        dry = summarize(papers=[pdf], dry_run=True, day=DAY, config=str(config))
+        assert (tmp_path / "log.md").read_text(encoding="utf-8") == LOG
+        assert dry["headline"].startswith("dry run: 1 papers found, 1 drafted")
+        calls = len(llm.requests)
+        wet = summarize(papers=[pdf, fake], day=DAY, config=str(config))
+        assert len(llm.requests) == calls  # the dry run's summary was cached
+        text = (tmp_path / "log.md").read_text(encoding="utf-8")
+        assert "## 2024.1.3" in text and "BERT" in text
+        assert wet["failures"] == ["not_a_pdf_fake.pdf: extract: not a PDF"] or "not a PDF" in wet["failures"][0]
