@@ -168,3 +168,21 @@ def test_a_rerun_with_the_llm_pays_nothing(tmp_path, shared_data):
     assert first.exit_code == second.exit_code == 0
     assert len(server.requests) == 1
     assert "from cache, 0 tokens" in second.output
+
+
+def test_a_local_pdf_has_the_same_key_in_the_ledger_and_in_its_summary(tmp_path):
+    import hashlib
+
+    from paperflow.pipeline import local_paper
+    from paperflow.summarize import local_source_of
+
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(b"%PDF-1.4 not much of a paper")
+    paper = local_paper(pdf)
+    digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    assert paper.key == f"local:{digest}"
+    # The file moving does not change who the paper is.
+    moved = tmp_path / "moved.pdf"
+    pdf.rename(moved)
+    assert local_paper(moved).key == paper.key
+    assert local_source_of(paper, "any text") == digest

@@ -120,12 +120,17 @@ class Paper(BaseModel):
     comment: str | None = None
     pdf_url: str | None = None
     local_pdf: Path | None = None
+    local_sha256: str | None = None  # content hash of a local PDF: its identity wherever the file moves
     source: SourceKind = SourceKind.COMMAND_LINE
     source_detail: str | None = None  # the query, the pending item's text, the argument
 
     @property
     def key(self) -> str:
-        return self.arxiv_id or f"local:{self.local_pdf}"
+        """The ledger key: the arXiv id without version, or "local:<sha256>" for a local PDF
+        (the same key as Summary.key, so review and the ledger agree)."""
+        if self.arxiv_id:
+            return self.arxiv_id
+        return f"local:{self.local_sha256 or self.local_pdf}"
 
     @property
     def versioned_id(self) -> str | None:

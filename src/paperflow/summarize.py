@@ -418,6 +418,8 @@ def build_summary(content: SummaryContent, paper: Paper, *, drafted_by: DraftedB
 
 def local_source_of(paper: Paper, text: str) -> str:
     """The local_source of a paper without an arXiv id: the PDF's content hash when readable."""
+    if paper.local_sha256:
+        return paper.local_sha256
     if paper.local_pdf:
         try:
             return hashlib.sha256(Path(paper.local_pdf).read_bytes()).hexdigest()
