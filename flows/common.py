@@ -62,11 +62,12 @@ def slot(name: str, size: int) -> Iterator[None]:
 
 
 class StageClock:
-    """Wall time per stage, summed over papers; thread-safe (tasks run in a thread pool)."""
+    """Wall time per stage, from the first paper entering it to the last leaving it (papers overlap,
+    so this is what the stage cost the night, not the sum over papers); thread-safe."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self.seconds: dict[str, float] = {}
+        self._spans: dict[str, tuple[float, float]] = {}
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -74,8 +75,15 @@ class StageClock:
         try:
             yield
         finally:
+            end = time.perf_counter()
             with self._lock:
-                self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
+                first, last = self._spans.get(stage, (start, end))
+                self._spans[stage] = (min(first, start), max(last, end))
+
+    @property
+    def seconds(self) -> dict[str, float]:
+        with self._lock:
+            return {stage: last - first for stage, (first, last) in self._spans.items()}
 
 
 # ------------------------------------------------------------------------------------------ tasks
