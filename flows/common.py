@@ -35,6 +35,7 @@ from paperflow.ledger import Ledger, PaperState
 from paperflow.models import Paper, Summary
 from paperflow.report import ReportedPaper, RunReport
 from paperflow.settings import Settings
+from paperflow.extract import select_input
 from paperflow.summarize import SummaryResult, cache_key, paper_label
 
 LLM_LIMIT = "paperflow-llm"
@@ -111,8 +112,14 @@ def _extract_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
 
 def _summarize_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
     extracted: stages.Extracted = parameters["extracted"]
-    key = cache_key(extracted.paper, extracted.selected.text, parameters["settings"], parameters["style"])
-    return f"summarize-{key}"
+    settings: Settings = parameters["settings"]
+    if settings.llm.enabled:
+        selected = select_input(extracted.text, settings.extract.max_input_tokens)
+        return "summarize-" + cache_key(extracted.paper, selected.text, settings, parameters["style"])
+    # No LLM: pipeline.summarize drafts extractively from the text, in the language, dated this month.
+    ident = "\0".join([extracted.paper.key, extracted.text.sha256, settings.log.language,
+                        settings.today().strftime("%Y-%m")])
+    return "summarize-extractive-" + hashlib.sha256(ident.encode()).hexdigest()[:40]
 
 
 @task(name="download", tags=["network", "arxiv"])
@@ -129,9 +136,7 @@ def download_task(paper: Paper, settings: Settings, ledger: Ledger, clock: Stage
 @task(name="extract")
 def extract_task(paper: Paper, pdf: Path, settings: Settings, ledger: Ledger, clock: StageClock) -> stages.Extracted:
     with clock.timed("extract"):
-        extracted = stages.extract(paper, pdf, settings)
-    ledger.set_state(paper.key, PaperState.EXTRACTED)
-    return extracted
+        return stages.extract(paper, pdf, settings, ledger)
 
 
 @task(name="summarize", tags=["llm"])
@@ -139,10 +144,7 @@ def summarize_task(
     extracted: stages.Extracted, settings: Settings, style: list[str], ledger: Ledger, clock: StageClock
 ) -> SummaryResult:
     with clock.timed("summarize"), slot(LLM_LIMIT, settings.llm.max_concurrency):
-        result = stages.summarize(extracted, settings, style, ledger)
-    summary_path = str(result.path) if result.path else None
-    ledger.set_state(extracted.paper.key, PaperState.SUMMARIZED, summary_path=summary_path)
-    return result
+        return stages.summarize(extracted, settings, style, ledger)
 
 
 def configured_tasks(settings: Settings) -> tuple[Any, Any, Any]:
@@ -201,7 +203,7 @@ def process_papers(
             extracted: stages.Extracted = futures[1][1].result()
             result: SummaryResult = futures[2][1].result()
             report.add_usage(result.input_tokens, result.output_tokens, result.cost)
-            drafted.append(Drafted(extracted.paper, result, extracted.selected.coverage.describe()))
+            drafted.append(Drafted(extracted.paper, result, extracted.coverage))
     return drafted
 
 
@@ -221,17 +223,26 @@ def record_failure(
 
 def insert_drafts(
     drafted: list[Drafted], settings: Settings, ledger: Ledger, report: RunReport, day: date,
-    tick_lines: dict[str, int],
+    tick_lines: dict[str, int], *, into_log: bool = True,
 ) -> list[Summary]:
-    """Insert the drafts into the log (one locked, atomic write) and mark them drafted in the ledger."""
+    """The night's drafts: inserted into the person's log (pipeline.insert_drafts: one locked, atomic
+    write, pending items ticked, inserted papers DRAFTED), or with `into_log` False (review on: the
+    review branch gets them, the person's checkout is never touched) only marked DRAFTED with their
+    cached summary_path and drafted_on, which review.publish_drafts and `paperflow review` read.
+    Returns the summaries."""
     if not drafted:
         return []
     summaries = [d.result.summary for d in drafted]
+    if not into_log:
+        for d in drafted:
+            path = str(d.result.path) if d.result.path else None
+            ledger.set_state(d.paper.key, PaperState.DRAFTED, summary_path=path, drafted_on=day)
+            report.drafted.append(ReportedPaper(key=d.paper.key, title=d.result.summary.title, note=d.coverage))
+        return summaries
     ticks = [tick_lines[d.paper.key] for d in drafted if d.paper.key in tick_lines]
     with clock_of(report, "insert"):
-        result = stages.insert(settings, summaries, day, ticks)
+        result = stages.insert(settings, summaries, [d.paper.key for d in drafted], day, ticks, ledger)
     for d in drafted:
-        ledger.set_state(d.paper.key, PaperState.DRAFTED, drafted_on=day)
         note = d.coverage
         if d.result.summary.title in result.skipped:
             note = "already in the log: not inserted again"

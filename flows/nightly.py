@@ -75,11 +75,15 @@ def nightly(
             print(stages.entry_text(d.result.summary, settings))
             report.drafted.append(ReportedPaper(key=d.paper.key, title=d.result.summary.title, note="dry run"))
     else:
-        summaries = insert_drafts(drafted, settings, ledger, report, day, gathered.tick_lines)
+        # With review on, the drafts go on the review branch only: the person's checkout is never touched.
+        on_branch = review_on and stages.log_in_git_repo(settings)
+        summaries = insert_drafts(drafted, settings, ledger, report, day, gathered.tick_lines, into_log=not on_branch)
 
     if review_on and summaries:
+        ticks = [gathered.tick_lines[d.paper.key] for d in drafted if d.paper.key in gathered.tick_lines]
         with report.timed("review"):
-            report.review = _publish(settings, ledger, report, summaries, drafted, day)
+            report.review = _publish(settings, ledger, report, summaries, drafted, day,
+                                     stages.pending_texts(settings, ticks))
     elif not dry_run and summaries:
         report.notes.append("review is off (review.enabled = false or paperflow.review missing): drafts are in the log")
     path = publish_report(report, settings, clock)
@@ -101,16 +105,16 @@ def _sync_review(settings: Settings, ledger: Ledger) -> list[str]:
     return list(getattr(result, "messages", []))
 
 
-def _publish(settings, ledger, report, summaries, drafted, day) -> str:
+def _publish(settings, ledger, report, summaries, drafted, day, tick_pending) -> str:
     from paperflow.review import publish_drafts
 
     try:
         result = publish_drafts(
             settings, summaries, day, report.to_markdown(),
             coverage={d.result.summary.key: d.coverage for d in drafted},
-            unresolved=report.unresolved_pending, failures=report.failures, ledger=ledger,
+            unresolved=report.unresolved_pending, failures=report.failures, tick_pending=tick_pending, ledger=ledger,
         )
-    except Exception as exc:  # the drafts are in the log either way; say what went wrong
+    except Exception as exc:  # drafts are DRAFTED with their cached summary: `paperflow review` can redo this
         get_run_logger().warning("review: %s", exc)
         return f"review failed: {' '.join(str(exc).split())}"
     report.count("review", len(result.papers))

@@ -1,26 +1,28 @@
 """The per-paper stage functions the flows call, in one place: no Prefect here.
 
-Each is a thin call of the stage modules' own functions (sources, download, extract, summarize,
-weekly_log, review): the flows and `paperflow summarize` share the same code.
+Each is a thin call of paperflow.pipeline's own stage functions (resolve, download, extract,
+summarize with the LLM or extractive, draft_entry, insert_drafts, local_paper) plus the night's
+sources: the flows and `paperflow summarize` share the same code.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel
 
-from paperflow.download import download_pdf
-from paperflow.extract import SelectedInput, extract_pdf, select_input
+from paperflow import pipeline
+from paperflow.extract import PaperText, select_input
 from paperflow.ledger import Ledger
-from paperflow.models import Failure, Paper, SourceKind, Summary
+from paperflow.models import Failure, Paper, Summary
 from paperflow.settings import Settings
 from paperflow.sources import SourcePlan, gather_sources
-from paperflow.summarize import SummaryResult, paper_label, summarize_paper
-from paperflow.weekly_log import DraftEntry, InsertResult, insert_entries, read_log, style_examples
+from paperflow.summarize import SummaryResult
+from paperflow.weekly_log import InsertResult, read_log, style_examples
 
 
 @dataclass
@@ -35,19 +37,20 @@ class Gathered:
 
 
 class Extracted(BaseModel):
-    """A paper with the text the LLM reads (the title filled from the PDF for a local file)."""
+    """A paper with its extracted text (the title filled from the PDF for a local file) and the one-line
+    coverage of what the LLM reads of it."""
 
     paper: Paper
-    selected: SelectedInput
+    text: PaperText
+    coverage: str
 
 
 def local_paper(item: str) -> Paper | None:
-    """A Paper for a local PDF path, or None when `item` is not an existing .pdf file."""
+    """pipeline.local_paper (key local:<sha256>) for an existing .pdf file, else None."""
     path = Path(item).expanduser()
     if path.suffix.lower() != ".pdf" or not path.is_file():
         return None
-    path = path.resolve()
-    return Paper(title=path.stem, local_pdf=path, source=SourceKind.LOCAL, source_detail=item)
+    return pipeline.local_paper(path)
 
 
 def _from_plan(plan: SourcePlan, local: list[Paper]) -> Gathered:
@@ -60,41 +63,46 @@ def _from_plan(plan: SourcePlan, local: list[Paper]) -> Gathered:
     )
 
 
+def _split(items: list[str]) -> tuple[list[Paper], list[str]]:
+    local, remote = [], []
+    for item in items:
+        paper = local_paper(item)
+        if paper is None:
+            remote.append(item)
+        else:
+            local.append(paper)
+    return local, remote
+
+
 def gather(settings: Settings, ids: list[str], ledger: Ledger) -> Gathered:
     """Tonight's papers: ids/URLs/local PDFs given, the log's pending list and the arXiv queries, deduped
     (paperflow.sources.gather_sources; taken papers are recorded as found)."""
-    local = [p for p in (local_paper(i) for i in ids) if p is not None]
-    remote = [i for i in ids if local_paper(i) is None]
+    local, remote = _split(ids)
     parsed = read_log(settings.log.path).parsed if settings.log.path.is_file() else None
     return _from_plan(gather_sources(settings, ledger, ids=remote, parsed_log=parsed), local)
 
 
 def resolve(settings: Settings, items: list[str], ledger: Ledger) -> Gathered:
-    """Papers for ids, URLs or local PDFs given explicitly (the `summarize` flow): no queries, no pending list."""
-    local = [p for p in (local_paper(i) for i in items) if p is not None]
-    remote = [i for i in items if local_paper(i) is None]
-    if not remote:
-        return Gathered(papers=local)
-    return _from_plan(gather_sources(settings, ledger, ids=remote, use_queries=False), local)
+    """Papers for ids, URLs or local PDFs given explicitly (the `summarize` flow): pipeline.resolve,
+    no queries, no pending list. Bad ids and missing files come back as failures."""
+    resolved = pipeline.resolve(items, settings, ledger)
+    return Gathered(papers=resolved.papers, failures=resolved.failures)
 
 
 def download(paper: Paper, settings: Settings) -> Path:
-    """The PDF of `paper`: the local file itself, or paperflow.download's (output/pdfs/, valid file reused).
+    """pipeline.download without the ledger: the task records the state, and a failure once (not per retry).
 
-    Raises DownloadError (stage "download"). The caller records failures in the ledger (once)."""
-    if paper.local_pdf:
-        return Path(paper.local_pdf)
-    return download_pdf(paper, settings, None)
+    Raises DownloadError (stage "download")."""
+    return pipeline.download(paper, settings, None)
 
 
-def extract(paper: Paper, pdf: Path, settings: Settings) -> Extracted:
-    """The selected text of the PDF; a local file's title comes from its first page when found.
+def extract(paper: Paper, pdf: Path, settings: Settings, ledger: Ledger) -> Extracted:
+    """pipeline.extract (ledger -> EXTRACTED), with the coverage line of the LLM's input.
 
     Raises ExtractError (stage "extract")."""
-    text = extract_pdf(pdf, settings, paper_label(paper))
-    if paper.local_pdf and text.title:
-        paper = paper.model_copy(update={"title": text.title})
-    return Extracted(paper=paper, selected=select_input(text, settings.extract.max_input_tokens))
+    paper, text = pipeline.extract(paper, pdf, settings, ledger)
+    coverage = select_input(text, settings.extract.max_input_tokens).coverage.describe()
+    return Extracted(paper=paper, text=text, coverage=coverage)
 
 
 def examples(settings: Settings) -> list[str]:
@@ -105,21 +113,39 @@ def examples(settings: Settings) -> list[str]:
 
 
 def summarize(extracted: Extracted, settings: Settings, style: list[str], ledger: Ledger) -> SummaryResult:
-    """The paper's summary from the LLM (or its cache). Raises SummarizeError / LLMError (stage "summarize")."""
-    return summarize_paper(extracted.paper, extracted.selected, settings, style, ledger)
+    """pipeline.summarize: the LLM's summary (or its cache), or the extractive draft when no LLM is
+    configured; ledger -> SUMMARIZED with summary_path. Raises SummarizeError / LLMError (stage "summarize")."""
+    return pipeline.summarize(extracted.paper, extracted.text, settings, style, ledger)
 
 
 def entry_text(summary: Summary, settings: Settings) -> str:
-    from paperflow.entry import render_entry, template_path
-
-    return render_entry(summary, template_path(settings.prompts_path(), settings.log.entry_template),
-                        settings.log.language)
+    return pipeline.draft_entry(summary, settings).text
 
 
-def insert(settings: Settings, summaries: list[Summary], day: date, tick_lines: list[int]) -> InsertResult:
-    """Insert the drafts under `day` in the log and tick their pending items (titles already there are skipped)."""
-    entries = [DraftEntry(title=s.title, text=entry_text(s, settings)) for s in summaries]
-    return insert_entries(settings.log.path, entries, day, tick_lines)
+def insert(settings: Settings, summaries: Sequence[Summary], keys: Sequence[str], day: date, tick_lines: list[int],
+           ledger: Ledger) -> InsertResult:
+    """pipeline.insert_drafts into the person's log: ticks pending items; inserted papers become DRAFTED
+    (drafted_on = day; summary_path was set when summarized)."""
+    return pipeline.insert_drafts(summaries, settings, day, ledger, tick_lines=tick_lines, ledger_keys=keys)
+
+
+def log_in_git_repo(settings: Settings) -> bool:
+    """Whether the log lives in a git repository (review can then put the drafts on a branch)."""
+    from paperflow import gitrepo
+
+    try:
+        gitrepo.repo_root(settings.log.path.expanduser().resolve().parent)
+    except gitrepo.GitError:
+        return False
+    return True
+
+
+def pending_texts(settings: Settings, lines: Sequence[int]) -> list[str]:
+    """The texts of the log's pending items at these 0-based lines (what review ticks on its branch)."""
+    if not lines or not settings.log.path.is_file():
+        return []
+    wanted = set(lines)
+    return [item.text for item in read_log(settings.log.path).parsed.pending if item.line in wanted]
 
 
 def review_available() -> bool:

@@ -53,26 +53,29 @@ def prefect_harness(tmp_path_factory):
                 yield
 
 
-def _write_config(folder: Path, site: PaperSite, llm: FakeLLM) -> Path:
+def _write_config(folder: Path, site: PaperSite, llm: FakeLLM | None, *, log: str = "log.md",
+                  review: str = "enabled = false") -> Path:
     config = folder / "paperflow.toml"
-    config.write_text(f"""
-output_dir = "out"
-timezone = "UTC"
-[log]
-path = "log.md"
-[arxiv]
-api_url = "{site.origin}/api/query"
-pdf_hosts = ["{site.origin}"]
-delay_seconds = 0
-retries = 0
-[llm]
+    # No [llm] base_url (the default) means no LLM: pipeline.summarize drafts extractively.
+    llm_section = f"""[llm]
 base_url = "{llm.base_url}"
 model = "fake"
 retries = 0
 max_repairs = 0
 max_concurrency = 2
-[review]
-enabled = false
+""" if llm is not None else ""
+    config.write_text(f"""
+output_dir = "out"
+timezone = "UTC"
+[log]
+path = "{log}"
+[arxiv]
+api_url = "{site.origin}/api/query"
+pdf_hosts = ["{site.origin}"]
+delay_seconds = 0
+retries = 0
+{llm_section}[review]
+{review}
 """, encoding="utf-8")
     return config
 
@@ -168,3 +171,90 @@ def test_summarize_flow_takes_local_pdfs_and_dry_run_leaves_the_log_alone(prefec
         text = (tmp_path / "log.md").read_text(encoding="utf-8")
         assert "## 2024.1.3" in text and "BERT" in text
         assert wet["failures"] == ["not_a_pdf_fake.pdf: extract: not a PDF"] or "not a PDF" in wet["failures"][0]
+
+
+def test_a_night_without_an_llm_drafts_extractive_entries(prefect_harness, shared_data, tmp_path, monkeypatch):
+    import json
+
+    from flows.nightly import nightly
+    from paperflow.ledger import Ledger, PaperState
+    from paperflow.settings import load_settings
+    from paperflow.weekly_log import read_log
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "log.md").write_text(LOG, encoding="utf-8")
+    pdfs = {"1605.08386": shared_data / "pdf" / "arxiv_1512.03385v1_resnet.pdf"}
+    local = shared_data / "pdf" / "arxiv_1810.04805v2_bert.pdf"
+    with PaperSite(shared_data, pdfs) as site:
+        config = _write_config(tmp_path, site, None)
+        settings = load_settings(config)
+        assert not settings.llm.enabled
+        night = nightly(ids=[str(local)], day=DAY, config=str(config))
+
+    assert night["failures"] == []
+    assert night["headline"] == "2 papers found, 2 drafted, 0 failed"
+    text = (tmp_path / "log.md").read_text(encoding="utf-8")
+    assert "## 2024.1.3" in text and "- [x] https://arxiv.org/abs/1605.08386" in text
+    titles = {e.title for e in read_log(tmp_path / "log.md").parsed.entries}
+    assert "Heat-bath random walks with Markov bases" in titles
+    assert any("BERT" in t for t in titles)
+    ledger = Ledger.open(settings)
+    rows = {row.key: row for row in ledger.rows(PaperState.DRAFTED)}
+    local_keys = [k for k in rows if k.startswith("local:")]
+    assert len(local_keys) == 1 and len(local_keys[0]) == len("local:") + 64  # the PDF's content hash
+    for row in rows.values():
+        assert row.drafted_on == DAY
+        cached = json.loads(Path(row.summary_path).read_text(encoding="utf-8"))
+        assert cached["result"]["summary"]["drafted_by"] == "extractive"
+
+
+def _git(cwd: Path, *args: str) -> str:
+    import subprocess
+
+    return subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, text=True, check=True).stdout
+
+
+def test_with_review_on_the_drafts_go_to_the_review_branch_and_the_persons_log_is_untouched(
+    prefect_harness, shared_data, tmp_path, monkeypatch
+):
+    from flows.nightly import nightly
+    from paperflow.ledger import Ledger, PaperState
+    from paperflow.review import branch_name
+    from paperflow.settings import load_settings
+
+    gitconfig = tmp_path / "gitconfig"
+    gitconfig.write_text("[user]\n\tname = Person\n\temail = person@example.com\n[init]\n\tdefaultBranch = main\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.delenv("PAPERFLOW_TEST_NO_TOKEN", raising=False)
+    remote, person = tmp_path / "remote.git", tmp_path / "person"
+    _git(tmp_path, "init", "--quiet", "--bare", "-b", "main", str(remote))
+    _git(tmp_path, "clone", "--quiet", str(remote), str(person))
+    (person / "log.md").write_text(LOG, encoding="utf-8")
+    _git(person, "add", "log.md")
+    _git(person, "commit", "--quiet", "-m", "log")
+    _git(person, "push", "--quiet", "origin", "main")
+    # the person's unsaved edit: must survive the night byte for byte
+    (person / "log.md").write_text(LOG.replace("- [ ] 写综述", "- [ ] my unsaved idea\n- [ ] 写综述"), encoding="utf-8")
+    before = (person / "log.md").read_bytes()
+
+    monkeypatch.chdir(tmp_path)
+    pdfs = {"1605.08386": shared_data / "pdf" / "arxiv_1512.03385v1_resnet.pdf"}
+    review = ('enabled = true\nrepository = "alice/papers"\ntoken_env = "PAPERFLOW_TEST_NO_TOKEN"\n'
+              "use_gh_cli = false")
+    with PaperSite(shared_data, pdfs) as site:
+        config = _write_config(tmp_path, site, None, log="person/log.md", review=review)
+        night = nightly(day=DAY, config=str(config))
+
+    assert night["failures"] == [] and night["drafted"] == ["Heat-bath random walks with Markov bases"]
+    assert (person / "log.md").read_bytes() == before
+    settings = load_settings(config)
+    branch = branch_name(settings, DAY)
+    on_branch = _git(remote, "show", f"{branch}:log.md")
+    assert "## 2024.1.3" in on_branch and "Heat-bath random walks with Markov bases" in on_branch
+    assert "- [x] https://arxiv.org/abs/1605.08386" in on_branch
+    row = Ledger.open(settings).get("1605.08386")
+    assert row.drafted_on == DAY and row.summary_path and Path(row.summary_path).is_file()
+    assert row.state in (PaperState.DRAFTED, PaperState.IN_REVIEW) and row.review_branch == branch
+    report = Path(night["report"]).read_text(encoding="utf-8")
+    assert "no GitHub token" in report
