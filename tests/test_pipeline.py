@@ -186,3 +186,42 @@ def test_a_local_pdf_has_the_same_key_in_the_ledger_and_in_its_summary(tmp_path)
     pdf.rename(moved)
     assert local_paper(moved).key == paper.key
     assert local_source_of(paper, "any text") == digest
+
+
+def test_plain_summarize_never_imports_prefect(tmp_path, shared_data):
+    """Without [prefect] api_url, `paperflow summarize` is the plain pipeline: a fresh interpreter
+    drafts a paper and has not loaded a single prefect module."""
+    import subprocess
+    import sys
+
+    config = setup(tmp_path)
+    script = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from paperflow.cli import app\n"
+        f"result = CliRunner().invoke(app, ['--config', {str(config)!r}, 'summarize', {str(shared_data / GAN)!r},"
+        " '--date', '2024-02-01'])\n"
+        "print('exit', result.exit_code)\n"
+        "print('prefect', sorted(m for m in sys.modules if m == 'prefect' or m.startswith('prefect.'))[:3])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert "exit 0" in proc.stdout, proc.stdout + proc.stderr
+    assert "prefect []" in proc.stdout
+    assert "Generative Adversarial" in (tmp_path / "log.md").read_text(encoding="utf-8")
+
+
+def test_summarize_with_a_prefect_server_configured_runs_the_flow_there(tmp_path, shared_data):
+    """With [prefect] api_url, `paperflow summarize` goes to the flow: a server that does not answer
+    is one line and exit 2, and the log is untouched."""
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = setup(tmp_path)
+    config.write_text(config.read_text(encoding="utf-8") + f'\n[prefect]\napi_url = "http://127.0.0.1:{port}/api"\n'
+                      "health_timeout_seconds = 1\n", encoding="utf-8")
+    result = run(config, str(shared_data / GAN))
+    assert result.exit_code == 2
+    assert "paperflow summarize:" in result.output and str(port) in result.output
+    assert (tmp_path / "log.md").read_text(encoding="utf-8") == LOG

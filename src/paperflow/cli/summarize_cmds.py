@@ -3,6 +3,9 @@
 The README's main command. One line of progress per stage per paper, then a table of papers,
 tokens, cost and failures. Exit code 0 when every paper made it, 1 when some failed (the others
 are still inserted), 2 for a configuration or log error.
+
+With a Prefect server configured (`[prefect] api_url`) it runs the `summarize` flow on it instead
+(tracked in the UI); otherwise the plain pipeline, which never imports Prefect.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from paperflow.extractive import HOW_TO_CONFIGURE
 from paperflow.ledger import Ledger
 from paperflow.llm import LLMClient
 from paperflow.pipeline import PaperOutcome, draft_entry, insert_drafts, resolve, run_paper
+from paperflow.prefect_env import server_configured
 from paperflow.weekly_log import read_log, style_examples
 
 
@@ -44,6 +48,10 @@ def summarize(
     settings = settings_from(ctx)
     if llm not in (None, "none"):
         raise typer.BadParameter("only 'none' is accepted; configure endpoints in [llm]", param_hint="--llm")
+    if server_configured(settings) and log is None and llm is None:
+        # The flow takes the log and the LLM from the settings: --log / --llm none run the plain path.
+        _run_flow(ctx, settings, papers, _parse_day(day, settings.today()), dry_run)
+        return
     use_llm = llm is None and settings.llm.enabled
     when = _parse_day(day, settings.today())
     log_path = log or settings.log.path
@@ -91,6 +99,29 @@ def summarize(
         typer.echo("nothing to draft")
     _print_table(outcomes, failures)
     if failures:
+        raise typer.Exit(1)
+
+
+def _run_flow(ctx: typer.Context, settings, papers: list[str], when: date, dry_run: bool) -> None:
+    """Run the `summarize` flow on the configured Prefect server; exit 1 when a paper failed, 2 when
+    the server does not answer."""
+    from paperflow.cli.flow_cmds import _config_path, import_flows
+    from paperflow.prefect_env import api_url, apply_prefect_environment, server_problem
+
+    problem = server_problem(api_url(settings), settings.prefect.health_timeout_seconds)
+    if problem:
+        typer.echo(f"paperflow summarize: {problem}", err=True)
+        raise typer.Exit(2)
+    apply_prefect_environment(settings)
+    import_flows()
+    from flows.summarize import summarize as summarize_flow
+
+    result = summarize_flow(papers=list(papers), dry_run=dry_run, day=when, config=_config_path(ctx))
+    typer.echo(result["headline"])
+    for failure in result["failures"]:
+        typer.echo(f"failed: {failure}", err=True)
+    typer.echo(f"report: {result['report']}")
+    if result["failures"]:
         raise typer.Exit(1)
 
 
