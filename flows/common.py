@@ -257,6 +257,16 @@ def clock_of(report: RunReport, stage: str) -> Iterator[None]:
         yield
 
 
+def flow_result(report: RunReport, path: Path) -> dict[str, Any]:
+    """What a flow returns: the headline, drafted titles, failures and where the report was saved."""
+    return {
+        "headline": report.headline(),
+        "drafted": [p.title for p in report.drafted],
+        "failures": [str(f) for f in report.failures],
+        "report": str(path),
+    }
+
+
 def publish_report(report: RunReport, settings: Settings, clock: StageClock) -> Path:
     """Finish the report, save it under output/reports/ and publish it as a markdown artifact."""
     for stage, seconds in clock.seconds.items():

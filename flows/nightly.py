@@ -12,7 +12,14 @@ from typing import Any
 from prefect import flow, get_run_logger
 
 from flows import stages
-from flows.common import StageClock, ensure_limits, insert_drafts, process_papers, publish_report
+from flows.common import (
+    StageClock,
+    ensure_limits,
+    flow_result,
+    insert_drafts,
+    process_papers,
+    publish_report,
+)
 from paperflow.ledger import Ledger, PaperState
 from paperflow.report import ReportedPaper, RunReport
 from paperflow.settings import Settings, load_settings
@@ -86,13 +93,7 @@ def nightly(
                                      stages.pending_texts(settings, ticks))
     elif not dry_run and summaries:
         report.notes.append("review is off (review.enabled = false or paperflow.review missing): drafts are in the log")
-    path = publish_report(report, settings, clock)
-    return {
-        "headline": report.headline(),
-        "drafted": [p.title for p in report.drafted],
-        "failures": [str(f) for f in report.failures],
-        "report": str(path),
-    }
+    return flow_result(report, publish_report(report, settings, clock))
 
 
 def _sync_review(settings: Settings, ledger: Ledger) -> list[str]:

@@ -12,7 +12,14 @@ from typing import Any
 from prefect import flow
 
 from flows import stages
-from flows.common import StageClock, ensure_limits, insert_drafts, process_papers, publish_report
+from flows.common import (
+    StageClock,
+    ensure_limits,
+    flow_result,
+    insert_drafts,
+    process_papers,
+    publish_report,
+)
 from paperflow.ledger import Ledger
 from paperflow.report import ReportedPaper, RunReport
 from paperflow.settings import load_settings
@@ -48,10 +55,4 @@ def summarize(
             report.drafted.append(ReportedPaper(key=d.paper.key, title=d.result.summary.title, note="dry run"))
     else:
         insert_drafts(drafted, settings, ledger, report, day or settings.today(), gathered.tick_lines)
-    path = publish_report(report, settings, clock)
-    return {
-        "headline": report.headline(),
-        "drafted": [p.title for p in report.drafted],
-        "failures": [str(f) for f in report.failures],
-        "report": str(path),
-    }
+    return flow_result(report, publish_report(report, settings, clock))

@@ -60,6 +60,14 @@ def deployments(settings: Settings, config: str | None) -> list[Any]:
     ]
 
 
+def require_reachable_server(settings, command: str) -> None:
+    """Exit 2 with one line when the configured Prefect server does not answer."""
+    problem = server_problem(api_url(settings), settings.prefect.health_timeout_seconds)
+    if problem:
+        typer.echo(f"paperflow {command}: {problem}", err=True)
+        raise typer.Exit(2)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve_cmd(ctx: typer.Context) -> None:
@@ -69,10 +77,7 @@ def register(app: typer.Typer) -> None:
             typer.echo("paperflow serve: no Prefect server configured: start one with `prefect server start` and set "
                        "[prefect] api_url = \"http://127.0.0.1:4200/api\"", err=True)
             raise typer.Exit(2)
-        problem = server_problem(api_url(settings), settings.prefect.health_timeout_seconds)
-        if problem:
-            typer.echo(f"paperflow serve: {problem}", err=True)
-            raise typer.Exit(2)
+        require_reachable_server(settings, "serve")
         apply_prefect_environment(settings)
         import_flows()
         from prefect import serve
@@ -91,10 +96,7 @@ def register(app: typer.Typer) -> None:
         settings = settings_from(ctx)
         when = date.fromisoformat(day) if day else None
         if server_configured(settings):
-            problem = server_problem(api_url(settings), settings.prefect.health_timeout_seconds)
-            if problem:
-                typer.echo(f"paperflow nightly: {problem}", err=True)
-                raise typer.Exit(2)
+            require_reachable_server(settings, "nightly")
         apply_prefect_environment(settings)
         import_flows()
         from flows.nightly import nightly

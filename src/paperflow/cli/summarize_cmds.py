@@ -105,13 +105,10 @@ def summarize(
 def _run_flow(ctx: typer.Context, settings, papers: list[str], when: date, dry_run: bool) -> None:
     """Run the `summarize` flow on the configured Prefect server; exit 1 when a paper failed, 2 when
     the server does not answer."""
-    from paperflow.cli.flow_cmds import _config_path, import_flows
-    from paperflow.prefect_env import api_url, apply_prefect_environment, server_problem
+    from paperflow.cli.flow_cmds import _config_path, import_flows, require_reachable_server
+    from paperflow.prefect_env import apply_prefect_environment
 
-    problem = server_problem(api_url(settings), settings.prefect.health_timeout_seconds)
-    if problem:
-        typer.echo(f"paperflow summarize: {problem}", err=True)
-        raise typer.Exit(2)
+    require_reachable_server(settings, "summarize")
     apply_prefect_environment(settings)
     import_flows()
     from flows.summarize import summarize as summarize_flow
