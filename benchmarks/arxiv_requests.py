@@ -23,11 +23,11 @@ sys.path.insert(0, str(REPO / "tests"))
 from arxiv_fixtures import LocalServer, RecordingSleep, arxiv_api_replay, real_titles  # noqa: E402
 from test_pending_match import measure  # noqa: E402
 
-from paperflow.arxiv_client import ArxivClient, RateLimiter  # noqa: E402
+from paperflow.sources.arxiv_api import ArxivClient, RateLimiter  # noqa: E402
 from paperflow.ledger import Ledger  # noqa: E402
 from paperflow.settings import ArxivQuery, Settings  # noqa: E402
-from paperflow.sources import gather_sources  # noqa: E402
-from paperflow.weekly_log import parse_log  # noqa: E402
+from paperflow.sources.gather import gather_sources  # noqa: E402
+from paperflow.log.weekly_log import parse_log  # noqa: E402
 
 NOW = datetime(2025, 1, 1, 2, 0, tzinfo=UTC)
 

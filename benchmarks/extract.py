@@ -41,10 +41,10 @@ def real_tokenizer():
 
 
 def main() -> None:
-    from paperflow import sections
-    from paperflow.extract import clean_pages, extract_pdf, read_pdf_pages, select_input
+    from paperflow.text import sections
+    from paperflow.text.extract import clean_pages, extract_pdf, read_pdf_pages, select_input
     from paperflow.settings import Settings
-    from paperflow.tokens import estimate_tokens
+    from paperflow.text.tokens import estimate_tokens
 
     parser = argparse.ArgumentParser()
     parser.add_argument("folder", nargs="?", default=str(REPO.parent / "shared" / "data" / "pdf"))

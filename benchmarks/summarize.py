@@ -21,12 +21,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # tests.llm_server.free_port
 
-from paperflow.entry import render_entry, template_path  # noqa: E402
-from paperflow.extract import extract_pdf, select_input  # noqa: E402
+from paperflow.log.entry import render_entry, template_path  # noqa: E402
+from paperflow.text.extract import extract_pdf, select_input  # noqa: E402
 from paperflow.models import Paper  # noqa: E402
 from paperflow.pipeline import local_paper  # noqa: E402
 from paperflow.settings import Settings  # noqa: E402
-from paperflow.summarize import summarize_paper  # noqa: E402
+from paperflow.summary.summarize import summarize_paper  # noqa: E402
 
 PDFS = [
     "arxiv_1406.2661v1_gan.pdf",

@@ -35,8 +35,8 @@ from paperflow.ledger import Ledger, PaperState
 from paperflow.models import Paper, Summary
 from paperflow.report import ReportedPaper, RunReport
 from paperflow.settings import Settings
-from paperflow.extract import select_input
-from paperflow.summarize import SummaryResult, cache_key, paper_label
+from paperflow.text.extract import select_input
+from paperflow.summary.summarize import SummaryResult, cache_key, paper_label
 
 LLM_LIMIT = "paperflow-llm"
 ARXIV_LIMIT = "paperflow-arxiv"

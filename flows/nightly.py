@@ -92,12 +92,12 @@ def nightly(
             report.review = _publish(settings, ledger, report, summaries, drafted, day,
                                      stages.pending_texts(settings, ticks))
     elif not dry_run and summaries:
-        report.notes.append("review is off (review.enabled = false or paperflow.review missing): drafts are in the log")
+        report.notes.append("review is off (review.enabled = false or paperflow.review.publish missing): drafts are in the log")
     return flow_result(report, publish_report(report, settings, clock))
 
 
 def _sync_review(settings: Settings, ledger: Ledger) -> list[str]:
-    from paperflow.review import sync_review_state
+    from paperflow.review.publish import sync_review_state
 
     try:
         result = sync_review_state(settings, ledger)
@@ -107,7 +107,7 @@ def _sync_review(settings: Settings, ledger: Ledger) -> list[str]:
 
 
 def _publish(settings, ledger, report, summaries, drafted, day, tick_pending) -> str:
-    from paperflow.review import publish_drafts
+    from paperflow.review.publish import publish_drafts
 
     try:
         result = publish_drafts(

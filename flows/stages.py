@@ -16,13 +16,13 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from paperflow import pipeline
-from paperflow.extract import PaperText, select_input
+from paperflow.text.extract import PaperText, select_input
 from paperflow.ledger import Ledger
 from paperflow.models import Failure, Paper, Summary
 from paperflow.settings import Settings
-from paperflow.sources import SourcePlan, gather_sources
-from paperflow.summarize import SummaryResult
-from paperflow.weekly_log import InsertResult, read_log, style_examples
+from paperflow.sources.gather import SourcePlan, gather_sources
+from paperflow.summary.summarize import SummaryResult
+from paperflow.log.weekly_log import InsertResult, read_log, style_examples
 
 
 @dataclass
@@ -76,7 +76,7 @@ def _split(items: list[str]) -> tuple[list[Paper], list[str]]:
 
 def gather(settings: Settings, ids: list[str], ledger: Ledger) -> Gathered:
     """Tonight's papers: ids/URLs/local PDFs given, the log's pending list and the arXiv queries, deduped
-    (paperflow.sources.gather_sources; taken papers are recorded as found)."""
+    (paperflow.sources.gather.gather_sources; taken papers are recorded as found)."""
     local, remote = _split(ids)
     parsed = read_log(settings.log.path).parsed if settings.log.path.is_file() else None
     return _from_plan(gather_sources(settings, ledger, ids=remote, parsed_log=parsed), local)
@@ -131,8 +131,7 @@ def insert(settings: Settings, summaries: Sequence[Summary], keys: Sequence[str]
 
 def log_in_git_repo(settings: Settings) -> bool:
     """Whether the log lives in a git repository (review can then put the drafts on a branch)."""
-    from paperflow import gitrepo
-
+    from paperflow.review import git as gitrepo
     try:
         gitrepo.repo_root(settings.log.path.expanduser().resolve().parent)
     except gitrepo.GitError:
@@ -150,7 +149,7 @@ def pending_texts(settings: Settings, lines: Sequence[int]) -> list[str]:
 
 def review_available() -> bool:
     try:
-        importlib.import_module("paperflow.review")
+        importlib.import_module("paperflow.review.publish")
     except ModuleNotFoundError:
         return False
     return True

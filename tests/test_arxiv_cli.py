@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from arxiv_fixtures import LocalServer, Reply, Script, arxiv_api_replay
-from paperflow.arxiv_client import PROCESS_RATE_LIMITER
+from paperflow.sources.arxiv_api import PROCESS_RATE_LIMITER
 from paperflow.cli import app
 from paperflow.ledger import Ledger, PaperState
 

@@ -10,10 +10,10 @@ import pytest
 from arxiv_fixtures import (
     ERROR_FEED, LocalServer, RecordingSleep, Reply, Script, api_file, arxiv_api_replay,
 )
-from paperflow.arxiv_client import (
+from paperflow.sources.arxiv_api import (
     ArxivApiError, ArxivClient, RateLimiter, fetch_papers, parse_retry_after,
 )
-from paperflow.ids import ArxivId, InvalidIdError, parse_arxiv_id
+from paperflow.sources.ids import ArxivId, InvalidIdError, parse_arxiv_id
 from paperflow.models import SourceKind
 from paperflow.settings import ArxivSettings
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from arxiv_fixtures import LocalServer, RecordingSleep, Reply, Script, pdf_server_handler
-from paperflow.arxiv_client import RateLimiter
-from paperflow.download import DownloadError, download_pdf, host_allowed, is_valid_pdf, pdf_path_for
+from paperflow.sources.arxiv_api import RateLimiter
+from paperflow.sources.download import DownloadError, download_pdf, host_allowed, is_valid_pdf, pdf_path_for
 from paperflow.ledger import Ledger, PaperState
 from paperflow.models import Paper
 from paperflow.settings import Settings

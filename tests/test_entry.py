@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from logs.builder import sample_log
 
-from paperflow.entry import escape_text, escape_title, render_entry
+from paperflow.log.entry import escape_text, escape_title, render_entry
 from paperflow.models import DraftedBy, Summary
 from paperflow.settings import DEFAULT_PROMPTS_DIR
-from paperflow.weekly_log import DraftEntry, parse_log, plan_insert
+from paperflow.log.weekly_log import DraftEntry, parse_log, plan_insert
 
 TEMPLATE = DEFAULT_PROMPTS_DIR / "entry.md.j2"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from paperflow.errors import PaperflowError
-from paperflow.extract import ExtractError, extract_pdf, garbled_ratio
-from paperflow.sections import SectionKind
+from paperflow.text.extract import ExtractError, extract_pdf, garbled_ratio
+from paperflow.text.sections import SectionKind
 from paperflow.settings import Settings
 
 

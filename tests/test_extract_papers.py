@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from paperflow.cli import app
-from paperflow.extract import extract_pdf, select_input
-from paperflow.sections import CORE_KINDS, SectionKind
+from paperflow.text.extract import extract_pdf, select_input
+from paperflow.text.sections import CORE_KINDS, SectionKind
 from paperflow.settings import Settings
-from paperflow.tokens import estimate_tokens
+from paperflow.text.tokens import estimate_tokens
 
 REPO = Path(__file__).resolve().parents[1]
 PDF_DIR = Path(os.environ.get("PAPERFLOW_TEST_DATA", REPO.parent / "shared" / "data")) / "pdf"

@@ -86,7 +86,7 @@ def test_a_night_drafts_the_good_papers_reports_the_bad_and_a_rerun_does_nothing
     from flows.nightly import nightly
     from paperflow.ledger import Ledger, PaperState
     from paperflow.settings import load_settings
-    from paperflow.weekly_log import read_log
+    from paperflow.log.weekly_log import read_log
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "log.md").write_text(LOG, encoding="utf-8")
@@ -179,7 +179,7 @@ def test_a_night_without_an_llm_drafts_extractive_entries(prefect_harness, share
     from flows.nightly import nightly
     from paperflow.ledger import Ledger, PaperState
     from paperflow.settings import load_settings
-    from paperflow.weekly_log import read_log
+    from paperflow.log.weekly_log import read_log
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "log.md").write_text(LOG, encoding="utf-8")
@@ -219,7 +219,7 @@ def test_with_review_on_the_drafts_go_to_the_review_branch_and_the_persons_log_i
 ):
     from flows.nightly import nightly
     from paperflow.ledger import Ledger, PaperState
-    from paperflow.review import branch_name
+    from paperflow.review.publish import branch_name
     from paperflow.settings import load_settings
 
     gitconfig = tmp_path / "gitconfig"

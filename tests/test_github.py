@@ -11,7 +11,7 @@ import time
 import pytest
 from fake_github import FakeGitHub
 
-from paperflow.github import (
+from paperflow.review.github import (
     GitHubAuthError,
     GitHubClient,
     GitHubError,

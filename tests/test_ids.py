@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paperflow.ids import ArxivId, InvalidIdError, find_arxiv_id, parse_arxiv_id
+from paperflow.sources.ids import ArxivId, InvalidIdError, find_arxiv_id, parse_arxiv_id
 
 
 @pytest.mark.parametrize(

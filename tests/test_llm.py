@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from paperflow import llm as llm_module
-from paperflow.llm import LLMClient, LLMError, cost_of, display_url, retry_after_seconds
+from paperflow.summary import llm as llm_module
+from paperflow.summary.llm import LLMClient, LLMError, cost_of, display_url, retry_after_seconds
 from paperflow.settings import LLMPrice, LLMSettings
 from tests.llm_server import FaultServer, Reply, free_port
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from paperflow.models import Point, SummaryContent
-from paperflow.numbers import mentions, unsupported_in, unsupported_numbers
+from paperflow.summary.numbers import mentions, unsupported_in, unsupported_numbers
 
 PAPER = (
     "Our model achieves 28.41 BLEU on WMT 2014 English-to-German, a speedup of 2 to 4 times over "

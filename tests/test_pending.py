@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from arxiv_fixtures import LocalServer, RecordingSleep, Reply, Script, arxiv_api_replay
-from paperflow.arxiv_client import ArxivClient, RateLimiter
+from paperflow.sources.arxiv_api import ArxivClient, RateLimiter
 from paperflow.ledger import Ledger
-from paperflow.pending import PendingStatus, resolve_pending, title_from_item, title_query
+from paperflow.sources.pending import PendingStatus, resolve_pending, title_from_item, title_query
 from paperflow.settings import Settings
-from paperflow.weekly_log import parse_log
+from paperflow.log.weekly_log import parse_log
 
 LOG = """# papers-weekly
 

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from arxiv_fixtures import real_titles
-from paperflow.pending import MIN_MAIN_TITLE_CHARS, _loose, title_similarity
+from paperflow.sources.pending import MIN_MAIN_TITLE_CHARS, _loose, title_similarity
 from paperflow.settings import ArxivSettings
 
 

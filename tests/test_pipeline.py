@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from paperflow import llm as llm_module
+from paperflow.summary import llm as llm_module
 from paperflow.cli import app
 from paperflow.ledger import Ledger, PaperState
 from paperflow.models import Summary
 from paperflow.settings import load_settings
-from paperflow.weekly_log import read_log
+from paperflow.log.weekly_log import read_log
 from tests.llm_server import FaultServer, Reply, llama_server  # noqa: F401 - fixture
 
 LOG = """# papers-weekly
@@ -174,7 +174,7 @@ def test_a_local_pdf_has_the_same_key_in_the_ledger_and_in_its_summary(tmp_path)
     import hashlib
 
     from paperflow.pipeline import local_paper
-    from paperflow.summarize import local_source_of
+    from paperflow.summary.summarize import local_source_of
 
     pdf = tmp_path / "paper.pdf"
     pdf.write_bytes(b"%PDF-1.4 not much of a paper")

@@ -12,8 +12,8 @@ import pytest
 
 from paperflow.models import Paper
 from paperflow.settings import DEFAULT_PROMPTS_DIR, Settings
-from paperflow.summarize import PromptError, llm_schema, prompt_hash, render_prompt, render_repair
-from paperflow.weekly_log import parse_log, style_examples
+from paperflow.summary.summarize import PromptError, llm_schema, prompt_hash, render_prompt, render_repair
+from paperflow.log.weekly_log import parse_log, style_examples
 
 LOG = """# papers-weekly
 

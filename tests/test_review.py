@@ -16,9 +16,9 @@ from fake_github import FakeGitHub
 
 from paperflow.ledger import Ledger, PaperState
 from paperflow.models import DraftedBy, Failure, Point, Summary
-from paperflow.review import body_keys, publish_drafts, review_status, sync_review_state
+from paperflow.review.publish import body_keys, publish_drafts, review_status, sync_review_state
 from paperflow.settings import LogSettings, ReviewSettings, Settings
-from paperflow.weekly_log import parse_log
+from paperflow.log.weekly_log import parse_log
 
 TOKEN = "ghp_FAKEtoken0123456789SECRETxyz"
 TOKEN_ENV = "PAPERFLOW_TEST_GH_TOKEN_VALUE"  # the NAME of the variable; its value is TOKEN
@@ -537,7 +537,7 @@ def test_credentials_in_the_remote_url_never_reach_a_message(world, github):
 
 
 def test_redact_removes_userinfo_and_known_secrets():
-    from paperflow.gitrepo import redact
+    from paperflow.review.git import redact
 
     line = f"fatal: unable to access 'https://x-access-token:{TOKEN}@github.com/a/b.git/': 403; token {TOKEN}"
     assert redact(line, [TOKEN]) == "fatal: unable to access 'https://***@github.com/a/b.git/': 403; token ***"

@@ -34,7 +34,7 @@ def write_config(world, api_url: str) -> str:
 
 
 def cache_file(world, summary) -> str:
-    # The file layout paperflow.summarize writes: {"format", "cache_key", "result": {"summary": ...}}.
+    # The file layout paperflow.summary.summarize writes: {"format", "cache_key", "result": {"summary": ...}}.
     path = world["tmp"] / "out" / "summaries" / f"{summary.arxiv_id}v1-abc.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"format": 1, "cache_key": "abc",

@@ -3,8 +3,8 @@ test_extract_papers.py)."""
 
 from __future__ import annotations
 
-from paperflow.extract import PaperText, clean_pages, select_input
-from paperflow.sections import Hyphenation, SectionKind, build_sections, kind_from_title
+from paperflow.text.extract import PaperText, clean_pages, select_input
+from paperflow.text.sections import Hyphenation, SectionKind, build_sections, kind_from_title
 
 
 def test_kind_from_title():

@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from arxiv_fixtures import LocalServer, RecordingSleep, Reply, Script, arxiv_api_replay
-from paperflow.arxiv_client import ArxivClient, RateLimiter
+from paperflow.sources.arxiv_api import ArxivClient, RateLimiter
 from paperflow.ledger import Ledger, PaperState
 from paperflow.models import Paper, SourceKind
 from paperflow.settings import ArxivQuery, Settings
-from paperflow.sources import build_query, gather_sources, query_name
-from paperflow.weekly_log import parse_log
+from paperflow.sources.gather import build_query, gather_sources, query_name
+from paperflow.log.weekly_log import parse_log
 
 NOW = datetime(2025, 1, 1, 2, 0, tzinfo=UTC)
 LOG = """# pending list

@@ -7,13 +7,13 @@ import shutil
 
 import pytest
 
-from paperflow import llm as llm_module
-from paperflow.extract import Coverage, SelectedInput
+from paperflow.summary import llm as llm_module
+from paperflow.text.extract import Coverage, SelectedInput
 from paperflow.ledger import Ledger
-from paperflow.llm import LLMError
+from paperflow.summary.llm import LLMError
 from paperflow.models import DraftedBy, Paper
 from paperflow.settings import DEFAULT_PROMPTS_DIR, Settings
-from paperflow.summarize import SummarizeError, field_limits, llm_schema, parse_answer, summarize_paper
+from paperflow.summary.summarize import SummarizeError, field_limits, llm_schema, parse_answer, summarize_paper
 from tests.llm_server import FaultServer, Reply
 
 PAPER = Paper(arxiv_id="1706.03762", version=5, title="Attention Is All You Need",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paperflow.tokens import estimate_tokens, trim_to_tokens
+from paperflow.text.tokens import estimate_tokens, trim_to_tokens
 
 
 def test_estimate_grows_with_text_and_counts_cjk_and_digits():

@@ -12,7 +12,7 @@ import pytest
 from logs.builder import Day, Entry, Item, Log, Month, loose_key, sample_log
 
 from paperflow.errors import LogFormatError
-from paperflow.weekly_log import (
+from paperflow.log.weekly_log import (
     DraftEntry,
     normalize_title,
     parse_log,
@@ -551,7 +551,7 @@ def test_tick_and_insert_together():
 
 
 def test_ticking_a_pending_item_read_earlier_finds_it_again_after_the_list_was_edited():
-    from paperflow.weekly_log import PendingItem
+    from paperflow.log.weekly_log import PendingItem
 
     before = "# pending list\n- [ ] Paper A\n- [ ] Paper B\n\n# 2024.1\n"
     items = parse_log(before).pending
@@ -563,7 +563,7 @@ def test_ticking_a_pending_item_read_earlier_finds_it_again_after_the_list_was_e
 
 
 def test_an_item_removed_since_it_was_read_is_not_ticked_and_is_reported():
-    from paperflow.weekly_log import PendingItem
+    from paperflow.log.weekly_log import PendingItem
 
     log = "# pending list\n- [ ] Paper B\n"
     new, result = plan_insert(log.encode(), [], date(2024, 1, 3), [PendingItem(1, "Paper A", False, 0)])

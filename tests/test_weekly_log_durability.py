@@ -21,7 +21,7 @@ import pytest
 from logs.builder import Day, Entry, Item, Log, Month, sample_log
 
 from paperflow.errors import LogChangedError, LogFormatError
-from paperflow.weekly_log import DraftEntry, _lock_for, insert_entries, parse_log, plan_insert, read_log, write_atomic
+from paperflow.log.weekly_log import DraftEntry, _lock_for, insert_entries, parse_log, plan_insert, read_log, write_atomic
 
 DAY = date(2024, 1, 3)
 TEMP_MARK = ".paperflow-tmp-"
@@ -45,7 +45,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     from datetime import date
-    from paperflow.weekly_log import DraftEntry, insert_entries, write_atomic
+    from paperflow.log.weekly_log import DraftEntry, insert_entries, write_atomic
 
     mode, path = sys.argv[1], sys.argv[2]
     if mode == "insert":

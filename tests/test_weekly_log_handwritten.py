@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from paperflow.cli import app
-from paperflow.weekly_log import DraftEntry, parse_log, plan_insert
+from paperflow.log.weekly_log import DraftEntry, parse_log, plan_insert
 
 LOG = Path(__file__).parent / "logs" / "handwritten.md"
 

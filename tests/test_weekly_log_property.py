@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from logs.builder import STYLES, Day, Entry, Item, Log, Month, loose_key
 
-from paperflow.entry import render_entry
+from paperflow.log.entry import render_entry
 from paperflow.models import POINT_LABELS, Summary
 from paperflow.settings import DEFAULT_PROMPTS_DIR
-from paperflow.weekly_log import DraftEntry, parse_log, plan_insert
+from paperflow.log.weekly_log import DraftEntry, parse_log, plan_insert
 
 TEMPLATE = DEFAULT_PROMPTS_DIR / "entry.md.j2"
 

@@ -14,19 +14,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from paperflow.arxiv_client import ArxivApiError, ArxivClient, fetch_papers
-from paperflow.download import download_pdf
-from paperflow.entry import render_entry, template_path
+from paperflow.sources.arxiv_api import ArxivApiError, ArxivClient, fetch_papers
+from paperflow.sources.download import download_pdf
+from paperflow.log.entry import render_entry, template_path
 from paperflow.errors import PaperflowError
-from paperflow.extract import PaperText, extract_pdf, select_input
-from paperflow.extractive import extractive_summary
-from paperflow.ids import InvalidIdError, parse_arxiv_id
+from paperflow.text.extract import PaperText, extract_pdf, select_input
+from paperflow.summary.extractive import extractive_summary
+from paperflow.sources.ids import InvalidIdError, parse_arxiv_id
 from paperflow.ledger import Ledger, PaperState
-from paperflow.llm import LLMClient
+from paperflow.summary.llm import LLMClient
 from paperflow.models import Failure, Paper, SourceKind, Summary
 from paperflow.settings import Settings
-from paperflow.summarize import SummaryResult, paper_label, save_summary, summarize_paper
-from paperflow.weekly_log import DraftEntry, InsertResult, insert_entries
+from paperflow.summary.summarize import SummaryResult, paper_label, save_summary, summarize_paper
+from paperflow.log.weekly_log import DraftEntry, InsertResult, insert_entries
 
 Progress = Callable[[str, str, str], None]  # (paper label, stage, detail)
 

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from paperflow.entry import escape_text
+from paperflow.log.entry import escape_text
 from paperflow.models import Failure
 
 REPORTS_DIR = "reports"

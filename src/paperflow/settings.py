@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from importlib import resources
 from collections.abc import Mapping
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -27,8 +28,8 @@ from pydantic_settings import (
 CONFIG_FILE_NAME = "paperflow.toml"
 CONFIG_ENV_VAR = "PAPERFLOW_CONFIG"
 ENV_PREFIX = "PAPERFLOW_"
-# prompts/ sits at the top of the repository, next to src/ (paperflow is installed editable from it).
-DEFAULT_PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
+# The repository's prompts/ folder, installed as the package data of `paperflow.prompts`.
+DEFAULT_PROMPTS_DIR = Path(str(resources.files("paperflow.prompts")))
 _FILE_LAYER: ContextVar[dict[str, Any]] = ContextVar("paperflow_file_layer", default={})
 
 

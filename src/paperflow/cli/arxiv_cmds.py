@@ -1,6 +1,6 @@
 """`paperflow fetch` and `paperflow sources`: arXiv metadata, PDF downloads, tonight's sources.
 
-(`paperflow pending --resolve` lives in log_cmds.py and calls paperflow.pending.resolve_pending.)
+(`paperflow pending --resolve` lives in log_cmds.py and calls paperflow.sources.pending.resolve_pending.)
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from typing import Optional
 
 import typer
 
-from paperflow.arxiv_client import ArxivApiError, ArxivClient, fetch_papers
+from paperflow.sources.arxiv_api import ArxivApiError, ArxivClient, fetch_papers
 from paperflow.cli.common import print_json, settings_from
-from paperflow.download import DownloadError, download_pdf
-from paperflow.ids import ArxivId, InvalidIdError, parse_arxiv_id
+from paperflow.sources.download import DownloadError, download_pdf
+from paperflow.sources.ids import ArxivId, InvalidIdError, parse_arxiv_id
 from paperflow.ledger import Ledger
 from paperflow.models import SourceKind
-from paperflow.sources import gather_sources
-from paperflow.weekly_log import read_log
+from paperflow.sources.gather import gather_sources
+from paperflow.log.weekly_log import read_log
 
 
 def fetch(

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from paperflow.cli.common import print_json, settings_from
-from paperflow.extract import extract_pdf, select_input
+from paperflow.text.extract import extract_pdf, select_input
 
 
 def extract(

@@ -6,8 +6,6 @@ PREFECT_API_URL from `[prefect] api_url`), so every other command starts without
 
 from __future__ import annotations
 
-import os
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any, Optional
@@ -17,20 +15,6 @@ import typer
 from paperflow.cli.common import settings_from
 from paperflow.prefect_env import api_url, apply_prefect_environment, server_configured, server_problem
 from paperflow.settings import Settings, find_config_file
-
-# flows/ sits at the top of the repository, next to src/ (paperflow is installed editable from it).
-REPO_ROOT = Path(__file__).resolve().parents[3]
-
-
-def import_flows() -> None:
-    """Make `flows` importable here and in the flow-run processes Prefect starts (via PYTHONPATH)."""
-    root = str(REPO_ROOT)
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    if root not in paths:
-        os.environ["PYTHONPATH"] = os.pathsep.join([root, *paths])
-
 
 def _config_path(ctx: typer.Context) -> str | None:
     state = ctx.find_root().obj
@@ -79,7 +63,6 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         require_reachable_server(settings, "serve")
         apply_prefect_environment(settings)
-        import_flows()
         from prefect import serve
 
         typer.echo(f"serving nightly ({settings.schedule.cron}) and summarize on {api_url(settings)}; Ctrl-C stops")
@@ -98,7 +81,6 @@ def register(app: typer.Typer) -> None:
         if server_configured(settings):
             require_reachable_server(settings, "nightly")
         apply_prefect_environment(settings)
-        import_flows()
         from flows.nightly import nightly
 
         result = nightly(ids=list(ids or []), dry_run=dry_run, day=when, config=_config_path(ctx))

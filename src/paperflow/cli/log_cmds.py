@@ -11,11 +11,11 @@ import typer
 from pydantic import ValidationError
 
 from paperflow.cli.common import print_json, settings_from
-from paperflow.entry import render_entry, template_path
+from paperflow.log.entry import render_entry, template_path
 from paperflow.errors import PaperflowError
 from paperflow.models import Summary
 from paperflow.settings import Settings
-from paperflow.weekly_log import DraftEntry, insert_entries, read_log
+from paperflow.log.weekly_log import DraftEntry, insert_entries, read_log
 
 log_app = typer.Typer(help="Read and write the weekly paper log.", no_args_is_help=True)
 
@@ -127,7 +127,7 @@ def pending(
     resolutions: dict[int, object] = {}
     if resolve:
         from paperflow.ledger import Ledger
-        from paperflow.pending import resolve_pending
+        from paperflow.sources.pending import resolve_pending
 
         with Ledger.open(settings) as ledger:
             for res in resolve_pending(settings, parsed, ledger):

@@ -13,7 +13,7 @@ from paperflow.cli.log_cmds import parse_day
 from paperflow.ledger import Ledger, PaperState
 from paperflow.models import Failure
 from paperflow.report import REPORTS_DIR, load_report
-from paperflow.review import publish_drafts, review_status, sync_review_state
+from paperflow.review.publish import publish_drafts, review_status, sync_review_state
 from paperflow.settings import Settings
 
 review_app = typer.Typer(

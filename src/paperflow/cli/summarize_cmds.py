@@ -19,12 +19,12 @@ from typing import Optional
 import typer
 
 from paperflow.cli.common import settings_from
-from paperflow.extractive import HOW_TO_CONFIGURE
+from paperflow.summary.extractive import HOW_TO_CONFIGURE
 from paperflow.ledger import Ledger
-from paperflow.llm import LLMClient
+from paperflow.summary.llm import LLMClient
 from paperflow.pipeline import PaperOutcome, draft_entry, insert_drafts, resolve, run_paper
 from paperflow.prefect_env import server_configured
-from paperflow.weekly_log import read_log, style_examples
+from paperflow.log.weekly_log import read_log, style_examples
 
 
 def _parse_day(text: str | None, default: date) -> date:
@@ -105,12 +105,11 @@ def summarize(
 def _run_flow(ctx: typer.Context, settings, papers: list[str], when: date, dry_run: bool) -> None:
     """Run the `summarize` flow on the configured Prefect server; exit 1 when a paper failed, 2 when
     the server does not answer."""
-    from paperflow.cli.flow_cmds import _config_path, import_flows, require_reachable_server
+    from paperflow.cli.flow_cmds import _config_path, require_reachable_server
     from paperflow.prefect_env import apply_prefect_environment
 
     require_reachable_server(settings, "summarize")
     apply_prefect_environment(settings)
-    import_flows()
     from flows.summarize import summarize as summarize_flow
 
     result = summarize_flow(papers=list(papers), dry_run=dry_run, day=when, config=_config_path(ctx))

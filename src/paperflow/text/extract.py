@@ -26,7 +26,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from paperflow.errors import PaperflowError
-from paperflow.sections import (
+from paperflow.text.sections import (
     CORE_KINDS,
     Paragraph,
     Section,
@@ -34,7 +34,7 @@ from paperflow.sections import (
     build_sections,
 )
 from paperflow.settings import Settings
-from paperflow.tokens import estimate_tokens, trim_to_tokens
+from paperflow.text.tokens import estimate_tokens, trim_to_tokens
 
 __all__ = [
     "Coverage",
@@ -321,7 +321,7 @@ def _context() -> multiprocessing.context.BaseContext:
     global _CONTEXT
     if _CONTEXT is None:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pypdf", "paperflow.extract"])
+        context.set_forkserver_preload(["pypdf", "paperflow.text.extract"])
         _CONTEXT = context
     return _CONTEXT
 
@@ -470,7 +470,7 @@ class SelectedInput(BaseModel):
 
 
 def select_input(text: PaperText, max_input_tokens: int) -> SelectedInput:
-    """The paper's text to summarise within `max_input_tokens` (estimated, see paperflow.tokens).
+    """The paper's text to summarise within `max_input_tokens` (estimated, see paperflow.text.tokens).
 
     Abstract and conclusion come whole where they fit (together at most 40% of the budget, trimmed in
     proportion beyond that); introduction, method and results share the rest in proportion to their

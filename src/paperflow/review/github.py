@@ -23,7 +23,7 @@ import requests.auth
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from paperflow.errors import PaperflowError
-from paperflow.gitrepo import redact
+from paperflow.review.git import redact
 from paperflow.settings import ReviewSettings
 
 log = logging.getLogger(__name__)

@@ -12,10 +12,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from paperflow.extract import PaperText
+from paperflow.text.extract import PaperText
 from paperflow.models import DraftedBy, Paper, Point, Summary, SummaryContent
-from paperflow.sections import SectionKind
-from paperflow.summarize import build_summary
+from paperflow.text.sections import SectionKind
+from paperflow.summary.summarize import build_summary
 
 HOW_TO_CONFIGURE = (
     "no LLM configured: these are extractive drafts (the papers' own sentences); for real summaries set "

@@ -27,7 +27,7 @@ from tenacity import (
 )
 
 from paperflow.errors import PaperflowError
-from paperflow.ids import ArxivId, InvalidIdError, parse_arxiv_id
+from paperflow.sources.ids import ArxivId, InvalidIdError, parse_arxiv_id
 from paperflow.models import Paper, SourceKind
 from paperflow.settings import ArxivSettings
 

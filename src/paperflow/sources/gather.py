@@ -12,14 +12,14 @@ from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel
 
-from paperflow.arxiv_client import ArxivApiError, ArxivClient, fetch_papers, result_to_paper
+from paperflow.sources.arxiv_api import ArxivApiError, ArxivClient, fetch_papers, result_to_paper
 from paperflow.errors import PaperflowError
-from paperflow.ids import ArxivId, InvalidIdError, parse_arxiv_id
+from paperflow.sources.ids import ArxivId, InvalidIdError, parse_arxiv_id
 from paperflow.ledger import Ledger, PaperState
 from paperflow.models import Failure, Paper, SourceKind
-from paperflow.pending import PendingResolution, resolve_pending
+from paperflow.sources.pending import PendingResolution, resolve_pending
 from paperflow.settings import ArxivQuery, Settings
-from paperflow.weekly_log import ParsedLog
+from paperflow.log.weekly_log import ParsedLog
 
 
 class Skipped(BaseModel):

@@ -30,10 +30,10 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from pydantic import BaseModel, Field
 
-from paperflow import gitrepo
-from paperflow.entry import escape_text, escape_title, render_entry, template_path
+from paperflow.review import git as gitrepo
+from paperflow.log.entry import escape_text, escape_title, render_entry, template_path
 from paperflow.errors import PaperflowError
-from paperflow.github import (
+from paperflow.review.github import (
     GitHubClient,
     GitHubError,
     GitHubRateLimitError,
@@ -47,7 +47,7 @@ from paperflow.github import (
 from paperflow.ledger import Ledger, LedgerRow, PaperState
 from paperflow.models import DraftedBy, Failure, Summary
 from paperflow.settings import Settings
-from paperflow.weekly_log import DraftEntry, ParsedLog, insert_entries, normalize_title, parse_log, read_log
+from paperflow.log.weekly_log import DraftEntry, ParsedLog, insert_entries, normalize_title, parse_log, read_log
 
 log = logging.getLogger(__name__)
 
@@ -211,7 +211,7 @@ def _paperflow_only(repo: Path, base_ref: str, tip: str) -> bool:
 
 def load_summary(path: Path | str) -> Summary:
     """A Summary from a cached JSON file: a Summary itself, an object holding one under "summary",
-    or paperflow.summarize's cache file ({"result": {"summary": ...}}).
+    or paperflow.summary.summarize's cache file ({"result": {"summary": ...}}).
 
     Raises ReviewError (one line) when the file is missing or holds no summary."""
     path = Path(path)

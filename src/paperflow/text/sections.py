@@ -1,7 +1,7 @@
 """From cleaned page lines to typed sections: paragraphs (with their page), headings, section kinds.
 
-Pure functions, no I/O. `build_sections(pages)` is the entry point; `paperflow.extract` feeds it the lines of
-each page after clean-up and `paperflow.extract.select_input` picks what the LLM reads from the result.
+Pure functions, no I/O. `build_sections(pages)` is the entry point; `paperflow.text.extract` feeds it the lines of
+each page after clean-up and `paperflow.text.extract.select_input` picks what the LLM reads from the result.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from paperflow.tokens import estimate_tokens
+from paperflow.text.tokens import estimate_tokens
 
 
 class SectionKind(StrEnum):

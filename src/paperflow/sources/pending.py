@@ -16,11 +16,11 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz
 
-from paperflow.arxiv_client import ArxivApiError, ArxivClient, result_id
-from paperflow.ids import ArxivId, find_arxiv_id, parse_arxiv_id
+from paperflow.sources.arxiv_api import ArxivApiError, ArxivClient, result_id
+from paperflow.sources.ids import ArxivId, find_arxiv_id, parse_arxiv_id
 from paperflow.ledger import Ledger
 from paperflow.settings import Settings
-from paperflow.weekly_log import ParsedLog, PendingItem, normalize_title
+from paperflow.log.weekly_log import ParsedLog, PendingItem, normalize_title
 
 MISS_CACHE_HOURS = 20  # a title not found tonight is searched again tomorrow night, not twice tonight
 SEARCH_CANDIDATES = 5

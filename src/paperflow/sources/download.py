@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from paperflow.arxiv_client import (
+from paperflow.sources.arxiv_api import (
     PROCESS_RATE_LIMITER,
     RETRYABLE_STATUS,
     USER_AGENT,
@@ -28,7 +28,7 @@ from paperflow.arxiv_client import (
     retrying,
 )
 from paperflow.errors import PaperflowError
-from paperflow.ids import parse_arxiv_id
+from paperflow.sources.ids import parse_arxiv_id
 from paperflow.ledger import Ledger, PaperState
 from paperflow.models import Paper
 from paperflow.settings import Settings

@@ -32,9 +32,9 @@ import jinja2
 from pydantic import BaseModel, ValidationError
 
 from paperflow.errors import PaperflowError
-from paperflow.llm import Completion, LLMClient, cost_of
+from paperflow.summary.llm import Completion, LLMClient, cost_of
 from paperflow.models import POINT_LABELS, DraftedBy, Paper, Summary, SummaryContent
-from paperflow.numbers import unsupported_numbers
+from paperflow.summary.numbers import unsupported_numbers
 from paperflow.settings import Settings
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ class CoverageLike(Protocol):
 
 
 class SelectedLike(Protocol):
-    """What summarize needs of paperflow.extract.SelectedInput."""
+    """What summarize needs of paperflow.text.extract.SelectedInput."""
 
     text: str
     coverage: CoverageLike

@@ -1,0 +1,1 @@
+"""The default prompt and entry templates (Jinja2), shipped in the wheel as `paperflow.prompts`."""

@@ -1,0 +1,1 @@
+"""The person's weekly log: reading it, rendering entries, inserting them atomically."""
