@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO))  # tests.llm_server.free_port
 from paperflow.log.entry import render_entry, template_path  # noqa: E402
 from paperflow.text.extract import extract_pdf, select_input  # noqa: E402
 from paperflow.models import Paper  # noqa: E402
-from paperflow.pipeline import local_paper  # noqa: E402
+from paperflow.sources.local import local_paper  # noqa: E402
 from paperflow.settings import Settings  # noqa: E402
 from paperflow.summary.summarize import summarize_paper  # noqa: E402
 

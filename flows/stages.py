@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from paperflow import pipeline
+from paperflow.sources.local import local_paper as local_paper_of
 from paperflow.text.extract import PaperText, select_input
 from paperflow.ledger import Ledger
 from paperflow.models import Failure, Paper, Summary
@@ -46,11 +47,11 @@ class Extracted(BaseModel):
 
 
 def local_paper(item: str) -> Paper | None:
-    """pipeline.local_paper (key local:<sha256>) for an existing .pdf file, else None."""
+    """sources.local.local_paper (key local:<sha256>) for an existing .pdf file, else None."""
     path = Path(item).expanduser()
     if path.suffix.lower() != ".pdf" or not path.is_file():
         return None
-    return pipeline.local_paper(path)
+    return local_paper_of(path)
 
 
 def _from_plan(plan: SourcePlan, local: list[Paper]) -> Gathered:

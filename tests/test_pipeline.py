@@ -173,7 +173,7 @@ def test_a_rerun_with_the_llm_pays_nothing(tmp_path, shared_data):
 def test_a_local_pdf_has_the_same_key_in_the_ledger_and_in_its_summary(tmp_path):
     import hashlib
 
-    from paperflow.pipeline import local_paper
+    from paperflow.sources.local import local_paper
     from paperflow.summary.summarize import local_source_of
 
     pdf = tmp_path / "paper.pdf"

@@ -24,6 +24,7 @@ from paperflow.sources.ids import InvalidIdError, parse_arxiv_id
 from paperflow.ledger import Ledger, PaperState
 from paperflow.summary.llm import LLMClient
 from paperflow.models import Failure, Paper, SourceKind, Summary
+from paperflow.sources.local import is_local_pdf, local_paper
 from paperflow.settings import Settings
 from paperflow.summary.summarize import SummaryResult, paper_label, save_summary, summarize_paper
 from paperflow.log.weekly_log import DraftEntry, InsertResult, insert_entries
@@ -53,32 +54,6 @@ class PaperOutcome:
 
 
 # ------------------------------------------------------------------------------------------ stages
-
-
-def is_local_pdf(arg: str) -> bool:
-    return arg.lower().endswith(".pdf") or Path(arg).is_file()
-
-
-def local_paper(path: Path) -> Paper:
-    """A Paper for a local PDF; its title is the file name until extraction finds a better one."""
-    return Paper(
-        title=path.stem,
-        local_pdf=path.resolve(),
-        local_sha256=_file_sha256(path),
-        source=SourceKind.LOCAL,
-        source_detail=str(path),
-    )
-
-
-def _file_sha256(path: Path) -> str | None:
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return None  # unreadable: the download/extract stage reports it, naming the paper
-    return digest.hexdigest()
 
 
 def resolve(args: Sequence[str], settings: Settings, ledger: Ledger | None = None, *,
