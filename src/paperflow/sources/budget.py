@@ -1,0 +1,238 @@
+"""Tonight's budget: which papers are drafted, and never crossing the token or cost cap of a night.
+
+Two parts, both free of I/O:
+
+- `plan_night` orders the candidates (pending-list items and ids given by hand first, in their order, then
+  query results by relevance score) and takes them while the next one fits: at most `max_papers`, and its
+  estimated tokens and cost added to those already taken stay within the caps. It stops at the first paper
+  that does not fit; that paper and every one after it are over budget (listed for the person, not drafted).
+- `NightBudget` counts what the night really spends. Before each LLM call the caller asks to `reserve` the
+  call's estimate; the reservation is refused when spent + reserved + estimate would cross a cap, so the
+  night stops *before* crossing it. After the call, `settle` replaces the estimate by the tokens and cost
+  the server reported. Thread-safe: the nightly runs `llm.max_concurrency` calls at once.
+
+The estimate of one call is `estimate_tokens` (paperflow.text.tokens, calibrated to err high) of every
+message, plus a few tokens of chat framing per message, plus `llm.max_output_tokens` (the server stops the
+answer there). Before a paper's PDF is read, its text counts as `extract.max_input_tokens`: `select_input`
+never gives the LLM more (see `paper_estimate`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+
+from pydantic import BaseModel, Field
+
+from paperflow.models import Paper, SourceKind
+from paperflow.settings import LLMPrice, Settings
+from paperflow.sources.relevance import Relevance
+from paperflow.summary.summarize import render_prompt
+from paperflow.text.tokens import estimate_tokens
+
+MESSAGE_OVERHEAD_TOKENS = 8  # role markers and separators a chat template adds around each message
+COVERAGE_LINE_TOKENS = 64  # "read 5,912 of 14,210 tokens (42%): abstract, introduction, ...; trimmed 3 ..."
+_BY_HAND = (SourceKind.PENDING, SourceKind.COMMAND_LINE, SourceKind.LOCAL)
+
+
+class Limits(BaseModel):
+    """A night's caps; None means no cap."""
+
+    max_papers: int | None = Field(10, ge=0)
+    max_tokens: int | None = Field(None, ge=0, description="input + output tokens of every LLM call")
+    max_cost: float | None = Field(None, ge=0, description="in the price table's currency")
+
+
+class Estimate(BaseModel):
+    """Tokens one LLM call (or one paper's first call) is expected to use at most."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+    @property
+    def tokens(self) -> int:
+        return self.input_tokens + self.output_tokens
+
+    def cost(self, price: LLMPrice | None) -> float | None:
+        return cost_of(price, self.input_tokens, self.output_tokens)
+
+
+def cost_of(price: LLMPrice | None, input_tokens: int, output_tokens: int) -> float | None:
+    if price is None:
+        return None
+    return input_tokens / 1e6 * price.input_per_million + output_tokens / 1e6 * price.output_per_million
+
+
+def estimate_call(messages: Sequence[Mapping[str, str]], max_output_tokens: int) -> Estimate:
+    """The most one chat call with these messages is expected to use: the messages' estimated tokens
+    plus framing, and the whole output allowance."""
+    prompt = sum(estimate_tokens(m.get("content") or "") + MESSAGE_OVERHEAD_TOKENS for m in messages)
+    return Estimate(input_tokens=prompt, output_tokens=max_output_tokens)
+
+
+def paper_estimate(paper: Paper, settings: Settings, examples: Sequence[str] = ()) -> Estimate:
+    """A paper's first LLM call before its PDF is read: its prompt rendered without the text (the
+    metadata, abstract and style examples are in it), plus the most text `select_input` gives
+    (`extract.max_input_tokens`) and its coverage line. 0 tokens when no LLM is configured.
+    Raises PromptError when a prompt template is broken."""
+    if not settings.llm.enabled:
+        return Estimate()
+    prompt = render_prompt(paper, "", "", settings, examples)
+    call = estimate_call(prompt.messages(), settings.llm.max_output_tokens)
+    text = settings.extract.max_input_tokens + COVERAGE_LINE_TOKENS
+    return Estimate(input_tokens=call.input_tokens + text, output_tokens=call.output_tokens)
+
+
+# ------------------------------------------------------------------------------------------ the plan
+
+
+class OverBudget(BaseModel):
+    """A paper left for another night (or for the person): why, and how close it is to their log."""
+
+    paper: Paper
+    reason: str
+    score: float | None = None  # relevance, for query results
+    relevance: Relevance | None = None
+
+    @property
+    def link(self) -> str:
+        return f"https://arxiv.org/abs/{self.paper.arxiv_id}" if self.paper.arxiv_id else str(self.paper.local_pdf)
+
+    def checkbox(self) -> str:
+        """A line to paste into the pending list; paperflow resolves it by the link next night."""
+        return f"- [ ] {' '.join(self.paper.title.split())} {self.link}"
+
+
+class NightPlan(BaseModel):
+    take: list[Paper] = []  # in drafting order
+    over_budget: list[OverBudget] = []
+    estimated_tokens: int = 0  # of the papers taken
+    estimated_cost: float | None = None
+
+
+def priority_order(papers: Sequence[Paper], relevance: Mapping[str, Relevance]) -> list[Paper]:
+    """Papers the person asked for (pending list, ids given by hand) first, in their order; then query
+    results by relevance score, best first (equal scores keep the query's order)."""
+    asked = [p for p in papers if p.source in _BY_HAND]
+    found = [p for p in papers if p.source not in _BY_HAND]
+    found.sort(key=lambda p: -(relevance[p.key].score if p.key in relevance else 0.0))
+    return asked + found
+
+
+def plan_night(
+    papers: Sequence[Paper],
+    limits: Limits,
+    estimate: Callable[[Paper], Estimate],
+    *,
+    relevance: Mapping[str, Relevance] | None = None,
+    price: LLMPrice | None = None,
+) -> NightPlan:
+    """Which papers tonight drafts, in priority order, and which are over budget and why.
+
+    `estimate(paper)` is the paper's expected LLM use (an Estimate of 0 tokens when no LLM is used: then
+    only `max_papers` limits the night). Raises ValueError when a cost cap is set without a `price`: a
+    cost that cannot be counted cannot be capped.
+    """
+    relevance = relevance or {}
+    if limits.max_cost is not None and price is None:
+        raise ValueError("a cost cap needs the model's price ([llm.prices.\"MODEL\"])")
+    plan = NightPlan(estimated_cost=0.0 if price is not None else None)
+    stop: str | None = None
+    for paper in priority_order(papers, relevance):
+        rel = relevance.get(paper.key)
+        if stop is None:
+            need = estimate(paper)
+            stop = _over(plan, need, limits, price)
+            if stop is None:
+                plan.take.append(paper)
+                plan.estimated_tokens += need.tokens
+                if plan.estimated_cost is not None:
+                    plan.estimated_cost += need.cost(price) or 0.0
+                continue
+        plan.over_budget.append(OverBudget(paper=paper, reason=stop, score=rel.score if rel else None,
+                                           relevance=rel))
+    return plan
+
+
+def _over(plan: NightPlan, need: Estimate, limits: Limits, price: LLMPrice | None) -> str | None:
+    """Why the next paper does not fit after those taken, or None when it does."""
+    if limits.max_papers is not None and len(plan.take) >= limits.max_papers:
+        return f"max_papers = {limits.max_papers} reached"
+    if limits.max_tokens is not None and need.tokens and plan.estimated_tokens + need.tokens > limits.max_tokens:
+        return (f"would cross max_tokens_per_night = {limits.max_tokens:,} "
+                f"({plan.estimated_tokens:,} planned + about {need.tokens:,})")
+    cost = need.cost(price)
+    if limits.max_cost is not None and cost and (plan.estimated_cost or 0.0) + cost > limits.max_cost:
+        return (f"would cross max_cost_per_night = {limits.max_cost:g} "
+                f"({plan.estimated_cost or 0.0:.4f} planned + about {cost:.4f})")
+    return None
+
+
+# ------------------------------------------------------------------------------- what is really spent
+
+
+class BudgetExceeded(Exception):
+    """The next LLM call would cross the night's cap: it was not made."""
+
+
+class Reservation(BaseModel):
+    estimate: Estimate
+    cost: float = 0.0
+
+
+class NightBudget:
+    """Tokens and cost the night has spent, checked before every LLM call (see the module docstring)."""
+
+    def __init__(self, limits: Limits, price: LLMPrice | None = None):
+        if limits.max_cost is not None and price is None:
+            raise ValueError("a cost cap needs the model's price ([llm.prices.\"MODEL\"])")
+        self.limits = limits
+        self.price = price
+        self.spent_tokens = 0
+        self.spent_cost = 0.0
+        self.calls = 0
+        self.refused = 0
+        self._reserved_tokens = 0
+        self._reserved_cost = 0.0
+        self._lock = threading.Lock()
+
+    def reserve(self, estimate: Estimate) -> Reservation:
+        """Hold `estimate` for a call about to be made. Raises BudgetExceeded (and holds nothing) when
+        what is spent, what other calls hold and this estimate together would cross a cap."""
+        cost = estimate.cost(self.price) or 0.0
+        with self._lock:
+            tokens = self.spent_tokens + self._reserved_tokens + estimate.tokens
+            if self.limits.max_tokens is not None and tokens > self.limits.max_tokens:
+                self.refused += 1
+                raise BudgetExceeded(
+                    f"the next LLM call (about {estimate.tokens:,} tokens) would cross max_tokens_per_night = "
+                    f"{self.limits.max_tokens:,} ({self.spent_tokens + self._reserved_tokens:,} used)")
+            total_cost = self.spent_cost + self._reserved_cost + cost
+            if self.limits.max_cost is not None and total_cost > self.limits.max_cost:
+                self.refused += 1
+                raise BudgetExceeded(
+                    f"the next LLM call (about {cost:.4f}) would cross max_cost_per_night = "
+                    f"{self.limits.max_cost:g} ({self.spent_cost + self._reserved_cost:.4f} used)")
+            self._reserved_tokens += estimate.tokens
+            self._reserved_cost += cost
+            return Reservation(estimate=estimate, cost=cost)
+
+    def settle(self, reservation: Reservation, input_tokens: int, output_tokens: int) -> None:
+        """The call is done (or failed): release its reservation and count what it really used."""
+        with self._lock:
+            self._reserved_tokens -= reservation.estimate.tokens
+            self._reserved_cost -= reservation.cost
+            self.spent_tokens += input_tokens + output_tokens
+            self.spent_cost += cost_of(self.price, input_tokens, output_tokens) or 0.0
+            self.calls += 1
+
+    def describe(self) -> str:
+        caps = []
+        if self.limits.max_tokens is not None:
+            caps.append(f"{self.spent_tokens:,} of {self.limits.max_tokens:,} tokens")
+        else:
+            caps.append(f"{self.spent_tokens:,} tokens")
+        if self.limits.max_cost is not None:
+            caps.append(f"{self.spent_cost:.4f} of {self.limits.max_cost:g} cost")
+        refused = f"; {self.refused} call(s) not made: over budget" if self.refused else ""
+        return f"LLM budget: {', '.join(caps)} in {self.calls} call(s){refused}"

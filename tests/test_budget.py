@@ -1,0 +1,152 @@
+"""The night's budget: what is drafted first, where the night stops, and that no call crosses a cap."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from relevance_data import LOG_PATH, query_results, recorded_papers
+
+from paperflow.log.weekly_log import parse_log, style_examples
+from paperflow.models import Paper, SourceKind
+from paperflow.settings import LLMPrice, Settings
+from paperflow.sources.budget import (
+    BudgetExceeded,
+    Estimate,
+    Limits,
+    NightBudget,
+    estimate_call,
+    paper_estimate,
+    plan_night,
+    priority_order,
+)
+from paperflow.sources.relevance import score_papers
+from paperflow.summary.summarize import render_prompt
+from paperflow.text.extract import SectionKind, extract_pdf, select_input
+
+PRICE = LLMPrice(input_per_million=1.0, output_per_million=4.0)
+
+
+@pytest.fixture(scope="module")
+def night(shared_data, tmp_path_factory) -> tuple[list[Paper], dict]:
+    """30 real query results and two pending items, scored against the hand-written log."""
+    papers = recorded_papers(shared_data, tmp_path_factory.mktemp("arxiv"))
+    results = query_results(papers)[:30]
+    pending = [p.model_copy(update={"source": SourceKind.PENDING, "source_detail": f"- [ ] {p.title}"})
+               for p in query_results(papers)[60:62]]
+    candidates = results[:10] + [pending[0]] + results[10:] + [pending[1]]  # as gathering interleaves them
+    relevance = score_papers(candidates, parse_log(LOG_PATH.read_bytes()))
+    return candidates, relevance
+
+
+def flat(tokens: int) -> Callable[[Paper], Estimate]:
+    return lambda paper: Estimate(input_tokens=tokens - 1000, output_tokens=1000)
+
+
+def test_five_papers_are_the_two_pending_items_and_the_three_best_scored_results(night):
+    candidates, relevance = night
+    plan = plan_night(candidates, Limits(max_papers=5), flat(9000), relevance=relevance)
+    pending = [p for p in candidates if p.source == SourceKind.PENDING]
+    results = sorted((p for p in candidates if p.source == SourceKind.QUERY), key=lambda p: -relevance[p.key].score)
+    assert [p.key for p in plan.take] == [p.key for p in pending] + [p.key for p in results[:3]]
+    assert relevance[results[2].key].score > relevance[results[3].key].score  # a real gap, not a tie
+    over = plan.over_budget
+    assert [o.paper.key for o in over] == [p.key for p in results[3:]]
+    assert all(o.reason == "max_papers = 5 reached" for o in over)
+    assert [o.score for o in over] == [relevance[p.key].score for p in results[3:]]
+    first = over[0]
+    assert first.checkbox() == f"- [ ] {first.paper.title} https://arxiv.org/abs/{first.paper.arxiv_id}"
+    assert plan.estimated_tokens == 5 * 9000
+
+
+def test_the_night_stops_at_the_first_paper_that_would_cross_the_token_cap(night):
+    candidates, relevance = night
+    sizes = {p.key: 4000 + 1000 * (i % 3) for i, p in enumerate(candidates)}  # 4000, 5000, 6000 tokens
+    ordered = priority_order(candidates, relevance)
+    plan = plan_night(candidates, Limits(max_papers=None, max_tokens=20_000),
+                      lambda p: Estimate(input_tokens=sizes[p.key]), relevance=relevance)
+    taken = sum(sizes[p.key] for p in plan.take)
+    assert taken <= 20_000 < taken + sizes[ordered[len(plan.take)].key]
+    assert plan.take == ordered[: len(plan.take)]
+    # Everything after the stop is over budget, even a paper small enough to fit: the order is the priority.
+    assert [o.paper for o in plan.over_budget] == ordered[len(plan.take):]
+    assert plan.over_budget[0].reason.startswith("would cross max_tokens_per_night = 20,000")
+
+
+def test_a_cost_cap_counts_input_and_output_at_the_models_price(night):
+    candidates, relevance = night
+    # 8000 in + 1000 out = 0.008 + 0.004 = 0.012 a paper: 0.05 holds four.
+    plan = plan_night(candidates, Limits(max_papers=None, max_cost=0.05),
+                      lambda p: Estimate(input_tokens=8000, output_tokens=1000), relevance=relevance, price=PRICE)
+    assert len(plan.take) == 4
+    assert plan.estimated_cost == pytest.approx(0.048)
+    assert "would cross max_cost_per_night = 0.05" in plan.over_budget[0].reason
+    with pytest.raises(ValueError, match="price"):
+        plan_night(candidates, Limits(max_cost=1.0), flat(1000))
+
+
+def test_without_an_llm_only_max_papers_limits(night):
+    candidates, relevance = night
+    plan = plan_night(candidates, Limits(max_papers=7, max_tokens=10), lambda p: Estimate(), relevance=relevance)
+    assert len(plan.take) == 7 and plan.estimated_tokens == 0
+
+
+def test_the_budget_refuses_the_call_that_would_cross_and_counts_what_was_used():
+    budget = NightBudget(Limits(max_tokens=10_000, max_cost=0.02), PRICE)
+    held = budget.reserve(Estimate(input_tokens=5000, output_tokens=1500))
+    budget.settle(held, 4800, 700)  # the server reports fewer tokens than estimated
+    assert budget.spent_tokens == 5500
+    with pytest.raises(BudgetExceeded, match="max_tokens_per_night = 10,000"):
+        budget.reserve(Estimate(input_tokens=4000, output_tokens=1500))  # 5500 + 5500 > 10000
+    held = budget.reserve(Estimate(input_tokens=3000, output_tokens=1500))
+    budget.settle(held, 3000, 1000)
+    assert budget.spent_tokens == 10_000 - 500
+    assert budget.spent_cost == pytest.approx((4800 + 3000) / 1e6 + (700 + 1000) * 4 / 1e6)
+    assert "9,500 of 10,000 tokens" in budget.describe() and "1 call(s) not made" in budget.describe()
+
+
+def test_concurrent_calls_never_hold_more_than_the_cap_together():
+    budget = NightBudget(Limits(max_tokens=50_000))
+    estimate = Estimate(input_tokens=6000, output_tokens=1500)
+    gate = threading.Barrier(8)
+    made: list[int] = []
+
+    def worker() -> None:
+        gate.wait()
+        for _ in range(5):
+            try:
+                held = budget.reserve(estimate)
+            except BudgetExceeded:
+                return
+            made.append(1)
+            budget.settle(held, estimate.input_tokens, estimate.output_tokens)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(made) == 50_000 // 7500 == 6
+    assert budget.spent_tokens == 6 * 7500 <= 50_000
+
+
+def test_the_estimate_before_the_pdf_bounds_the_real_first_call(shared_data, tmp_path):
+    """paper_estimate (metadata only) is at least what the real prompt of the real text estimates."""
+    settings = Settings(output_dir=tmp_path, llm=dict(base_url="http://127.0.0.1:9/v1", model="m"))
+    examples = style_examples(parse_log(LOG_PATH.read_bytes()), settings.log.style_examples)
+    for name in ("arxiv_1706.03762v5_attention_is_all_you_need.pdf", "arxiv_1406.2661v1_gan.pdf"):
+        text = extract_pdf(shared_data / "pdf" / name, settings, name)
+        abstract = " ".join(section.text for section in text.of_kind(SectionKind.ABSTRACT))
+        paper = Paper(arxiv_id=name.split("_")[1][:10], version=1, title=text.title or name, abstract=abstract,
+                      authors=["A. Author"], source=SourceKind.QUERY)
+        selected = select_input(text, settings.extract.max_input_tokens)
+        prompt = render_prompt(paper, selected.text, selected.coverage.describe(), settings, examples)
+        real = estimate_call(prompt.messages(), settings.llm.max_output_tokens)
+        planned = paper_estimate(paper, settings, examples)
+        assert real.tokens <= planned.tokens, name
+        assert planned.output_tokens == settings.llm.max_output_tokens
+        # Not a blind overestimate: the text is the only slack, and a long paper fills most of it.
+        assert planned.tokens - real.tokens <= settings.extract.max_input_tokens - selected.coverage.tokens_read + 100
+    assert paper_estimate(paper, Settings(output_dir=Path(tmp_path))) == Estimate()  # no LLM: nothing to count
