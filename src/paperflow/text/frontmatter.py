@@ -18,9 +18,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from rapidfuzz import fuzz
 
 from paperflow.text.engine import Line
+
+if TYPE_CHECKING:
+    from paperflow.models import Paper
+    from paperflow.text.paper_text import PaperText
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _EMAIL = re.compile(r"(?:\{[^}]{1,300}\}|[\w.+-]+)\s?@\s?((?:[\w-]+\.)+[A-Za-z]{2,})")
@@ -269,3 +276,19 @@ def _unique(items: list[str]) -> list[str]:
             seen.add(key)
             kept.append(item)
     return kept
+
+
+def apply_front_matter(paper: Paper, text: PaperText) -> Paper:
+    """`paper` with what its PDF's front matter adds: affiliations (the arXiv API almost never has them) and
+    email domains; for a local PDF without arXiv metadata also the printed title and the authors."""
+    update: dict[str, object] = {}
+    if not paper.affiliations and text.affiliations:
+        update["affiliations"] = list(text.affiliations)
+    if not paper.email_domains and text.email_domains:
+        update["email_domains"] = list(text.email_domains)
+    untitled = paper.local_pdf is not None and paper.title == Path(paper.local_pdf).stem  # titled by file name
+    if untitled and text.title:
+        update["title"] = text.title
+    if untitled and not paper.authors and text.authors:
+        update["authors"] = list(text.authors)
+    return paper.model_copy(update=update) if update else paper

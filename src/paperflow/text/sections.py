@@ -111,6 +111,8 @@ _LETTERED = re.compile(r"^(?:Appendix\s+)?(?P<num>[A-H](?:\.\d{1,2}){0,3})(?:[.:
 _CN_CHAPTER = re.compile(r"^第(?P<num>[一二三四五六七八九十\d]{1,3})章\s*(?P<title>\S.*)$")
 _CN_SECTION = re.compile(r"^第(?P<num>[一二三四五六七八九十\d]{1,3})节\s*(?P<title>\S.*)$")
 _INLINE_ABSTRACT = re.compile(r"^(?P<head>Abstract|ABSTRACT)\s*(?:[.:—–]|-{1,2})\s*(?P<rest>\S.*)$")
+# "Acknowledgements We are grateful to ...": a run-in heading (printed bold where fonts are known)
+_INLINE_ACKNOWLEDGEMENTS = re.compile(r"^(?P<head>Acknowledge?ments?|ACKNOWLEDGE?MENTS?)\s*[.:—–]?\s+(?P<rest>[A-Z].*)$")
 _TOC_LEADER = re.compile(r"(?:[.·…]\s*){3,}\s*[\dIVX]*$")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,
@@ -228,6 +230,10 @@ class _HeadingFinder:
         if inline and "abstract" not in self.seen_names:
             self.seen_names.add("abstract")
             return _Heading(inline["head"], None, 1, SectionKind.ABSTRACT, rest=inline["rest"])
+        inline = _INLINE_ACKNOWLEDGEMENTS.match(text)
+        if inline and "acknowledgements" not in self.seen_names:
+            self.seen_names.add("acknowledgements")
+            return _Heading(inline["head"], None, 1, SectionKind.ACKNOWLEDGEMENTS, rest=inline["rest"])
         if text.startswith(("Appendix", "APPENDIX")) and len(text.split()) <= 10 and not text.endswith("."):
             if ". " not in text and ")" not in text and "appendix" not in self.seen_names:
                 self.seen_names.add("appendix")
