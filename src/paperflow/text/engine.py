@@ -20,7 +20,9 @@ import ctypes
 import io
 import logging
 import math
+import multiprocessing.connection
 import re
+import resource
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -150,6 +152,30 @@ def read_document(path: Path, max_pages: int, engine: Engine = "pdfium") -> RawD
     finally:
         logger.removeHandler(captured)
         logger.propagate = previous_propagate
+
+
+def read_in_child(path: str, max_pages: int, engine: Engine, memory_bytes: int,
+                  conn: multiprocessing.connection.Connection) -> None:
+    """The child process's work: limit its own memory, read the document, send the outcome back through `conn`
+    ("ok", document, peak RSS in kB) | ("error", cause, detail) | ("memory", None, None). This module is all it
+    imports (the fork server preloads it), so starting a child costs milliseconds."""
+    try:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        try:
+            document = read_document(Path(path), max_pages, engine)
+            peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            message: tuple = ("ok", document, peak_kb)
+        except ReadFailure as failure:
+            message = ("error", failure.cause, failure.detail)
+        except MemoryError:
+            message = ("memory", None, None)
+        except Exception as exc:  # pypdf or PDFium bugs on hostile input: still one clear error
+            message = ("error", "truncated or corrupt", f"{type(exc).__name__}: {exc}"[:200])
+        conn.send(message)
+    finally:
+        conn.close()
 
 
 # ------------------------------------------------------------------------------------------------ pypdf

@@ -18,14 +18,13 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import re
-import resource
 import tempfile
 from pathlib import Path
 
 from paperflow.errors import PaperflowError
 from paperflow.settings import Settings
 from paperflow.text.budget import EXCLUDED_KINDS, Coverage, SelectedInput, missing_core_kinds, select_input
-from paperflow.text.engine import Engine, Line, RawDocument, RawPage, ReadFailure, read_document
+from paperflow.text.engine import Engine, Line, RawDocument, RawPage, read_in_child
 from paperflow.text.frontmatter import read_front_matter
 from paperflow.text.layout import clean_layout
 from paperflow.text.paper_text import PaperText
@@ -83,20 +82,19 @@ def garbled_ratio(text: str) -> float:
     """Share of the non-space characters that are signs of a broken text layer: replacement and
     private-use characters, control characters, UTF-8-read-as-Latin-1 pairs ("Ã©"), and symbols where
     letters should be (a font without a usable ToUnicode map decodes to runs of punctuation)."""
-    visible = [c for c in text if not c.isspace()]
+    visible = len(text) - len(_SPACE.findall(text))
     if not visible:
         return 0.0
-    bad = 0
-    letters = 0
-    for c in visible:
-        code = ord(c)
-        if c.isalpha() or c.isdigit():
-            letters += 1
-        if code == 0xFFFD or 0xE000 <= code <= 0xF8FF or code < 0x20 or 0x7F <= code <= 0x9F:
-            bad += 1
-    bad += 2 * len(re.findall(r"[ÃÂÅ][\u0080-\u00ff]", text))
-    symbol_excess = max(0.0, 0.5 - letters / len(visible))  # normal prose is >75% letters and digits
-    return min(1.0, bad / len(visible) + symbol_excess)
+    letters = len(_LETTER_OR_DIGIT.findall(text))
+    bad = len(_BROKEN.findall(text)) + 2 * len(_MOJIBAKE.findall(text))
+    symbol_excess = max(0.0, 0.5 - letters / visible)  # normal prose is >75% letters and digits
+    return min(1.0, bad / visible + symbol_excess)
+
+
+_SPACE = re.compile(r"\s")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+_BROKEN = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_MOJIBAKE = re.compile(r"[ÃÂÅ][\u0080-\u00ff]")
 
 
 def paper_text_from_pages(raw_pages: list[str], *, label: str, source: str, sha256: str,
@@ -147,27 +145,6 @@ def paper_text_from_document(document: RawDocument, *, label: str, source: str, 
 # ---------------------------------------------------------------------------------- reading (child side)
 
 
-def _child_main(path: str, max_pages: int, engine: Engine, memory_bytes: int,
-                conn: multiprocessing.connection.Connection) -> None:
-    try:
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-        try:
-            document = read_document(Path(path), max_pages, engine)
-            peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            message: tuple = ("ok", document, peak_kb)
-        except ReadFailure as failure:
-            message = ("error", failure.cause, failure.detail)
-        except MemoryError:
-            message = ("memory", None, None)
-        except Exception as exc:  # pypdf or PDFium bugs on hostile input: still one clear error
-            message = ("error", "truncated or corrupt", f"{type(exc).__name__}: {exc}"[:200])
-        conn.send(message)
-    finally:
-        conn.close()
-
-
 _CONTEXT: multiprocessing.context.BaseContext | None = None
 
 
@@ -185,7 +162,7 @@ def _context() -> multiprocessing.context.BaseContext:
 def _read_isolated(path: Path, label: str, max_pages: int, engine: Engine, timeout: float,
                    memory_mb: int) -> tuple[RawDocument, int]:
     receive, send = _context().Pipe(duplex=False)
-    child = _context().Process(target=_child_main,
+    child = _context().Process(target=read_in_child,
                                args=(str(path), max_pages, engine, memory_mb * 1024 * 1024, send), daemon=True)
     child.start()
     send.close()

@@ -25,7 +25,9 @@ for _code in [*range(0xFB00, 0xFB50), *range(0x1D400, 0x1D800), *range(0x2000, 0
     _normal = unicodedata.normalize("NFKC", chr(_code))
     if _normal != chr(_code):
         _NORMALISE[_code] = _normal
-_NORMALISE.update({0x00AD: "", 0xFEFF: "", 0x200B: "", 0x2010: "-", 0x2011: "-", 0xFFFE: "-", 0x0002: ""})
+_NORMALISE.update({0x00AD: "", 0xFEFF: "", 0x200B: "", 0x2010: "-", 0x2011: "-", 0xFFFE: "-"})
+# Control characters are never text: PDFium gives them for large math delimiters of fonts without a Unicode map.
+_NORMALISE.update({code: " " for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]})
 
 # The side stamp arXiv prints on every page of its PDFs; a citation ("arXiv:1907.11692, 2019") is no stamp.
 ARXIV_STAMP = re.compile(

@@ -436,11 +436,15 @@ def build_sections(pages: Sequence[Sequence[str | Line]], *, marks: dict[tuple[i
 
 def _styled(line: Line, body_size: float) -> bool:
     """Printed as a heading is: larger than the running text, bold, or in capitals (small caps)."""
-    if not body_size or line.size <= 0:
+    if not body_size or line.size <= 0 or line.bold or line.size >= body_size + 0.4:
         return True
-    letters = [c for c in line.text if c.isalpha()]
-    capitals = len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
-    return line.bold or line.size >= body_size + 0.4 or capitals
+    text = line.text
+    if _CJK.match(text):
+        return True  # no capitals in CJK: the finder's order rules alone decide
+    if len(text) > 100 or not text[:1].isupper():
+        return False  # no heading the finder would take
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def _sections(pages: list[list[Line]], hyphenation: Hyphenation, marks: dict[tuple[int, int], HeadingMark] | None,
