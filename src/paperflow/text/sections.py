@@ -1,7 +1,8 @@
 """From cleaned page lines to typed sections: paragraphs (with their page), headings, section kinds.
 
 Pure functions, no I/O. `build_sections(pages)` is the entry point; `paperflow.text.extract` feeds it the lines of
-each page after clean-up and `paperflow.text.extract.select_input` picks what the LLM reads from the result.
+each page after clean-up (with the outline's headings, see `structure`) and `paperflow.text.budget.select_input` picks
+what the LLM reads from the result.
 """
 
 from __future__ import annotations
