@@ -323,8 +323,9 @@ def _pdfium_page(page, number: int) -> RawPage:
                 if (index := char_index(position)) >= 0:
                     size = max(size, size_at(index))
             weight = raw.FPDFText_GetFontWeight(handle, first)
-            bold = weight >= 500
-            if not bold and raw.FPDFText_GetFontInfo(handle, first, _FONT_NAME, 256, ctypes.byref(flags)):
+            bold = weight >= 500  # bold fonts measure 545-700 here, regular ones 345-425
+            if weight <= 0 and raw.FPDFText_GetFontInfo(handle, first, _FONT_NAME, 256, ctypes.byref(flags)):
+                # weight unknown: the font's name may say ("NimbusRomNo9L-Medi", "CMBX10", "Arial-BoldMT")
                 bold = bool(_BOLD_NAMES.search(_FONT_NAME.value.decode("latin-1", "replace")))
             position_top = left_edge = 0.0
             if raw.FPDFText_GetCharBox(handle, first, left, right, bottom, top):
