@@ -24,7 +24,9 @@ from paperflow.sources.budget import (
 )
 from paperflow.sources.relevance import score_papers
 from paperflow.summary.summarize import render_prompt
-from paperflow.text.extract import SectionKind, extract_pdf, select_input
+from paperflow.text.budget import select_input
+from paperflow.text.extract import extract_pdf
+from paperflow.text.sections import SectionKind
 
 PRICE = LLMPrice(input_per_million=1.0, output_per_million=4.0)
 

@@ -13,7 +13,7 @@ Two parts, both free of I/O:
 
 The estimate of one call is `estimate_tokens` (paperflow.text.tokens, calibrated to err high) of every
 message, plus a few tokens of chat framing per message, plus `llm.max_output_tokens` (the server stops the
-answer there). Before a paper's PDF is read, its text counts as `extract.max_input_tokens`: `select_input`
+answer there). Before a paper's PDF is read, its text counts as `extract.max_input_tokens`: `text.budget.select_input`
 never gives the LLM more (see `paper_estimate`).
 """
 
