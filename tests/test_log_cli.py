@@ -11,17 +11,12 @@ from pathlib import Path
 
 import pytest
 from logs.builder import STYLES, Day, Entry, Item, Log, Month, sample_log
-from typer.testing import CliRunner
 
-from paperflow.cli import app
+from cli_helpers import one_line_error, run, summary_file
 from paperflow.log.weekly_log import parse_log
 from paperflow.models import Summary
 
 PAPERFLOW = Path(sys.executable).parent / "paperflow"
-
-
-def run(*args: str):
-    return CliRunner().invoke(app, list(args))
 
 
 def random_log(seed: int) -> Log:
@@ -98,15 +93,6 @@ def test_check_says_when_there_is_no_pending_list(tmp_path):
     assert "no '# pending list' section" in run("log", "check", str(path)).stdout
 
 
-def one_line_error(result) -> str:
-    """The one line a failed command printed (exit 2, no traceback)."""
-    assert result.exit_code == 2, result.output
-    assert result.stdout == "" and "Traceback" not in result.output
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
-
-
 def test_check_a_missing_file_is_an_error(tmp_path):
     line = one_line_error(run("log", "check", str(tmp_path / "nope.md")))
     assert line == f"paperflow: log: {tmp_path / 'nope.md'} does not exist"
@@ -138,23 +124,6 @@ def test_check_as_a_real_process(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------ insert
-
-
-def summary_file(folder: Path, title: str, **changes) -> Path:
-    data = {
-        "title": title,
-        "arxiv_id": "2401.04088",
-        "published": "2024.1",
-        "organisations": ["Mistral AI"],
-        "topic": "sparse MoE 语言模型",
-        "keywords": ["moe", "routing", "scaling"],
-        "points": [{"label": "背景", "text": "a"}, {"label": "模型", "text": "b"}, {"label": "实验结果", "text": "c"}],
-        "verdict": "总体上，值得跟进。",
-        **changes,
-    }
-    path = folder / f"{abs(hash(title))}.json"
-    path.write_text(json.dumps(data, ensure_ascii=False))
-    return path
 
 
 def test_insert_renders_and_files_summaries_under_the_date(tmp_path):

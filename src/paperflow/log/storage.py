@@ -352,8 +352,13 @@ def _settle_swap(shown: Path, real: Path, tmp: str, ours: tuple[int, int], expec
     if _identity(tmp) == ours:
         _unlink_quietly(tmp)
         raise _changed(shown)
-    # The log was replaced once more while paperflow swapped: keep every version, delete nothing.
-    raise _changed(shown, conflict=tmp)
+    # The log was saved once more while paperflow swapped back: `tmp` holds that latest save and the log
+    # the one before. Make the latest the log again, keep the other under a name no clean-up removes.
+    exchange(tmp, real)
+    kept = real.parent / f".{real.name}.paperflow-conflict-{os.getpid()}-{secrets.token_hex(4)}"
+    os.rename(tmp, kept)
+    _fsync_dir(real.parent)
+    raise _changed(shown, conflict=str(kept))
 
 
 def _confirm_written(shown: Path, real: Path, ours: tuple[int, int], sha256: str) -> None:
