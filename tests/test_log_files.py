@@ -137,7 +137,7 @@ def test_a_fifo_is_refused_at_once_never_read(tmp_path):
 def test_a_fifo_swapped_in_after_the_check_does_not_block_the_read(tmp_path, monkeypatch):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    monkeypatch.setattr(storage, "check_log_file", lambda path, writable=False: Path(path))  # the race: check passed
+    monkeypatch.setattr(storage, "check_regular_file", lambda path, writable=False: Path(path))  # the race: check passed
     with pytest.raises(storage.LogFormatError, match="is a FIFO"):
         storage.read_bytes(fifo)
 

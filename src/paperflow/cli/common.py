@@ -81,7 +81,7 @@ def log_path(settings: Settings, given: Path | None, *, create: bool | None = No
     if create and storage.create_log(path):
         typer.echo(f"created a new log at {path}", err=True)
     try:
-        storage.check_log_file(path)
+        storage.check_regular_file(path)
     except storage.LogMissingError as exc:
         hint = "" if create is None else "; pass --create to start a new log there"
         raise storage.LogMissingError(exc.message + hint, stage="log") from None

@@ -42,8 +42,8 @@ class NoLogConfiguredError(LogFormatError):
     """Neither `--log` nor `[log] path` says which file the log is."""
 
 
-def _error(message: str) -> LogFormatError:
-    return LogFormatError(message, stage=STAGE)
+def _error(message: str, stage: str = STAGE) -> LogFormatError:
+    return LogFormatError(message, stage=stage)
 
 
 # ------------------------------------------------------------------------------------------- checks
@@ -63,8 +63,9 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _refuse_kind(path: Path, mode: int) -> LogFormatError:
-    return _error(f"{path} is {_kind(mode)}, not a regular file; paperflow reads and writes only regular files")
+def _refuse_kind(path: Path, mode: int, stage: str = STAGE) -> LogFormatError:
+    return _error(f"{path} is {_kind(mode)}, not a regular file; paperflow reads and writes only regular files",
+                  stage)
 
 
 def _missing(path: Path) -> LogFormatError:
@@ -79,9 +80,9 @@ def _missing(path: Path) -> LogFormatError:
     return LogMissingError(f"{path} does not exist", stage=STAGE)
 
 
-def check_log_file(path: Path | str, *, writable: bool = False) -> Path:
-    """The real path of the log at `path` (symlinks resolved) after checking it is a regular file
-    (and, with `writable`, that paperflow may replace it). Raises LogFormatError (LogMissingError
+def check_regular_file(path: Path | str, *, writable: bool = False, stage: str = STAGE) -> Path:
+    """The real path of the file at `path` (a log, a summary, a PDF; symlinks resolved) after checking
+    it is a regular file (and, with `writable`, that paperflow may replace it). Raises LogFormatError (LogMissingError
     when it does not exist) with one line naming the path; nothing is opened."""
     path = Path(path)
     try:
@@ -93,7 +94,7 @@ def check_log_file(path: Path | str, *, writable: bool = False) -> Path:
     except OSError as exc:
         raise _error(f"cannot read {path}: {exc.strerror}") from None
     if not stat.S_ISREG(info.st_mode):
-        raise _refuse_kind(path, info.st_mode)
+        raise _refuse_kind(path, info.st_mode, stage)
     real = Path(os.path.realpath(path))
     if writable:
         # Root may write a 0444 file: the mode bits, not access(), say whether the person wants it changed.
@@ -110,7 +111,7 @@ def read_bytes(path: Path | str, max_bytes: int | None = None) -> bytes:
     """The bytes of the regular file at `path` (a log, a summary file), checked before and after
     opening, so a FIFO swapped in between never blocks. With `max_bytes`, a larger file is refused."""
     path = Path(path)
-    size = os.stat(check_log_file(path)).st_size
+    size = os.stat(check_regular_file(path)).st_size
     if max_bytes is not None and size > max_bytes:
         raise _error(f"{path} is larger than {max_bytes:,} bytes")
     try:
@@ -134,7 +135,7 @@ def create_log(path: Path | str) -> bool:
     (it is left as it is). The folder must exist. The file appears whole or not at all."""
     path = Path(path)
     if os.path.lexists(path):
-        check_log_file(path)
+        check_regular_file(path)
         return False
     if not path.parent.is_dir():
         raise _missing(path)
@@ -311,7 +312,7 @@ def write_atomic(path: Path | str, data: bytes, expected_sha256: str | None = No
     is checked after the swap, and swapped back when someone changed it in the meantime.
     """
     shown = Path(path)
-    real = check_log_file(shown, writable=True)
+    real = check_regular_file(shown, writable=True)
     remove_stale_temps(real)
     info = os.stat(real)
     tmp = _write_temp(real, data, mode=stat.S_IMODE(info.st_mode), owner=(info.st_uid, info.st_gid))

@@ -567,7 +567,7 @@ def insert_entries(
     then. Raises LogFormatError when the log is missing, not a regular file, or read-only.
     """
     path = Path(path)
-    real = storage.check_log_file(path, writable=True)
+    real = storage.check_regular_file(path, writable=True)
     with storage.log_lock(real, lock_timeout, shown=path):
         snapshot = read_log(path)
         if expected_sha256 is not None and snapshot.sha256 != expected_sha256:
