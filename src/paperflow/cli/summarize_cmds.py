@@ -83,7 +83,6 @@ def summarize(
             assert outcome.result is not None
             typer.echo("")
             typer.echo(draft_entry(outcome.result.summary, settings).text, nl=False)
-        typer.echo(f"\ndry run: nothing was written to {log_path}")
     elif done:
         result = insert_drafts([o.result.summary for o in done if o.result], settings, when, ledger,
                                log_path=log_path, ledger_keys=[o.paper.key for o in done])
@@ -93,6 +92,8 @@ def summarize(
             progress(title, "insert", "skipped: already in the log")
     elif not failures:
         typer.echo("nothing to draft")
+    if dry_run:
+        typer.echo(f"\ndry run: nothing was written to {log_path}")
     _print_table(outcomes, failures)
     if failures:
         raise typer.Exit(1)
