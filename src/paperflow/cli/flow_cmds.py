@@ -60,8 +60,8 @@ def register(app: typer.Typer) -> None:
             typer.echo("paperflow serve: no Prefect server configured: start one with `prefect server start` and set "
                        "[prefect] api_url = \"http://127.0.0.1:4200/api\"", err=True)
             raise typer.Exit(2)
-        log_path(settings, None, option=None)
         require_reachable_server(settings, "serve")
+        log_path(settings, None, option=None)
         apply_prefect_environment(settings)
         from prefect import serve
 
