@@ -11,7 +11,7 @@ from relevance_data import LOG_PATH, query_results, recorded_papers
 
 from paperflow.log.weekly_log import parse_log, style_examples
 from paperflow.models import Paper, SourceKind
-from paperflow.settings import LLMPrice, Settings
+from paperflow.settings import LLMPrice, Settings, SettingsError, load_settings
 from paperflow.sources.budget import (
     BudgetExceeded,
     Estimate,
@@ -21,6 +21,7 @@ from paperflow.sources.budget import (
     paper_estimate,
     plan_night,
     priority_order,
+    select_tonight,
 )
 from paperflow.sources.relevance import score_papers
 from paperflow.summary.summarize import render_prompt
@@ -39,7 +40,7 @@ def night(shared_data, tmp_path_factory) -> tuple[list[Paper], dict]:
     pending = [p.model_copy(update={"source": SourceKind.PENDING, "source_detail": f"- [ ] {p.title}"})
                for p in query_results(papers)[60:62]]
     candidates = results[:10] + [pending[0]] + results[10:] + [pending[1]]  # as gathering interleaves them
-    relevance = score_papers(candidates, parse_log(LOG_PATH.read_bytes()))
+    relevance = score_papers([p for p in candidates if p.source == SourceKind.QUERY], parse_log(LOG_PATH.read_bytes()))
     return candidates, relevance
 
 
@@ -152,3 +153,45 @@ def test_the_estimate_before_the_pdf_bounds_the_real_first_call(shared_data, tmp
         # Not a blind overestimate: the text is the only slack, and a long paper fills most of it.
         assert planned.tokens - real.tokens <= settings.extract.max_input_tokens - selected.coverage.tokens_read + 100
     assert paper_estimate(paper, Settings(output_dir=Path(tmp_path))) == Estimate()  # no LLM: nothing to count
+
+
+def test_tonights_selection_follows_the_settings_and_counts_each_paper_by_its_prompt(night, tmp_path):
+    candidates, relevance = night
+    parsed = parse_log(LOG_PATH.read_bytes())
+    examples = style_examples(parsed, 3)
+    llm = dict(base_url="http://127.0.0.1:9/v1", model="m", max_cost_per_night=1.0,
+               prices={"m": {"input_per_million": 1.0, "output_per_million": 4.0}})
+    probe = Settings(output_dir=tmp_path, llm=llm)
+    ordered = priority_order(candidates, relevance)
+    sizes = [paper_estimate(p, probe, examples).tokens for p in ordered[:5]]
+    assert all(6000 + 1500 < size < 6000 + 1500 + 4000 for size in sizes)  # text + output + prompt and examples
+    cap = sum(sizes[:4]) + sizes[4] // 2  # four fit, the fifth would cross
+    settings = Settings(output_dir=tmp_path, nightly=dict(max_papers=20), llm=dict(llm, max_tokens_per_night=cap))
+    plan = select_tonight(candidates, parsed, settings, examples)
+    assert plan.take == ordered[:4] and plan.estimated_tokens == sum(sizes[:4])
+    assert plan.over_budget[0].reason.startswith(f"would cross max_tokens_per_night = {cap:,}")
+    assert [p.source for p in plan.take[:2]] == [SourceKind.PENDING, SourceKind.PENDING]
+    # Only query results are scored: a pending paper is asked for, not ranked.
+    assert set(plan.relevance) == {p.key for p in candidates if p.source == SourceKind.QUERY}
+    assert plan.describe() == (f"4 of 32 papers taken (max_papers 20, max_tokens_per_night {cap:,}, "
+                               f"max_cost_per_night 1; about {sum(sizes[:4]):,} tokens); 28 over budget")
+    # Without an LLM only max_papers counts.
+    plain = select_tonight(candidates, None, Settings(output_dir=tmp_path, nightly=dict(max_papers=20)))
+    assert len(plain.take) == 20 and plain.describe().endswith("no LLM tokens); 12 over budget")
+
+
+def test_budget_settings(tmp_path, monkeypatch):
+    config = tmp_path / "paperflow.toml"
+    config.write_text('[llm]\nbase_url = "http://127.0.0.1:8080/v1"\nmodel = "local"\nmax_cost_per_night = 0.5\n')
+    with pytest.raises(SettingsError, match=r'llm: max_cost_per_night needs the price of the model: '
+                                            r'add \[llm.prices."local"\]'):
+        load_settings(config)
+    config.write_text('[llm]\nmax_tokens_per_night = 200000\n[nightly]\nmax_papers = 4\n')
+    assert Settings().nightly.max_papers == 10
+    config.write_text("[nightly]\nmax_papers = 0\n")
+    with pytest.raises(SettingsError, match="nightly.max_papers: "):
+        load_settings(config)
+    config.write_text('[llm]\nmax_tokens_per_night = 200000\n[nightly]\nmax_papers = 4\n')
+    monkeypatch.setenv("PAPERFLOW_NIGHTLY__MAX_PAPERS", "6")
+    settings = load_settings(config)
+    assert (settings.nightly.max_papers, settings.llm.max_tokens_per_night) == (6, 200_000)

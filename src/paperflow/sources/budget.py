@@ -26,12 +26,16 @@ from pydantic import BaseModel, Field
 
 from paperflow.models import Paper, SourceKind
 from paperflow.settings import LLMPrice, Settings
-from paperflow.sources.relevance import Relevance
+from paperflow.log.weekly_log import ParsedLog
+from paperflow.sources.relevance import Relevance, score_papers
 from paperflow.summary.summarize import render_prompt
 from paperflow.text.tokens import estimate_tokens
 
 MESSAGE_OVERHEAD_TOKENS = 8  # role markers and separators a chat template adds around each message
 COVERAGE_LINE_TOKENS = 64  # "read 5,912 of 14,210 tokens (42%): abstract, introduction, ...; trimmed 3 ..."
+# The prompt's fence marker holds a random 24-hex-digit nonce; 24 digits are the most tokens one can count as,
+# so the estimate is the same every time and never below the real prompt's.
+_WORST_CASE_NONCE = "0" * 24
 _BY_HAND = (SourceKind.PENDING, SourceKind.COMMAND_LINE, SourceKind.LOCAL)
 
 
@@ -77,7 +81,7 @@ def paper_estimate(paper: Paper, settings: Settings, examples: Sequence[str] = (
     Raises PromptError when a prompt template is broken."""
     if not settings.llm.enabled:
         return Estimate()
-    prompt = render_prompt(paper, "", "", settings, examples)
+    prompt = render_prompt(paper, "", "", settings, examples, nonce=_WORST_CASE_NONCE)
     call = estimate_call(prompt.messages(), settings.llm.max_output_tokens)
     text = settings.extract.max_input_tokens + COVERAGE_LINE_TOKENS
     return Estimate(input_tokens=call.input_tokens + text, output_tokens=call.output_tokens)
@@ -108,6 +112,20 @@ class NightPlan(BaseModel):
     over_budget: list[OverBudget] = []
     estimated_tokens: int = 0  # of the papers taken
     estimated_cost: float | None = None
+    limits: Limits = Limits()
+    relevance: dict[str, Relevance] = {}  # query results' relevance, by paper key
+
+    def describe(self) -> str:
+        """"5 of 32 papers taken (max_papers 5, about 48,500 tokens); 27 over budget"."""
+        caps = [f"max_papers {self.limits.max_papers}"] if self.limits.max_papers is not None else []
+        if self.limits.max_tokens is not None:
+            caps.append(f"max_tokens_per_night {self.limits.max_tokens:,}")
+        if self.limits.max_cost is not None:
+            caps.append(f"max_cost_per_night {self.limits.max_cost:g}")
+        size = f"about {self.estimated_tokens:,} tokens" if self.estimated_tokens else "no LLM tokens"
+        total = len(self.take) + len(self.over_budget)
+        caps_text = f"{', '.join(caps)}; " if caps else ""
+        return f"{len(self.take)} of {total} papers taken ({caps_text}{size}); {len(self.over_budget)} over budget"
 
 
 def priority_order(papers: Sequence[Paper], relevance: Mapping[str, Relevance]) -> list[Paper]:
@@ -136,7 +154,8 @@ def plan_night(
     relevance = relevance or {}
     if limits.max_cost is not None and price is None:
         raise ValueError("a cost cap needs the model's price ([llm.prices.\"MODEL\"])")
-    plan = NightPlan(estimated_cost=0.0 if price is not None else None)
+    plan = NightPlan(estimated_cost=0.0 if price is not None else None, limits=limits,
+                     relevance={k: r for k, r in relevance.items()})
     stop: str | None = None
     for paper in priority_order(papers, relevance):
         rel = relevance.get(paper.key)
@@ -152,6 +171,33 @@ def plan_night(
         plan.over_budget.append(OverBudget(paper=paper, reason=stop, score=rel.score if rel else None,
                                            relevance=rel))
     return plan
+
+
+def night_limits(settings: Settings, use_llm: bool = True) -> Limits:
+    """`[nightly] max_papers`, and the LLM caps when the night uses the LLM."""
+    llm = use_llm and settings.llm.enabled
+    return Limits(max_papers=settings.nightly.max_papers,
+                  max_tokens=settings.llm.max_tokens_per_night if llm else None,
+                  max_cost=settings.llm.max_cost_per_night if llm else None)
+
+
+def model_price(settings: Settings) -> LLMPrice | None:
+    return settings.llm.prices.get(settings.llm.model or "")
+
+
+def select_tonight(papers: Sequence[Paper], parsed_log: ParsedLog | None, settings: Settings,
+                   examples: Sequence[str] = (), *, use_llm: bool = True) -> NightPlan:
+    """Tonight's selection: query results scored against the log (papers asked for need no score), then
+    `plan_night` within the settings' caps, each paper estimated by `paper_estimate`.
+    Raises PromptError when a prompt template is broken (nothing could be drafted anyway)."""
+    found = [p for p in papers if p.source not in _BY_HAND]
+    relevance = score_papers(found, parsed_log) if found else {}
+    counted = use_llm and settings.llm.enabled
+    return plan_night(
+        papers, night_limits(settings, use_llm),
+        (lambda p: paper_estimate(p, settings, examples)) if counted else (lambda p: Estimate()),
+        relevance=relevance, price=model_price(settings) if counted else None,
+    )
 
 
 def _over(plan: NightPlan, need: Estimate, limits: Limits, price: LLMPrice | None) -> str | None:
