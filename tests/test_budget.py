@@ -22,7 +22,10 @@ from paperflow.sources.budget import (
     plan_night,
     priority_order,
     select_tonight,
+    selection_markdown,
 )
+from paperflow.ledger import Ledger
+from paperflow.sources.pending import resolve_pending
 from paperflow.sources.relevance import score_papers
 from paperflow.summary.summarize import render_prompt
 from paperflow.text.budget import select_input
@@ -195,3 +198,31 @@ def test_budget_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("PAPERFLOW_NIGHTLY__MAX_PAPERS", "6")
     settings = load_settings(config)
     assert (settings.nightly.max_papers, settings.llm.max_tokens_per_night) == (6, 200_000)
+
+
+def test_the_selection_in_markdown_lists_what_is_over_budget_with_lines_to_paste(night, tmp_path):
+    candidates, relevance = night
+    hostile = candidates[5].model_copy(update={"title": "Tests | for @alice ```fences``` <b>bold</b>\nand #12"})
+    papers = candidates[:5] + [hostile] + candidates[6:]
+    plan = plan_night(papers, Limits(max_papers=4), flat(1000), relevance=relevance)
+    drafted = [p.key for p in plan.take]
+    text = "\n".join(selection_markdown(plan, drafted))
+    assert text.startswith("**Tonight's selection:** 4 of 32 papers taken (max_papers 4; about 4,000 tokens); "
+                           "28 over budget")
+    for paper in plan.take:
+        if paper.source == SourceKind.QUERY:
+            assert f"- 《{paper.title}》: {relevance[paper.key].describe()}" in text
+    rows = [line for line in text.splitlines() if line.startswith("| [《")]
+    assert len(rows) == 28
+    row = next(r for r in rows if "alice" in r)
+    assert "Tests \\| for @\u200balice" in row and "<b>" not in row and "#\u200b12" in row
+    assert row.count(" | ") == 2  # the title's "|" did not add a column
+    # The lines to paste sit in a fence longer than any backtick run of a title...
+    fence_open = next(line for line in text.splitlines() if line.endswith("text") and set(line[:-4]) == {"`"})
+    assert len(fence_open) - 4 > 3
+    block = text.split(fence_open + "\n", 1)[1].split("\n" + fence_open[:-4] + "\n", 1)[0]
+    # ... and once pasted into the pending list, each names its paper by link.
+    log = parse_log(("# pending list\n\n" + block + "\n").encode())
+    assert len(log.pending_open) == 28
+    resolved = resolve_pending(Settings(output_dir=tmp_path), log, Ledger.open(Settings(output_dir=tmp_path)))
+    assert [r.arxiv_id for r in resolved] == [o.paper.arxiv_id for o in plan.over_budget]

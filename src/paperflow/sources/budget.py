@@ -19,6 +19,7 @@ never gives the LLM more (see `paper_estimate`).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 
@@ -26,6 +27,7 @@ from pydantic import BaseModel, Field
 
 from paperflow.models import Paper, SourceKind
 from paperflow.settings import LLMPrice, Settings
+from paperflow.log.entry import escape_text, escape_title
 from paperflow.log.weekly_log import ParsedLog
 from paperflow.sources.relevance import Relevance, score_papers
 from paperflow.summary.summarize import render_prompt
@@ -114,6 +116,13 @@ class NightPlan(BaseModel):
     estimated_cost: float | None = None
     limits: Limits = Limits()
     relevance: dict[str, Relevance] = {}  # query results' relevance, by paper key
+
+    def refuse(self, paper: Paper, reason: str) -> OverBudget:
+        """A paper taken by the plan but stopped at run time (its next LLM call would cross a cap)."""
+        rel = self.relevance.get(paper.key)
+        over = OverBudget(paper=paper, reason=reason, score=rel.score if rel else None, relevance=rel)
+        self.over_budget.append(over)
+        return over
 
     def describe(self) -> str:
         """"5 of 32 papers taken (max_papers 5, about 48,500 tokens); 27 over budget"."""
@@ -282,3 +291,43 @@ class NightBudget:
             caps.append(f"{self.spent_cost:.4f} of {self.limits.max_cost:g} cost")
         refused = f"; {self.refused} call(s) not made: over budget" if self.refused else ""
         return f"LLM budget: {', '.join(caps)} in {self.calls} call(s){refused}"
+
+
+# ------------------------------------------------------------------------------------------ markdown
+
+
+def selection_markdown(plan: NightPlan, drafted_keys: Sequence[str] = ()) -> list[str]:
+    """Markdown lines for a pull request or a run report: the night's budget, why each drafted query
+    result was chosen (its score and nearest entries), and the papers over budget (title, link, score,
+    why) with a checkbox line each to paste into the pending list. Outside text is made inert."""
+    out = [f"**Tonight's selection:** {_inert(plan.describe())}", ""]
+    drafted = [k for k in drafted_keys if k in plan.relevance]
+    if drafted:
+        out += ["Drafted from the queries, by relevance to your log:", ""]
+        for key in drafted:
+            rel = plan.relevance[key]
+            title = next((p.title for p in plan.take if p.key == key), key)
+            out.append(f"- 《{_inert(escape_title(title))}》: {_inert(escape_text(rel.describe()))}")
+        out.append("")
+    if not plan.over_budget:
+        return out
+    out += [f"**Over budget, not drafted ({len(plan.over_budget)}):**", "", "| paper | score | why |", "|---|---|---|"]
+    for over in plan.over_budget:
+        title = _cell(f"[《{escape_title(over.paper.title)}》]({over.link})")
+        score = f"{over.score:.3f}" if over.score is not None else "asked for"
+        near = f"; {over.relevance.describe()}" if over.relevance and over.relevance.nearest else ""
+        out.append(f"| {title} | {score} | {_cell(escape_text(over.reason + near))} |")
+    lines = [over.checkbox() for over in plan.over_budget]
+    fence = "`" * max(3, 1 + max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0))
+    out += ["", "To draft one on a later night, paste its line into your pending list:", "", f"{fence}text",
+            *lines, fence, ""]
+    return out
+
+
+def _inert(text: str) -> str:
+    # No @mentions or #references pinging people from a paper's title.
+    return text.replace("@", "@\u200b").replace("#", "#\u200b")
+
+
+def _cell(text: str) -> str:
+    return _inert(text).replace("|", "\\|")
