@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from paperflow.layout import OutputLayout
 from paperflow.report import RunReport, load_report
 
 
@@ -79,8 +80,9 @@ def test_timed_adds_wall_time_even_when_the_block_raises():
 
 def test_save_writes_dated_markdown_and_never_overwrites(tmp_path):
     report = _report().finish()
-    first = report.save(tmp_path)
-    second = report.save(tmp_path)
+    folder = OutputLayout(tmp_path).reports
+    first = report.save(folder)
+    second = report.save(folder)
     assert first.parent == tmp_path / "reports"
     assert first.name == "2024-01-03-020005.md"
     assert second.name == "2024-01-03-020005-2.md"

@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from paperflow.errors import PaperflowError
+from paperflow.layout import OutputLayout
 from paperflow.models import Paper
 
 if TYPE_CHECKING:
     from paperflow.settings import Settings
 
-LEDGER_FILE_NAME = "ledger.sqlite3"
 MAX_ERROR_CHARS = 1000  # one line, but bounded: a traceback never lands in the ledger
 BUSY_TIMEOUT_SECONDS = 30.0
 
@@ -163,8 +163,8 @@ class Ledger:
 
     @classmethod
     def open(cls, settings: Settings) -> Ledger:
-        """The ledger of these settings: `settings.output_dir / "ledger.sqlite3"` (created if missing)."""
-        return cls(settings.output_dir / LEDGER_FILE_NAME)
+        """The ledger of these settings: `output_dir/ledger.sqlite3` (created if missing)."""
+        return cls(OutputLayout.of(settings).ledger)
 
     def __enter__(self) -> Ledger:
         return self

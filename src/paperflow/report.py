@@ -18,7 +18,6 @@ from pydantic import BaseModel, Field
 from paperflow.log.entry import escape_text
 from paperflow.models import Failure
 
-REPORTS_DIR = "reports"
 # The order stages are shown in; a stage not listed here is shown after them.
 STAGE_ORDER = ("gather", "resolve", "download", "extract", "summarize", "insert", "review")
 
@@ -179,12 +178,13 @@ class RunReport(BaseModel):
 
     # -- saving -------------------------------------------------------------------------------
 
-    def save(self, output_dir: Path) -> Path:
-        """Write `<output_dir>/reports/<date>-<time>.md` (and the same name .json) and return the .md path.
+    def save(self, folder: Path) -> Path:
+        """Write `<folder>/<date>-<time>.md` (and the same name .json) and return the .md path; `folder`
+        is OutputLayout.reports.
 
         A second report in the same second gets a numbered suffix: nothing is overwritten.
         """
-        folder = Path(output_dir) / REPORTS_DIR
+        folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         stem = self.started_at.strftime("%Y-%m-%d-%H%M%S")
         path = folder / f"{stem}.md"

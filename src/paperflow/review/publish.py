@@ -44,6 +44,7 @@ from paperflow.review.github import (
     resolve_token,
     web_host,
 )
+from paperflow.layout import OutputLayout
 from paperflow.ledger import Ledger, LedgerRow, PaperState
 from paperflow.models import DraftedBy, Failure, Summary
 from paperflow.settings import Settings
@@ -52,7 +53,6 @@ from paperflow.log.weekly_log import DraftEntry, ParsedLog, insert_entries, norm
 log = logging.getLogger(__name__)
 
 STAGE = "review"
-REVIEW_DIR = "review"
 # Marks paperflow's own commits, so a branch holding the person's edits is never re-made.
 COMMIT_TRAILER = "Paperflow-Day"
 BODY_MARKER = "<!-- paperflow:"
@@ -140,11 +140,11 @@ def log_day(day: date) -> str:
 
 
 def worktree_path(settings: Settings, day: date) -> Path:
-    return (settings.output_dir / REVIEW_DIR / f"worktree-{day.isoformat()}").resolve()
+    return (OutputLayout.of(settings).review / f"worktree-{day.isoformat()}").resolve()
 
 
 def body_path(settings: Settings, day: date) -> Path:
-    return (settings.output_dir / REVIEW_DIR / f"pr-{day.isoformat()}.md").resolve()
+    return (OutputLayout.of(settings).review / f"pr-{day.isoformat()}.md").resolve()
 
 
 def _locate(settings: Settings, day: date) -> _Target:
@@ -444,7 +444,7 @@ def publish_drafts(
     if not settings.review.enabled:
         return ReviewResult(branch=branch_name(settings, day), base="", repo=settings.log.path.parent, mode="disabled",
                             messages=["review.enabled is false: no branch or pull request was made"])
-    lock_path = settings.output_dir / REVIEW_DIR / f".{day.isoformat()}.lock"
+    lock_path = OutputLayout.of(settings).review / f".{day.isoformat()}.lock"
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     try:
         # Two runs for the same day (a nightly run and `paperflow review`) take turns.

@@ -32,6 +32,7 @@ import jinja2
 from pydantic import BaseModel, ValidationError
 
 from paperflow.errors import PaperflowError
+from paperflow.layout import OutputLayout
 from paperflow.summary.llm import Completion, LLMClient, cost_of
 from paperflow.models import POINT_LABELS, DraftedBy, Paper, Summary, SummaryContent
 from paperflow.summary.numbers import unsupported_numbers
@@ -357,7 +358,7 @@ def cache_path(settings: Settings, paper: Paper, key: str) -> Path:
     """output/summaries/<paper>-<key>.json"""
     stem = paper.versioned_id or f"local-{_sha256(str(paper.local_pdf or paper.title))[:12]}"
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem)
-    return settings.output_dir / "summaries" / f"{stem}-{key[:16]}.json"
+    return OutputLayout.of(settings).summaries / f"{stem}-{key[:16]}.json"
 
 
 def load_cached(path: Path) -> SummaryResult | None:
