@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from flow_fixtures import FakeLLM, PaperSite
+from tests.support.flows import FakeLLM, PaperSite
 
 pytestmark = pytest.mark.prefect
 

@@ -9,7 +9,7 @@ import stat
 import time
 
 import pytest
-from fake_github import FakeGitHub
+from tests.support.fake_github import FakeGitHub
 
 from paperflow.review.github import (
     GitHubAuthError,

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from fake_github import FakeGitHub
+from tests.support.fake_github import FakeGitHub
 
 from paperflow.ledger import Ledger, PaperState
 from paperflow.models import DraftedBy, Failure, Point, Summary

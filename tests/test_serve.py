@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from flow_fixtures import FakeLLM
+from tests.support.flows import FakeLLM
 
 PAPERFLOW = [sys.executable, "-c", "from paperflow.cli import main; main()"]
 

@@ -14,7 +14,7 @@ from paperflow.summary.llm import LLMError
 from paperflow.models import DraftedBy, Paper
 from paperflow.settings import DEFAULT_PROMPTS_DIR, Settings
 from paperflow.summary.summarize import SummarizeError, field_limits, llm_schema, parse_answer, summarize_paper
-from tests.llm_server import FaultServer, Reply
+from tests.support.llm_server import FaultServer, Reply
 
 PAPER = Paper(arxiv_id="1706.03762", version=5, title="Attention Is All You Need",
               abstract="We propose the Transformer. It reaches 28.4 BLEU on WMT 2014 English-to-German.")

@@ -112,7 +112,10 @@ def download(paper: Paper, settings: Settings, ledger: Ledger | None = None) -> 
         if ledger is not None:
             ledger.set_state(paper.key, PaperState.DOWNLOADED, pdf_path=paper.local_pdf)
         return Path(paper.local_pdf)
-    return download_pdf(paper, settings, ledger)
+    pdf = download_pdf(paper, settings)
+    if ledger is not None:
+        ledger.set_state(paper.key, PaperState.DOWNLOADED, pdf_path=pdf, version=paper.version)
+    return pdf
 
 
 def extract(paper: Paper, pdf: Path, settings: Settings, ledger: Ledger | None = None) -> tuple[Paper, PaperText]:

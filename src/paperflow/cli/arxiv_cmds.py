@@ -14,7 +14,7 @@ from paperflow.sources.arxiv_api import ArxivApiError, ArxivClient, fetch_papers
 from paperflow.cli.common import print_json, settings_from
 from paperflow.sources.download import DownloadError, download_pdf
 from paperflow.sources.ids import ArxivId, InvalidIdError, parse_arxiv_id
-from paperflow.ledger import Ledger
+from paperflow.ledger import Ledger, PaperState
 from paperflow.models import SourceKind
 from paperflow.sources.gather import gather_sources
 from paperflow.log.weekly_log import read_log
@@ -49,8 +49,10 @@ def fetch(
         row: dict[str, object] = {"paper": paper.model_dump(mode="json"), "pdf_path": None, "error": None}
         if not no_download:
             try:
-                row["pdf_path"] = str(download_pdf(paper, settings, ledger))
+                row["pdf_path"] = str(download_pdf(paper, settings))
+                ledger.set_state(paper.key, PaperState.DOWNLOADED, pdf_path=row["pdf_path"], version=paper.version)
             except DownloadError as exc:
+                ledger.record_failure(paper.key, "download", exc.message)
                 row["error"] = str(exc)
         rows.append(row)
     if as_json:
