@@ -89,7 +89,7 @@ def main() -> None:
                 paper: Paper = local_paper(path)
                 text = extract_pdf(path, settings, name, use_cache=False)
                 selected = select_input(text, settings.extract.max_input_tokens)
-                result = summarize_paper(paper, selected, settings, [], None)
+                result = summarize_paper(paper, selected, settings, [])
                 render_entry(result.summary, template, settings.log.language)
                 total = time.perf_counter() - started
                 other = total - result.llm_seconds

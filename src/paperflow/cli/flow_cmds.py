@@ -6,13 +6,12 @@ PREFECT_API_URL from `[prefect] api_url`), so every other command starts without
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
 from typing import Any, Optional
 
 import typer
 
 from paperflow.cli.common import settings_from
+from paperflow.cli.summarize_cmds import _parse_day
 from paperflow.prefect_env import api_url, apply_prefect_environment, server_configured, server_problem
 from paperflow.settings import Settings, find_config_file
 
@@ -75,16 +74,21 @@ def register(app: typer.Typer) -> None:
         dry_run: bool = typer.Option(False, "--dry-run", help="make and print the drafts; change neither log nor PRs"),
         day: Optional[str] = typer.Option(None, "--date", help="day to file the drafts under (YYYY-MM-DD)"),
     ) -> None:
-        """Run the nightly flow once, now (on the configured Prefect server, or a temporary one)."""
+        """Run the nightly flow once, now (on the configured Prefect server, or a temporary one).
+
+        Exit 1 when a whole source (the pending list, a query, the arXiv API) could not be read."""
         settings = settings_from(ctx)
-        when = date.fromisoformat(day) if day else None
+        when = _parse_day(day, settings.today())
         if server_configured(settings):
             require_reachable_server(settings, "nightly")
         apply_prefect_environment(settings)
         from flows.nightly import nightly
 
+        # Each paper's failure is one warning line of the flow's log; the report lists them all.
         result = nightly(ids=list(ids or []), dry_run=dry_run, day=when, config=_config_path(ctx))
         typer.echo(result["headline"])
-        for failure in result["failures"]:
-            typer.echo(f"  failed: {failure}")
+        for what in result["unreadable"]:
+            typer.echo(f"paperflow nightly: could not read {what}", err=True)
         typer.echo(f"report: {result['report']}")
+        if result["unreadable"]:
+            raise typer.Exit(1)

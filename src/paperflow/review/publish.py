@@ -45,7 +45,7 @@ from paperflow.review.github import (
     web_host,
 )
 from paperflow.layout import OutputLayout
-from paperflow.ledger import Ledger, LedgerRow, PaperState
+from paperflow.ledger import IllegalTransitionError, Ledger, LedgerRow, PaperState, Transition
 from paperflow.models import DraftedBy, Failure, Summary
 from paperflow.settings import Settings
 from paperflow.log.weekly_log import DraftEntry, ParsedLog, insert_entries, normalize_title, parse_log, read_log
@@ -562,7 +562,7 @@ def _publish(
     if target.remote is None:
         messages.append(f"the log repository has no remote {review.remote!r}: the commit stays on {target.branch}")
         result.commands = _manual_commands(target, settings, day, body_file, push=True, force=False, n=len(proposed))
-        _record(ledger, proposed, day, target.branch, None)
+        _record(ledger, proposed, day, target.branch, None, messages)
         return result
     if tip != target.remote_tip:
         destination = f"refs/heads/{target.branch}"
@@ -575,7 +575,7 @@ def _publish(
             messages.append(f"push to {target.remote} failed ({exc.message}); the commit stays on {target.branch}")
             result.commands = _manual_commands(target, settings, day, body_file, push=True, force=force,
                                                n=len(proposed))
-            _record(ledger, proposed, day, target.branch, None)
+            _record(ledger, proposed, day, target.branch, None, messages)
             return result
     result.pushed = True
     # The remote holds the branch now; a local copy per night would only pile up in `git branch`.
@@ -586,7 +586,7 @@ def _publish(
         messages.append(f"{no_client_reason}: the branch is pushed but no pull request was opened")
         result.commands = _manual_commands(target, settings, day, body_file, push=False, force=False,
                                            n=len(proposed))
-        _record(ledger, proposed, day, target.branch, None)
+        _record(ledger, proposed, day, target.branch, None, messages)
         return result
     try:
         pr, created = _open_or_update(client, target, title, body)
@@ -594,10 +594,10 @@ def _publish(
         messages.append(f"{exc.message}; the branch {target.branch} is pushed, open the pull request by hand")
         result.commands = _manual_commands(target, settings, day, body_file, push=False, force=False,
                                            n=len(proposed))
-        _record(ledger, proposed, day, target.branch, None)
+        _record(ledger, proposed, day, target.branch, None, messages)
         return result
     result.pr_number, result.pr_url, result.pr_created = pr.number, pr.url, created
-    _record(ledger, proposed, day, target.branch, pr.number)
+    _record(ledger, proposed, day, target.branch, pr.number, messages)
     return result
 
 
@@ -623,7 +623,10 @@ def _open_or_update(client: GitHubClient, target: _Target, title: str, body: str
     return client.update_pull(existing.number, title=title, body=body), False
 
 
-def _record(ledger: Ledger | None, summaries: Sequence[Summary], day: date, branch: str, pr_number: int | None) -> None:
+def _record(ledger: Ledger | None, summaries: Sequence[Summary], day: date, branch: str, pr_number: int | None,
+            messages: list[str]) -> None:
+    """The review transitions: OPEN_REVIEW when a pull request proposes the papers, else PROPOSE (on the
+    branch, no pull request yet). A paper the ledger does not hold as drafted is named, not recorded."""
     if ledger is None:
         return
     for s in summaries:
@@ -631,11 +634,13 @@ def _record(ledger: Ledger | None, summaries: Sequence[Summary], day: date, bran
         fields: dict[str, object] = {"review_branch": branch, "title": s.title}
         if row is None or row.drafted_on is None:
             fields["drafted_on"] = day
-        if pr_number is not None:
-            ledger.set_state(s.key, PaperState.IN_REVIEW, pr_number=pr_number, **fields)
-        else:
-            state = row.state if row is not None and row.state == PaperState.IN_REVIEW else PaperState.DRAFTED
-            ledger.set_state(s.key, state, **fields)
+        try:
+            if pr_number is not None:
+                ledger.transition(s.key, Transition.OPEN_REVIEW, pr_number=pr_number, **fields)
+            else:
+                ledger.transition(s.key, Transition.PROPOSE, **fields)
+        except IllegalTransitionError as exc:
+            messages.append(f"{exc.message}; its review branch is not recorded")
 
 
 # ------------------------------------------------------------------------------------ closing the loop
@@ -726,15 +731,15 @@ def sync_review_state(
         for row in pr_rows:
             if pr.merged:
                 kept = present(row.title) if row.title else None
-                state = PaperState.REJECTED if kept is False else PaperState.MERGED
+                transition = Transition.REJECT if kept is False else Transition.MERGE
                 (result.rejected if kept is False else result.merged).append(row.key)
             elif pr.state == "closed":
-                state = PaperState.REJECTED
+                transition = Transition.REJECT
                 result.rejected.append(row.key)
             else:
-                state = PaperState.IN_REVIEW
+                transition = Transition.OPEN_REVIEW
                 result.still_open.append(row.key)
-            ledger.set_state(row.key, state, pr_number=pr.number)
+            ledger.transition(row.key, transition, pr_number=pr.number)
     return result
 
 
