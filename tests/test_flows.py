@@ -258,3 +258,65 @@ def test_with_review_on_the_drafts_go_to_the_review_branch_and_the_persons_log_i
     assert row.state in (PaperState.DRAFTED, PaperState.IN_REVIEW) and row.review_branch == branch
     report = Path(night["report"]).read_text(encoding="utf-8")
     assert "no GitHub token" in report
+
+
+def test_the_cli_and_the_summarize_flow_do_the_same_to_the_same_papers(prefect_harness, shared_data, tmp_path,
+                                                                      monkeypatch):
+    """One engine: the same papers through `paperflow summarize` (threads, no Prefect) and through the
+    summarize flow (Prefect tasks) leave the same ledger rows, the same report and the same log."""
+    import re
+
+    from typer.testing import CliRunner
+
+    from flows.summarize import summarize
+    from paperflow.cli import app
+    from paperflow.ledger import Ledger
+    from paperflow.report import load_report
+    from paperflow.settings import load_settings
+
+    pdfs = {"1707.08567": shared_data / "pdf" / "arxiv_1706.03762v5_attention_is_all_you_need.pdf"}
+    papers = [
+        "1707.08567",  # an arXiv id: metadata and PDF from the local site
+        str(shared_data / "pdf" / "arxiv_1810.04805v2_bert.pdf"),  # a local PDF
+        str(shared_data / "pdf" / "arxiv_1406.2661v1_gan.pdf"),  # the LLM fails for this one
+        str(shared_data / "tricky" / "not_a_pdf_fake.pdf"),  # extraction fails
+        "0704.0001",  # arXiv has no such paper
+        "not-an-id",
+    ]
+    runs = {}
+    with PaperSite(shared_data, pdfs) as site, FakeLLM(fail_on=("Generative Adversarial",)) as llm:
+        for how in ("cli", "flow"):
+            folder = tmp_path / how
+            folder.mkdir()
+            (folder / "log.md").write_text(LOG, encoding="utf-8")
+            config = _write_config(folder, site, llm)
+            monkeypatch.chdir(folder)
+            if how == "cli":
+                result = CliRunner().invoke(app, ["--config", str(config), "summarize", *papers, "--date", "2024-01-03"])
+                assert result.exit_code == 1, result.output
+                report_path = Path(result.output.rsplit("report: ", 1)[1].strip())
+            else:
+                report_path = Path(summarize(papers=papers, day=DAY, config=str(config))["report"])
+            settings = load_settings(config)
+            rows = {}
+            for row in Ledger.open(settings).rows():
+                fields = row.model_dump(exclude={"created_at", "updated_at", "pdf_path", "summary_path"})
+                fields["summary_file"] = Path(row.summary_path).name if row.summary_path else None
+                fields["pdf_in_output"] = bool(row.pdf_path) and str(folder) in row.pdf_path
+                fields["last_error"] = re.sub(r" in [0-9.]+ s", "", row.last_error or "")  # the LLM call's time
+                rows[row.key] = fields
+            runs[how] = (rows, load_report(report_path), (folder / "log.md").read_text(encoding="utf-8"))
+
+    (cli_rows, cli_report, cli_log), (flow_rows, flow_report, flow_log) = runs["cli"], runs["flow"]
+    assert cli_rows == flow_rows
+    assert {k: r["state"] for k, r in cli_rows.items() if not k.startswith("local:")} == {
+        "1707.08567": "drafted", "0704.0001": "failed"}
+    assert sorted(r["last_stage"] or "" for r in cli_rows.values()) == ["", "", "extract", "resolve", "summarize"]
+    assert cli_report.headline() == flow_report.headline() == "4 papers found, 2 drafted, 4 failed"
+    assert cli_report.stage_counts == flow_report.stage_counts
+    assert cli_report.drafted == flow_report.drafted
+    assert sorted(re.sub(r" in [0-9.]+ s", "", str(f)) for f in cli_report.failures) == \
+        sorted(re.sub(r" in [0-9.]+ s", "", str(f)) for f in flow_report.failures)
+    assert (cli_report.input_tokens, cli_report.output_tokens) == (flow_report.input_tokens, flow_report.output_tokens)
+    assert cli_log == flow_log != LOG
+    assert cli_log.count("《") == LOG.count("《") + 2
