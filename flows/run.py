@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -132,26 +133,30 @@ class PrefectExecutor:
 # ----------------------------------------------------------------------------------- logging
 
 
+def _paperflow_error_names() -> set[str]:
+    names, todo = set(), [PaperflowError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo += cls.__subclasses__()
+    return names
+
+
 class _PaperFailures(logging.Filter):
     """Prefect's error records about a stage task that raised a PaperflowError (the paper's own problem,
     already one warning line from the orchestrator) go to the debug level: "Task run failed ..." with
-    its traceback, and that task run's "Finished in state Failed"."""
+    its traceback, and the task run's "Finished in state Failed('... exception DownloadError: ...')"."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._runs: set[str] = set()
-        self._lock = threading.Lock()
+    _FINISHED = re.compile(r"^Finished in state Failed\('Task run encountered an exception (\w+):")
 
     def filter(self, record: logging.LogRecord) -> bool:
-        run = str(getattr(record, "task_run_id", ""))
-        error = record.exc_info[1] if record.exc_info else None
-        with self._lock:
-            if isinstance(error, PaperflowError):
-                self._runs.add(run)
-            elif not (run in self._runs and record.getMessage().startswith("Finished in state")):
-                return True
         if record.levelno <= logging.DEBUG:
             return True
+        error = record.exc_info[1] if record.exc_info else None
+        if not isinstance(error, PaperflowError):
+            finished = self._FINISHED.match(record.getMessage())
+            if not finished or finished.group(1) not in _paperflow_error_names():
+                return True
         record.levelno, record.levelname = logging.DEBUG, "DEBUG"
         return logging.getLogger("prefect").isEnabledFor(logging.DEBUG)
 

@@ -320,3 +320,34 @@ def test_the_cli_and_the_summarize_flow_do_the_same_to_the_same_papers(prefect_h
     assert (cli_report.input_tokens, cli_report.output_tokens) == (flow_report.input_tokens, flow_report.output_tokens)
     assert cli_log == flow_log != LOG
     assert cli_log.count("《") == LOG.count("《") + 2
+
+
+def test_an_offline_nightly_dry_run_exits_1_and_says_what_it_could_not_read(prefect_harness, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from paperflow.cli import app
+    from tests.support.local_server import free_port
+
+    monkeypatch.chdir(tmp_path)
+    port = free_port()
+    (tmp_path / "log.md").write_text(LOG, encoding="utf-8")
+    config = tmp_path / "paperflow.toml"
+    config.write_text(f"""output_dir = "out"
+[log]
+path = "log.md"
+[arxiv]
+api_url = "http://127.0.0.1:{port}/api/query"
+delay_seconds = 0
+[review]
+enabled = false
+""", encoding="utf-8")
+    result = CliRunner().invoke(app, ["--config", str(config), "nightly", "--dry-run", "--date", "2024-01-03"])
+    assert result.exit_code == 1, result.output
+    assert "dry run: 0 papers found" in result.output
+    assert (f"paperflow nightly: could not read the pending list: 1 title search(es) failed: 127.0.0.1:{port} "
+            "unreachable (connection refused)") in result.output
+    assert f"could not read arXiv metadata of 1 id(s): 127.0.0.1:{port} unreachable" in result.output
+    report = Path(result.output.split("report: ")[1].split()[0]).read_text(encoding="utf-8")
+    assert "## Unresolved pending items\n\n- Deeper insights into graph convolutional networks for semi-supervised " \
+           f"learning: search failed: 127.0.0.1:{port} unreachable (connection refused)" in report
+    assert (tmp_path / "log.md").read_text(encoding="utf-8") == LOG
