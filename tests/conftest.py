@@ -30,7 +30,8 @@ def shared_data() -> Path:
 def _isolated_environment(monkeypatch, tmp_path_factory):
     # No test may read the developer's own paperflow settings or phone home.
     for name in list(os.environ):
-        if name.startswith("PAPERFLOW_") and name not in ("PAPERFLOW_TEST_DATA", "PAPERFLOW_REQUIRE_LLM"):
+        if name.startswith("PAPERFLOW_") and name not in ("PAPERFLOW_TEST_DATA", "PAPERFLOW_REQUIRE_LLM",
+                                                          "PAPERFLOW_WHEEL_VENV"):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DO_NOT_TRACK", "1")
     monkeypatch.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
