@@ -52,6 +52,8 @@ def write_config(folder: Path, llm_url: str, concurrency: int = 4, api_url: str 
     text = f"""output_dir = "out"
 [log]
 path = "log.md"
+[arxiv]
+api_url = "http://127.0.0.1:9/api/query"   # the PDFs' arXiv metadata: no network here, their stamps suffice
 [llm]
 base_url = "{llm_url}"
 model = "fake"

@@ -23,7 +23,8 @@ from paperflow.models import Paper
 from paperflow.settings import Settings
 from paperflow.sources.local import local_paper
 from paperflow.summary.summarize import summarize_paper
-from paperflow.text.extract import extract_pdf, select_input
+from paperflow.text.budget import select_input
+from paperflow.text.extract import extract_pdf
 from tests.support.local_server import free_port
 
 REPO = Path(__file__).resolve().parents[1]

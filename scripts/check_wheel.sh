@@ -23,7 +23,8 @@ unset PYTHONPATH VIRTUAL_ENV
 for name in $(env | grep -o '^\(PAPERFLOW\|PREFECT\)_[A-Z_]*' || true); do unset "$name"; done
 export DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false PREFECT_HOME="$work/prefect-home"
 printf '# papers\n\n# pending list\n\n# 2024.1\n\n## 2024.1.2\n\n《Old》\n\n总体上，好。\n' > log.md
-printf 'output_dir = "out"\n[log]\npath = "log.md"\n[review]\nenabled = false\n' > paperflow.toml
+# No network in CI: the PDF's arXiv metadata is asked of a closed local port (the stamp's data is kept).
+printf 'output_dir = "out"\n[log]\npath = "log.md"\n[arxiv]\napi_url = "http://127.0.0.1:9/api/query"\n[review]\nenabled = false\n' > paperflow.toml
 paperflow="$venv/bin/paperflow"
 
 where=$("$venv/bin/python" -c 'import flows, paperflow.prompts; print(flows.__file__, paperflow.prompts.__file__)')

@@ -101,22 +101,23 @@ def test_paperflow_sources_offline_exits_1_with_one_line_naming_the_host(tmp_pat
 
 def test_a_refused_llm_port_fails_the_first_paper_in_seconds_and_the_next_at_once(tmp_path, shared_data):
     port = free_port()
+    # the PDFs carry their arXiv stamps; their metadata is asked of an API that is not there either
     config = _config(tmp_path, llm={"base_url": f"http://127.0.0.1:{port}/v1", "model": "m", "retries": 20,
-                                    "retry_backoff_seconds": 1.0, "max_concurrency": 1})
+                                    "retry_backoff_seconds": 1.0, "max_concurrency": 1},
+                     arxiv={"api_url": f"http://127.0.0.1:{free_port()}/api/query", "delay_seconds": 0})
     result = CliRunner().invoke(app, ["--config", str(config), "summarize", str(shared_data / GAN),
                                       str(shared_data / BERT), "--date", "2024-01-03"])
     assert result.exit_code == 1, result.output
     out = result.output
-    first = f"arxiv_1406.2661v1_gan.pdf: summarize: FAILED: LLM at http://127.0.0.1:{port}/v1: " \
+    first = f"1406.2661v1: summarize: FAILED: LLM at http://127.0.0.1:{port}/v1: " \
             "cannot connect (connection refused) after 3 attempts"
-    second = f"arxiv_1810.04805v2_bert.pdf: summarize: FAILED: LLM at http://127.0.0.1:{port}/v1: " \
+    second = f"1810.04805v2: summarize: FAILED: LLM at http://127.0.0.1:{port}/v1: " \
              f"127.0.0.1:{port} unreachable (connection refused); not tried again this run"
     assert first in out and second in out
     # each failure is said once, and each paper has its row in the table
     assert out.count("cannot connect (connection refused)") == 1 and out.count("not tried again this run") == 1
     table = out.split("\n\npaper ")[1].splitlines()[:4]
-    assert [row.split()[0] for row in table[1:]] == ["arxiv_1406.2661v1_gan.pdf", "arxiv_1810.04805v2_bert.pdf",
-                                                      "total"]
+    assert [row.split()[0] for row in table[1:]] == ["1406.2661v1", "1810.04805v2", "total"]
     assert all(row.endswith("FAILED at summarize") for row in table[1:3])
     assert table[3].split()[-2:] == ["2", "failed"]
     assert (tmp_path / "log.md").read_text(encoding="utf-8") == LOG

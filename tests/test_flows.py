@@ -200,8 +200,8 @@ def test_a_night_without_an_llm_drafts_extractive_entries(prefect_harness, share
     assert any("BERT" in t for t in titles)
     ledger = Ledger.open(settings)
     rows = {row.key: row for row in ledger.rows(PaperState.DRAFTED)}
-    local_keys = [k for k in rows if k.startswith("local:")]
-    assert len(local_keys) == 1 and len(local_keys[0]) == len("local:") + 64  # the PDF's content hash
+    # the local PDF is an arXiv paper (its file name and stamp say 1810.04805v2): it has the arXiv id as its key
+    assert set(rows) == {"1605.08386", "1810.04805"}
     for row in rows.values():
         assert row.drafted_on == DAY
         cached = json.loads(Path(row.summary_path).read_text(encoding="utf-8"))
@@ -309,8 +309,9 @@ def test_the_cli_and_the_summarize_flow_do_the_same_to_the_same_papers(prefect_h
 
     (cli_rows, cli_report, cli_log), (flow_rows, flow_report, flow_log) = runs["cli"], runs["flow"]
     assert cli_rows == flow_rows
+    # the BERT and GAN PDFs carry their arXiv stamps: they are those arXiv papers (sources.local)
     assert {k: r["state"] for k, r in cli_rows.items() if not k.startswith("local:")} == {
-        "1707.08567": "drafted", "0704.0001": "failed"}
+        "1707.08567": "drafted", "1810.04805": "drafted", "1406.2661": "failed", "0704.0001": "failed"}
     assert sorted(r["last_stage"] or "" for r in cli_rows.values()) == ["", "", "extract", "resolve", "summarize"]
     assert cli_report.headline() == flow_report.headline() == "4 papers found, 2 drafted, 4 failed"
     assert cli_report.stage_counts == flow_report.stage_counts

@@ -1,4 +1,4 @@
-"""The GitHub client against a real HTTP server on 127.0.0.1 (tests/fake_github.py)."""
+"""The GitHub client against a real HTTP server on 127.0.0.1 (tests/support/fake_github.py)."""
 
 from __future__ import annotations
 

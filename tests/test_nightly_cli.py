@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from tests.support.flows import PaperSite
-from tests.test_serve import PAPERFLOW, _env
+from tests.support.wheel import clean_env
+from tests.test_serve import PAPERFLOW
 
 pytestmark = pytest.mark.prefect
 
@@ -31,8 +32,8 @@ delay_seconds = 0
 enabled = false
 """, encoding="utf-8")
         done = subprocess.run([*PAPERFLOW, "--config", str(config), "nightly", "1707.08567", "1605.08386",
-                               "--date", "2024-01-03"], capture_output=True, text=True, env=_env(tmp_path),
-                              cwd=tmp_path, timeout=300)
+                               "--date", "2024-01-03"], capture_output=True, text=True,
+                              env=clean_env(tmp_path / "prefect-home"), cwd=tmp_path, timeout=300)
         pdf_requests = [r for r in site.requests if r.startswith("/pdf/1605.08386")]
     output = done.stdout + done.stderr
     assert done.returncode == 0, output

@@ -1,5 +1,5 @@
 """The review stage with real git: a log repository, its bare remote on disk, the person's dirty
-checkout, and the GitHub API served from 127.0.0.1 (tests/fake_github.py)."""
+checkout, and the GitHub API served from 127.0.0.1 (tests/support/fake_github.py)."""
 
 from __future__ import annotations
 

@@ -118,7 +118,7 @@ enabled = false
                 _stop(process)
 
     assert "1 papers found, 1 drafted, 0 failed." in reports["summarize"]
-    assert "- 《Generative Adversarial Nets》 (local:" in reports["summarize"]
+    assert "- 《Generative Adversarial Nets》 (1406.2661)" in reports["summarize"]  # the stamped arXiv paper
     assert "dry run: 1 papers found, 1 drafted, 0 failed." in reports["nightly"]
     assert "- 《Heat-bath random walks with Markov bases》 (1605.08386): dry run" in reports["nightly"]
     text = (person / "log.md").read_text(encoding="utf-8")

@@ -46,10 +46,12 @@ from paperflow.sources.arxiv_api import ArxivApiError, ArxivClient, fetch_papers
 from paperflow.sources.download import download_pdf
 from paperflow.sources.gather import gather_sources
 from paperflow.sources.ids import InvalidIdError, parse_arxiv_id
-from paperflow.sources.local import is_local_pdf, local_paper
+from paperflow.sources.local import is_local_pdf, resolve_local_pdf
 from paperflow.summary.extractive import extractive_summary
 from paperflow.summary.summarize import SummaryResult, load_cached, paper_label, save_summary, summarize_paper
-from paperflow.text.extract import PaperText, SelectedInput, extract_pdf, select_input
+from paperflow.text.budget import SelectedInput, select_input
+from paperflow.text.extract import PaperText, extract_pdf
+from paperflow.text.frontmatter import apply_front_matter
 
 log = logging.getLogger("paperflow")
 
@@ -98,7 +100,8 @@ class ThreadExecutor:
 
 
 class Extracted(BaseModel):
-    """A paper with its text (a local PDF's title taken from its first page) and what the LLM reads of it."""
+    """A paper with its text (and what its first page says: affiliations; a local PDF's title and authors)
+    and what the LLM reads of it."""
 
     paper: Paper
     text: PaperText
@@ -118,10 +121,10 @@ def fetch_pdf(paper: Paper, settings: Settings) -> Path:
 
 
 def read_text(paper: Paper, pdf: Path, settings: Settings) -> Extracted:
-    """The paper's text (cached by the PDF's content hash) and the LLM's share of it. Raises ExtractError."""
+    """The paper's text (cached by the PDF's content hash), the paper completed from its first page
+    (text.frontmatter.apply_front_matter) and the LLM's share of the text. Raises ExtractError."""
     text = extract_pdf(pdf, settings, paper_label(paper))
-    if paper.local_pdf and text.title:
-        paper = paper.model_copy(update={"title": text.title})
+    paper = apply_front_matter(paper, text)
     return Extracted(paper=paper, text=text, selected=select_input(text, settings.extract.max_input_tokens))
 
 
@@ -287,8 +290,8 @@ class Orchestrator:
         for item in items:
             if is_local_pdf(item):
                 path = Path(item).expanduser()
-                if path.is_file():
-                    gathered.papers.append(local_paper(path))
+                if path.is_file():  # an arXiv paper's PDF is that arXiv paper (sources.local)
+                    gathered.papers.append(resolve_local_pdf(path, self.settings))
                 else:
                     gathered.failures.append(Failure(paper=item, stage="resolve", reason="no such file"))
                 continue
