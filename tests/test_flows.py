@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.flows import FakeLLM, PaperSite
+from tests.support.flows import FakeLLM, PaperSite, write_config
 
 pytestmark = pytest.mark.prefect
 
@@ -53,33 +53,6 @@ def prefect_harness(tmp_path_factory):
                 yield
 
 
-def _write_config(folder: Path, site: PaperSite, llm: FakeLLM | None, *, log: str = "log.md",
-                  review: str = "enabled = false") -> Path:
-    config = folder / "paperflow.toml"
-    # No [llm] base_url (the default) means no LLM: pipeline.summarize drafts extractively.
-    llm_section = f"""[llm]
-base_url = "{llm.base_url}"
-model = "fake"
-retries = 0
-max_repairs = 0
-max_concurrency = 2
-""" if llm is not None else ""
-    config.write_text(f"""
-output_dir = "out"
-timezone = "UTC"
-[log]
-path = "{log}"
-[arxiv]
-api_url = "{site.origin}/api/query"
-pdf_hosts = ["{site.origin}"]
-delay_seconds = 0
-retries = 0
-{llm_section}[review]
-{review}
-""", encoding="utf-8")
-    return config
-
-
 def test_a_night_drafts_the_good_papers_reports_the_bad_and_a_rerun_does_nothing(
     prefect_harness, shared_data, tmp_path, monkeypatch
 ):
@@ -98,7 +71,7 @@ def test_a_night_drafts_the_good_papers_reports_the_bad_and_a_rerun_does_nothing
     }
     # The LLM fails for the GAN paper only (its text is in the prompt).
     with PaperSite(shared_data, pdfs) as site, FakeLLM(fail_on=("Generative Adversarial",)) as llm:
-        config = _write_config(tmp_path, site, llm)
+        config = write_config(tmp_path, site, llm)
         ids = ["1707.08567", "astro-ph/0601001", "2104.12255v1"]
         first = nightly(ids=ids, day=DAY, config=str(config))
         llm_calls, pdf_requests = len(llm.requests), sum(r.startswith("/pdf/") for r in site.requests)
@@ -159,7 +132,7 @@ def test_summarize_flow_takes_local_pdfs_and_dry_run_leaves_the_log_alone(prefec
     monkeypatch.chdir(tmp_path)
     (tmp_path / "log.md").write_text(LOG, encoding="utf-8")
     with PaperSite(shared_data, {}) as site, FakeLLM() as llm:
-        config = _write_config(tmp_path, site, llm)
+        config = write_config(tmp_path, site, llm)
         pdf = str(shared_data / "pdf" / "arxiv_1810.04805v2_bert.pdf")
         fake = str(shared_data / "tricky" / "not_a_pdf_fake.pdf")
         dry = summarize(papers=[pdf], dry_run=True, day=DAY, config=str(config))
@@ -186,7 +159,7 @@ def test_a_night_without_an_llm_drafts_extractive_entries(prefect_harness, share
     pdfs = {"1605.08386": shared_data / "pdf" / "arxiv_1512.03385v1_resnet.pdf"}
     local = shared_data / "pdf" / "arxiv_1810.04805v2_bert.pdf"
     with PaperSite(shared_data, pdfs) as site:
-        config = _write_config(tmp_path, site, None)
+        config = write_config(tmp_path, site, None)
         settings = load_settings(config)
         assert not settings.llm.enabled
         night = nightly(ids=[str(local)], day=DAY, config=str(config))
@@ -243,7 +216,7 @@ def test_with_review_on_the_drafts_go_to_the_review_branch_and_the_persons_log_i
     review = ('enabled = true\nrepository = "alice/papers"\ntoken_env = "PAPERFLOW_TEST_NO_TOKEN"\n'
               "use_gh_cli = false")
     with PaperSite(shared_data, pdfs) as site:
-        config = _write_config(tmp_path, site, None, log="person/log.md", review=review)
+        config = write_config(tmp_path, site, None, log="person/log.md", review=review)
         night = nightly(day=DAY, config=str(config))
 
     assert night["failures"] == [] and night["drafted"] == ["Heat-bath random walks with Markov bases"]
@@ -289,7 +262,7 @@ def test_the_cli_and_the_summarize_flow_do_the_same_to_the_same_papers(prefect_h
             folder = tmp_path / how
             folder.mkdir()
             (folder / "log.md").write_text(LOG, encoding="utf-8")
-            config = _write_config(folder, site, llm)
+            config = write_config(folder, site, llm)
             monkeypatch.chdir(folder)
             if how == "cli":
                 result = CliRunner().invoke(app, ["--config", str(config), "summarize", *papers, "--date", "2024-01-03"])

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.support.flows import PaperSite
+from tests.support.flows import PaperSite, write_config
 from tests.support.wheel import clean_env
 from tests.test_serve import PAPERFLOW
 
@@ -20,17 +20,7 @@ def test_a_paper_that_fails_is_one_warning_line_without_a_traceback_and_a_404_is
     pdfs = {"1707.08567": shared_data / "pdf" / "arxiv_1706.03762v5_attention_is_all_you_need.pdf"}
     (tmp_path / "log.md").write_text(LOG, encoding="utf-8")
     with PaperSite(shared_data, pdfs) as site:  # no PDF for 1605.08386: the site answers 404
-        config = tmp_path / "paperflow.toml"
-        config.write_text(f"""output_dir = "out"
-[log]
-path = "log.md"
-[arxiv]
-api_url = "{site.origin}/api/query"
-pdf_hosts = ["{site.origin}"]
-delay_seconds = 0
-[review]
-enabled = false
-""", encoding="utf-8")
+        config = write_config(tmp_path, site, arxiv_retries=3)
         done = subprocess.run([*PAPERFLOW, "--config", str(config), "nightly", "1707.08567", "1605.08386",
                                "--date", "2024-01-03"], capture_output=True, text=True,
                               env=clean_env(tmp_path / "prefect-home"), cwd=tmp_path, timeout=300)

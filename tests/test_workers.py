@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.flows import PaperSite
+from tests.support.flows import PaperSite, write_config
 from tests.support.local_server import free_port
 from tests.support.wheel import REPO, clean_env, wheel_venv
 from tests.test_serve import _stop, _wait
@@ -66,17 +66,7 @@ def test_a_worker_runs_summarize_and_a_nightly_dry_run_deployed_from_prefect_yam
     pdfs = {"1605.08386": shared_data / "pdf" / "arxiv_1512.03385v1_resnet.pdf"}
     with PaperSite(shared_data, pdfs) as site:
         (person / "log.md").write_text(LOG, encoding="utf-8")
-        config = person / "paperflow.toml"
-        config.write_text(f"""output_dir = "out"
-[log]
-path = "log.md"
-[arxiv]
-api_url = "{site.origin}/api/query"
-pdf_hosts = ["{site.origin}"]
-delay_seconds = 0
-[review]
-enabled = false
-""", encoding="utf-8")
+        config = write_config(person, site, arxiv_retries=3)
         try:
             server = subprocess.Popen([str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
                                       env=env, cwd=tmp_path, stdout=open(tmp_path / "server.log", "wb"),

@@ -119,3 +119,31 @@ class PaperSite(_Started):
 
 def _query(request: Request) -> str:
     return "&".join(f"{k}={v}" for k, v in request.query.items())
+
+
+def write_config(folder: Path, site: PaperSite, llm: FakeLLM | None = None, *, log: str = "log.md",
+                 review: str = "enabled = false", arxiv_retries: int = 0) -> Path:
+    """`folder/paperflow.toml` for a run against `site` (arXiv API and PDFs) and `llm` (None: no LLM, so
+    drafts are extractive); output in `folder/out`."""
+    config = folder / "paperflow.toml"
+    llm_section = f"""[llm]
+base_url = "{llm.base_url}"
+model = "fake"
+retries = 0
+max_repairs = 0
+max_concurrency = 2
+""" if llm is not None else ""
+    config.write_text(f"""
+output_dir = "out"
+timezone = "UTC"
+[log]
+path = "{log}"
+[arxiv]
+api_url = "{site.origin}/api/query"
+pdf_hosts = ["{site.origin}"]
+delay_seconds = 0
+retries = {arxiv_retries}
+{llm_section}[review]
+{review}
+""", encoding="utf-8")
+    return config

@@ -9,9 +9,10 @@ is not asked again in this run. Failures end in `ArxivApiError`, one line.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 import time
-from collections.abc import Iterable, Iterator, Sequence
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TypeVar
 
 import arxiv
 import requests
@@ -38,6 +39,7 @@ from paperflow.models import Paper, SourceKind
 from paperflow.settings import ArxivSettings
 
 _ATOM = "http://www.w3.org/2005/Atom"
+T = TypeVar("T")
 
 
 class ArxivApiError(PaperflowError):
@@ -55,6 +57,26 @@ def is_transient(exc: BaseException) -> bool:
         exc,
         (TransientHTTPError, requests.ConnectionError, requests.Timeout, arxiv.UnexpectedEmptyPageError),
     )
+
+
+class RetriesExhausted(PaperflowError):
+    """A request to an arXiv host kept failing in ways that may pass (429/5xx, timeouts): the cause and the tries."""
+
+
+def request_arxiv(url: str, send: Callable[[], T], settings: ArxivSettings, *, sleep: Sleep,
+                  rate_limiter: RateLimiter, hosts: RunHosts) -> T:
+    """`send()`, one request to an arXiv host (API or PDFs), under arXiv's rules: the shared rate limit before
+    every try, retries of transient failures, no request to a host found unreachable in this run.
+
+    Raises HostUnreachableError, RetriesExhausted (one line: cause and attempts), or what `send` raised otherwise."""
+    try:
+        return call_with_retries(url, send, retry_policy(settings), is_transient, sleep=sleep, hosts=hosts,
+                                 before_each=lambda: rate_limiter.wait_turn(settings.delay_seconds, sleep))
+    except Exception as exc:
+        if not is_transient(exc):
+            raise
+        cause = describe_failure(exc, settings.timeout_seconds)
+        raise RetriesExhausted(f"{cause} {attempts_text(getattr(exc, 'attempts', 1))}") from None
 
 
 def describe_failure(exc: BaseException, timeout: float) -> str:
@@ -103,18 +125,10 @@ class ArxivClient(arxiv.Client):
 
     def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0) -> arxiv.ParsedFeed:
         try:
-            return call_with_retries(
-                url, lambda: self._fetch_page(url, first_page), retry_policy(self.settings), is_transient,
-                sleep=self._sleep, hosts=self._hosts,
-                before_each=lambda: self._rate_limiter.wait_turn(self.settings.delay_seconds, self._sleep),
-            )
-        except (ArxivApiError, HostUnreachableError) as exc:
+            return request_arxiv(url, lambda: self._fetch_page(url, first_page), self.settings, sleep=self._sleep,
+                                 rate_limiter=self._rate_limiter, hosts=self._hosts)
+        except (ArxivApiError, HostUnreachableError, RetriesExhausted) as exc:
             raise ArxivApiError(exc.message, stage="arxiv") from None
-        except Exception as exc:
-            if not is_transient(exc):
-                raise
-            cause = describe_failure(exc, self.settings.timeout_seconds)
-            raise ArxivApiError(f"{cause} {attempts_text(getattr(exc, 'attempts', 1))}", stage="arxiv") from None
 
     def _fetch_page(self, url: str, first_page: bool) -> arxiv.ParsedFeed:
         self.requests_made += 1

@@ -23,19 +23,16 @@ from paperflow.http import (
     RETRYABLE_STATUS,
     RUN_HOSTS,
     USER_AGENT,
-    HostUnreachableError,
     RateLimiter,
     RunHosts,
     Sleep,
     TransientHTTPError,
-    attempts_text,
-    call_with_retries,
     parse_retry_after,
 )
 from paperflow.layout import OutputLayout
 from paperflow.models import Paper
 from paperflow.settings import Settings
-from paperflow.sources.arxiv_api import describe_failure, is_transient, retry_policy
+from paperflow.sources.arxiv_api import RetriesExhausted, request_arxiv
 from paperflow.sources.ids import parse_arxiv_id
 
 PDF_MAGIC = b"%PDF-"
@@ -145,20 +142,11 @@ def _download_with_retries(
     rate_limiter: RateLimiter, hosts: RunHosts, label: str,
 ) -> None:
     session.headers["User-Agent"] = USER_AGENT
-    cfg = settings.arxiv
     try:
-        call_with_retries(
-            url, lambda: _download_once(url, dest, settings, session, hosts, label), retry_policy(cfg), is_transient,
-            sleep=sleep, hosts=hosts, before_each=lambda: rate_limiter.wait_turn(cfg.delay_seconds, sleep),
-        )
-    except (DownloadError, HostUnreachableError):
-        raise
-    except Exception as exc:
-        if not is_transient(exc):
-            raise
-        cause = describe_failure(exc, cfg.timeout_seconds)
-        raise DownloadError(f"{cause} {attempts_text(getattr(exc, 'attempts', 1))}", paper=label,
-                            transient=True) from None
+        request_arxiv(url, lambda: _download_once(url, dest, settings, session, hosts, label), settings.arxiv,
+                      sleep=sleep, rate_limiter=rate_limiter, hosts=hosts)
+    except RetriesExhausted as exc:
+        raise DownloadError(exc.message, paper=label, transient=True) from None
 
 
 def _download_once(url: str, dest: Path, settings: Settings, session: requests.Session, hosts: RunHosts,
