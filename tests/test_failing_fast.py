@@ -118,8 +118,19 @@ def test_a_refused_llm_port_fails_the_first_paper_in_seconds_and_the_next_at_onc
     assert out.count("cannot connect (connection refused)") == 1 and out.count("not tried again this run") == 1
     table = out.split("\n\npaper ")[1].splitlines()[:4]
     assert [row.split()[0] for row in table[1:]] == ["1406.2661v1", "1810.04805v2", "total"]
-    assert all(row.endswith("FAILED at summarize") for row in table[1:3])
+    assert all(row.endswith("failed at summarize") for row in table[1:3])
     assert table[3].split()[-2:] == ["2", "failed"]
     assert (tmp_path / "log.md").read_text(encoding="utf-8") == LOG
     rows = Ledger.open(load_settings(config)).rows()
     assert {(r.state, r.last_stage, r.attempts) for r in rows} == {(PaperState.FAILED, "summarize", 1)}
+
+
+def test_pending_resolve_offline_exits_1_and_says_why_for_each_title(tmp_path):
+    config, host = _offline(tmp_path)
+    result = CliRunner().invoke(app, ["--config", str(config), "pending", "--resolve"])
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if "search failed" in line]
+    assert len(lines) == 3
+    assert lines[0].endswith(f"search failed: {host} unreachable (connection refused)")
+    assert all(line.endswith("not tried again this run") for line in lines[1:])
+    assert RUN_HOSTS.skipped(host) == 2

@@ -38,6 +38,7 @@ from paperflow.http import RUN_HOSTS
 from paperflow.layout import OutputLayout
 from paperflow.ledger import IllegalTransitionError, Ledger, PaperState, Transition
 from paperflow.log.entry import draft_entry
+from paperflow.log.storage import NoLogConfiguredError
 from paperflow.log.weekly_log import DraftEntry, ParsedLog, insert_entries, read_log, style_examples
 from paperflow.models import Failure, Paper, SourceKind
 from paperflow.report import ReportedPaper, RunReport, StageClock
@@ -229,7 +230,10 @@ class Orchestrator:
         self.settings = settings
         self.executor = executor
         self.ledger = ledger
-        self.log_path = Path(log_path or settings.log.path)
+        given = log_path or settings.log.path
+        if given is None:
+            raise NoLogConfiguredError("no log configured: set [log] path in paperflow.toml", stage="log")
+        self.log_path = Path(given).expanduser()
         self.use_llm = settings.llm.enabled if use_llm is None else (use_llm and settings.llm.enabled)
         self.progress = progress
         self.clock = StageClock()

@@ -10,8 +10,7 @@ from typing import Any, Optional
 
 import typer
 
-from paperflow.cli.common import settings_from
-from paperflow.cli.summarize_cmds import _parse_day
+from paperflow.cli.common import log_path, parse_day, settings_from
 from paperflow.prefect_env import api_url, apply_prefect_environment, server_configured, server_problem
 from paperflow.settings import Settings, find_config_file
 
@@ -61,6 +60,7 @@ def register(app: typer.Typer) -> None:
                        "[prefect] api_url = \"http://127.0.0.1:4200/api\"", err=True)
             raise typer.Exit(2)
         require_reachable_server(settings, "serve")
+        log_path(settings, None, option=None)
         apply_prefect_environment(settings)
         from prefect import serve
 
@@ -72,13 +72,14 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         ids: Optional[list[str]] = typer.Argument(None, help="extra arXiv ids, URLs or local PDFs for tonight"),
         dry_run: bool = typer.Option(False, "--dry-run", help="make and print the drafts; change neither log nor PRs"),
-        day: Optional[str] = typer.Option(None, "--date", help="day to file the drafts under (YYYY-MM-DD)"),
+        day: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="day to file the drafts under"),
     ) -> None:
         """Run the nightly flow once, now (on the configured Prefect server, or a temporary one).
 
         Exit 1 when a whole source (the pending list, a query, the arXiv API) could not be read."""
         settings = settings_from(ctx)
-        when = _parse_day(day, settings.today())
+        when = parse_day(day, settings) if day else None
+        log_path(settings, None, option=None)
         if server_configured(settings):
             require_reachable_server(settings, "nightly")
         apply_prefect_environment(settings)
@@ -90,5 +91,7 @@ def register(app: typer.Typer) -> None:
         for what in result["unreadable"]:
             typer.echo(f"paperflow nightly: could not read {what}", err=True)
         typer.echo(f"report: {result['report']}")
+        if dry_run:
+            typer.echo("dry run: nothing was written to the log and no pull request was made")
         if result["unreadable"]:
             raise typer.Exit(1)

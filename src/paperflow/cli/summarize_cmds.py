@@ -11,41 +11,37 @@ With a Prefect server configured (`[prefect] api_url`) it runs the `summarize` f
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from paperflow.cli.common import settings_from
+from paperflow.cli.common import LOG_DEFAULT_HELP, parse_day, settings_from
+from paperflow.cli.common import log_path as common_log_path
 from paperflow.ledger import Ledger
 from paperflow.pipeline import Orchestrator, RunResult, ThreadExecutor
 from paperflow.prefect_env import server_configured
 from paperflow.summary.extractive import HOW_TO_CONFIGURE
 
 
-def _parse_day(text: str | None, default: date) -> date:
-    if not text:
-        return default
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date like 2024-01-31", param_hint="--date") from None
-
-
 def summarize(
     ctx: typer.Context,
     papers: list[str] = typer.Argument(..., help="arXiv ids, arxiv.org URLs or local PDF files", metavar="ID|URL|FILE.pdf"),
-    log: Optional[Path] = typer.Option(None, "--log", help="the weekly log to draft into (default: log.path)"),
-    day: Optional[str] = typer.Option(None, "--date", help="day header for the drafts, YYYY-MM-DD (default: today)"),
+    log: Optional[Path] = typer.Option(None, "--log", metavar="FILE",
+                                       help=f"the weekly log to draft into ({LOG_DEFAULT_HELP})"),
+    day: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD",
+                                      help="day header for the drafts (default: today)"),
     llm: Optional[str] = typer.Option(None, "--llm", help="'none': extractive drafts, no LLM even if one is configured"),
-    dry_run: bool = typer.Option(False, "--dry-run", help="print the entries instead of inserting them"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="print the entries instead of inserting them; writes nothing"),
+    create: bool = typer.Option(False, "--create", help="start a new log (with a # pending list) if there is none"),
 ) -> None:
     """Summarize papers and insert the drafts into your log under today's date."""
     settings = settings_from(ctx)
     if llm not in (None, "none"):
         raise typer.BadParameter("only 'none' is accepted; configure endpoints in [llm]", param_hint="--llm")
-    when = _parse_day(day, settings.today())
+    when = parse_day(day, settings)
+    log_path = common_log_path(settings, log, create=None if dry_run else create)
     if server_configured(settings) and log is None and llm is None:
         # The flow takes the log and the LLM from the settings: --log / --llm none run the plain path.
         _run_flow(ctx, settings, papers, when, dry_run)
@@ -60,7 +56,7 @@ def summarize(
             typer.echo(f"{label}: {stage}: {detail}")
 
     workers = settings.llm.max_concurrency if use_llm else 1
-    orchestrator = Orchestrator(settings, ThreadExecutor(workers), Ledger.open(settings), log_path=log,
+    orchestrator = Orchestrator(settings, ThreadExecutor(workers), Ledger.open(settings), log_path=log_path,
                                 use_llm=use_llm, progress=progress)
     result = orchestrator.summarize(papers, day=when, dry_run=dry_run)
     for entry in result.entries:
@@ -68,6 +64,8 @@ def summarize(
         typer.echo(entry.text, nl=False)
     if not result.outcomes and not result.failures and not result.report.skipped:
         typer.echo("nothing to draft")
+    if dry_run:
+        typer.echo(f"\ndry run: nothing was written to {log_path}")
     _print_table(result)
     typer.echo(f"report: {result.report_path}")
     if result.failures:
@@ -108,7 +106,7 @@ def _print_table(result: RunResult) -> None:
         rows.append((outcome.label, summary.drafted_by.value, str(outcome.result.input_tokens),
                      str(outcome.result.output_tokens), _money(outcome.result.cost), ", ".join(notes)))
     for failure in result.failures:
-        rows.append((failure.paper, "-", "-", "-", "-", f"FAILED at {failure.stage}"))
+        rows.append((failure.paper, "-", "-", "-", "-", f"failed at {failure.stage}"))
     report = result.report
     skipped = len(report.skipped)
     rows.append(("total", "", str(report.input_tokens), str(report.output_tokens), _money(report.cost),

@@ -48,7 +48,7 @@ from paperflow.layout import OutputLayout
 from paperflow.ledger import IllegalTransitionError, Ledger, LedgerRow, PaperState, Transition
 from paperflow.models import DraftedBy, Failure, Summary
 from paperflow.settings import Settings
-from paperflow.log.weekly_log import ParsedLog, insert_entries, normalize_title, parse_log, read_log
+from paperflow.log.weekly_log import ParsedLog, create_log, insert_entries, normalize_title, parse_log, read_log
 
 log = logging.getLogger(__name__)
 
@@ -569,6 +569,7 @@ def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Se
         log_file = worktree / target.log_rel
         if not log_file.parent.is_dir():
             log_file.parent.mkdir(parents=True)
+        create_log(log_file)  # the log is not on the base branch yet: the branch adds it
         inserted = insert_entries(log_file, entries, day, _tick_lines(log_file, summaries, tick_texts))
         result.inserted, result.skipped = inserted.inserted, inserted.skipped
         if inserted.changed:
