@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.support.arxiv import pdf_server_handler
@@ -122,24 +124,22 @@ def test_a_refused_connection_marks_the_host_unreachable_for_the_run(tmp_path):
 
 
 def test_a_dripping_server_hits_the_whole_download_deadline(tmp_path):
-    # One byte every 0.2 s never trips the per-read timeout (1 s); the deadline is 1 s + 50,000 bytes
-    # at 50 kB/s = 2 s.
+    # One byte every 0.2 s never trips the per-read timeout (1 s). The deadline: 1 s plus the size at
+    # 100 kB/s, the size being the Content-Length (400 bytes: 1.004 s) or else the cap (200,000 bytes: 3 s).
     import time
 
-    def drip(request):
-        return Reply(200, b"%PDF-1.4 " + b"x" * 200, content_type="application/pdf", drip_seconds=0.2)
-
-    with LocalServer(drip) as server:
-        settings = _settings(tmp_path, server, timeout_seconds=1, max_pdf_bytes=50_000)
-        assert download_deadline(settings) == 2.0
-        started = time.monotonic()
-        error = _fails(tmp_path, server, r"took longer than 2 s \(the deadline from arxiv.timeout_seconds",
-                       timeout_seconds=1, max_pdf_bytes=50_000)
-        took = time.monotonic() - started
-        assert len(server.requests) == 1
-    assert took < 6 and not error.transient
-
-
+    body = b"%PDF-1.4 " + b"x" * 391
+    for send_length, expected, limit in ((True, "took longer than 1 s (arxiv.timeout_seconds and 400 bytes", 1.004),
+                                         (False, "took longer than 3 s (arxiv.timeout_seconds and 200000 bytes", 3.0)):
+        with LocalServer(Script(Reply(200, body, content_type="application/pdf", drip_seconds=0.2,
+                                      send_length=send_length))) as server:
+            settings = _settings(tmp_path, server, timeout_seconds=1, max_pdf_bytes=200_000)
+            assert download_deadline(settings, 400 if send_length else None) == limit
+            started = time.monotonic()
+            error = _fails(tmp_path, server, re.escape(expected), timeout_seconds=1, max_pdf_bytes=200_000)
+            took = time.monotonic() - started
+            assert len(server.requests) == 1
+        assert limit <= took < limit + 3 and not error.transient
 def test_stall_past_timeout(tmp_path):
     with LocalServer(Script(Reply(stall_seconds=30))) as server:
         _fails(tmp_path, server, r"no answer within 0.3 s after 2 attempts", timeout_seconds=0.3, retries=1)

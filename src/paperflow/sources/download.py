@@ -39,9 +39,9 @@ PDF_MAGIC = b"%PDF-"
 MAX_REDIRECTS = 5
 CHUNK_BYTES = 64 * 1024
 STAGE = "download"
-# The slowest transfer still taken for a download: with the size cap it bounds a whole download
-# (a server sending a byte now and then never trips the per-read timeout).
-MIN_BYTES_PER_SECOND = 50_000
+# The slowest transfer still taken (about 0.8 Mbit/s): with the size it bounds a whole download, since a
+# server sending a byte now and then never trips the per-read timeout.
+MIN_BYTES_PER_SECOND = 100_000
 
 
 class DownloadError(PaperflowError):
@@ -55,9 +55,12 @@ class DownloadError(PaperflowError):
         super().__init__(message, paper=paper, stage=STAGE)
 
 
-def download_deadline(settings: Settings) -> float:
-    """Seconds a whole download may take: one timeout to start, then the size cap at MIN_BYTES_PER_SECOND."""
-    return settings.arxiv.timeout_seconds + settings.arxiv.max_pdf_bytes / MIN_BYTES_PER_SECOND
+def download_deadline(settings: Settings, declared_bytes: int | None = None) -> float:
+    """Seconds a whole download may take: one timeout, then the size at MIN_BYTES_PER_SECOND; the size is the
+    server's Content-Length when it sent one (at most the size cap), else arxiv.max_pdf_bytes."""
+    cap = settings.arxiv.max_pdf_bytes
+    size = min(declared_bytes, cap) if declared_bytes is not None else cap
+    return settings.arxiv.timeout_seconds + size / MIN_BYTES_PER_SECOND
 
 
 def _origin(scheme: str, host: str, port: int | None) -> tuple[str, str, int]:
@@ -152,7 +155,7 @@ def _download_with_retries(
 def _download_once(url: str, dest: Path, settings: Settings, session: requests.Session, hosts: RunHosts,
                    label: str) -> None:
     cfg = settings.arxiv
-    deadline = time.monotonic() + download_deadline(settings)
+    started = time.monotonic()
     for _ in range(MAX_REDIRECTS + 1):
         if not host_allowed(url, cfg.pdf_hosts):
             raise DownloadError(f"host of {_safe_url(url)} is not in arxiv.pdf_hosts", paper=label)
@@ -169,16 +172,18 @@ def _download_once(url: str, dest: Path, settings: Settings, session: requests.S
                 raise TransientHTTPError(url, resp.status_code, parse_retry_after(resp.headers.get("Retry-After")))
             if resp.status_code != 200:
                 raise DownloadError(f"HTTP {resp.status_code} from {_safe_url(url)}", paper=label)
-            _stream_to(resp, dest, settings, deadline, label)
+            _stream_to(resp, dest, settings, started, label)
             return
     raise DownloadError(f"more than {MAX_REDIRECTS} redirects", paper=label)
 
 
-def _stream_to(resp: requests.Response, dest: Path, settings: Settings, deadline: float, label: str) -> None:
+def _stream_to(resp: requests.Response, dest: Path, settings: Settings, started: float, label: str) -> None:
     max_bytes = settings.arxiv.max_pdf_bytes
-    declared = resp.headers.get("Content-Length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise DownloadError(f"PDF is {int(declared)} bytes, more than arxiv.max_pdf_bytes ({max_bytes})", paper=label)
+    header = resp.headers.get("Content-Length")
+    declared = int(header) if header and header.isdigit() else None
+    if declared is not None and declared > max_bytes:
+        raise DownloadError(f"PDF is {declared} bytes, more than arxiv.max_pdf_bytes ({max_bytes})", paper=label)
+    allowed = download_deadline(settings, declared)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
     tmp = Path(tmp_name)
@@ -194,10 +199,10 @@ def _stream_to(resp: requests.Response, dest: Path, settings: Settings, deadline
                 size += len(chunk)
                 if size > max_bytes:
                     raise DownloadError(f"PDF larger than arxiv.max_pdf_bytes ({max_bytes})", paper=label)
-                if time.monotonic() > deadline:
+                if time.monotonic() - started > allowed:
                     raise DownloadError(
-                        f"took longer than {download_deadline(settings):g} s (the deadline from arxiv.timeout_seconds "
-                        f"and arxiv.max_pdf_bytes) after {size} bytes", paper=label)
+                        f"took longer than {allowed:.0f} s (arxiv.timeout_seconds and {declared or max_bytes} bytes "
+                        f"at {MIN_BYTES_PER_SECOND // 1000} kB/s) after {size} bytes", paper=label)
                 fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
