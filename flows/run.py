@@ -29,6 +29,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 from prefect.concurrency.sync import concurrency
+from prefect.exceptions import ObjectAlreadyExists
 
 from paperflow import cache_keys
 from paperflow.errors import PaperflowError
@@ -60,8 +61,13 @@ _gates_lock = threading.Lock()
 def ensure_limits(settings: Settings) -> None:
     """Create (or resize) the global concurrency limits to llm.max_concurrency and prefect.arxiv_concurrency."""
     with get_client(sync_client=True) as client:
-        client.upsert_global_concurrency_limit_by_name(LLM_LIMIT, settings.llm.max_concurrency)
-        client.upsert_global_concurrency_limit_by_name(ARXIV_LIMIT, settings.prefect.arxiv_concurrency)
+        for name, size in ((LLM_LIMIT, settings.llm.max_concurrency), (ARXIV_LIMIT, settings.prefect.arxiv_concurrency)):
+            try:
+                client.upsert_global_concurrency_limit_by_name(name, size)
+            except ObjectAlreadyExists:
+                # Two runs starting together both found no limit and both created it (Prefect's upsert is not
+                # atomic): the other one won, so this upsert now updates it.
+                client.upsert_global_concurrency_limit_by_name(name, size)
 
 
 @contextmanager

@@ -325,3 +325,30 @@ enabled = false
     assert "## Unresolved pending items\n\n- Deeper insights into graph convolutional networks for semi-supervised " \
            f"learning: search failed: 127.0.0.1:{port} unreachable (connection refused)" in report
     assert (tmp_path / "log.md").read_text(encoding="utf-8") == LOG
+
+
+def test_two_runs_creating_the_concurrency_limits_at_once_both_go_on(prefect_harness, monkeypatch):
+    """Prefect's upsert of a global concurrency limit is not atomic: two runs starting together both find
+    no limit and both create it, and the second gets 409. The race is made here by a read that answers
+    "not found" once, as it did for the run that lost (seen with two runs on one worker)."""
+    from prefect.client.orchestration import SyncPrefectClient, get_client
+    from prefect.exceptions import ObjectNotFound
+
+    from flows.run import LLM_LIMIT, ensure_limits
+    from paperflow.settings import Settings
+
+    ensure_limits(Settings(llm={"max_concurrency": 2}))  # the run that won
+    read = SyncPrefectClient.read_global_concurrency_limit_by_name
+    stale: set[str] = set()
+
+    def read_before_the_other_run_created_it(self, name):
+        if name not in stale:
+            stale.add(name)
+            raise ObjectNotFound(http_exc=RuntimeError("404"))
+        return read(self, name)
+
+    monkeypatch.setattr(SyncPrefectClient, "read_global_concurrency_limit_by_name", read_before_the_other_run_created_it)
+    ensure_limits(Settings(llm={"max_concurrency": 3}))  # the run that lost: no 409 escapes, the limit is resized
+    monkeypatch.undo()
+    with get_client(sync_client=True) as client:
+        assert client.read_global_concurrency_limit_by_name(LLM_LIMIT).limit == 3
