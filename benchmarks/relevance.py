@@ -3,13 +3,13 @@
 1. Ranking: the ~100 recorded real results of the arXiv query "testing" against tests/logs/relevance.md, a
    hand-written log with two entries in each of four subjects (metamorphic testing, group testing, flaky
    tests, autonomous-driving testing) and unrelated ones (MoE, RETRO, wav2vec, ViT). The other results of
-   those subjects, grouped by hand from their titles (tests/relevance_data.py), are the related ones. Prints
+   those subjects, grouped by hand from their titles (tests/support/relevance.py), are the related ones. Prints
    the share of related papers in the top 10 by score, against the query's own order (newest first, what
    a night drafted before ranking) and against the share of related papers overall.
 2. Speed: scoring 500 results (the recorded ones, cycled: their real titles and abstracts) against a
-   200-entry log built by tests/logs/builder.py. Goal: under a second.
+   200-entry log built by tests/logs/builder.py (tests/support/relevance.big_log). Goal: under a second.
 
-    .venv/bin/python benchmarks/relevance.py [--repeats 5]
+Run from the repository root: .venv/bin/python -m benchmarks.relevance [--repeats 5]
 
 Needs ../shared/data (or $PAPERFLOW_TEST_DATA).
 """
@@ -24,14 +24,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from paperflow.log.weekly_log import parse_log
+from paperflow.models import Paper
+from paperflow.sources.relevance import LogIndex, rank
+from tests.support.relevance import COVERED, LOG_PATH, TOPICS, big_log, query_results, recorded_papers, related_ids
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
-
-from relevance_data import COVERED, LOG_PATH, TOPICS, big_log, query_results, recorded_papers, related_ids  # noqa: E402
-
-from paperflow.log.weekly_log import parse_log  # noqa: E402
-from paperflow.models import Paper  # noqa: E402
-from paperflow.sources.relevance import LogIndex, rank  # noqa: E402
 
 
 def share_related(papers: list[Paper], related: set[str], n: int = 10) -> float:

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from relevance_data import LOG_PATH, query_results, recorded_papers
 
 from paperflow.log.weekly_log import parse_log, style_examples
 from paperflow.models import Paper, SourceKind
@@ -31,6 +30,7 @@ from paperflow.summary.summarize import render_prompt
 from paperflow.text.budget import select_input
 from paperflow.text.extract import extract_pdf
 from paperflow.text.sections import SectionKind
+from tests.support.relevance import LOG_PATH, query_results, recorded_papers
 
 PRICE = LLMPrice(input_per_million=1.0, output_per_million=4.0)
 

@@ -1,6 +1,6 @@
 """Relevance of query results to the person's log, on real recorded arXiv results and a hand-written log.
 
-What counts as related is fixed by hand in tests/relevance_data.py (groups made from the titles), never
+What counts as related is fixed by hand in tests/support/relevance.py (groups made from the titles), never
 derived from the scores under test.
 """
 
@@ -12,11 +12,11 @@ from datetime import date
 import bm25s
 import numpy as np
 import pytest
-from relevance_data import COVERED, LOG_PATH, TOPICS, query_results, recorded_papers, related_ids
 
 from paperflow.log.weekly_log import parse_log
 from paperflow.models import Paper, SourceKind
 from paperflow.sources.relevance import LogIndex, bm25_scores, rank, score_papers, tokenize
+from tests.support.relevance import COVERED, LOG_PATH, TOPICS, query_results, recorded_papers, related_ids
 
 
 @pytest.fixture(scope="module")

@@ -17,14 +17,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from arxiv_fixtures import LocalServer, RecordingSleep, arxiv_api_replay
-from logs.builder import Day, Entry, Log, Month
-
 from paperflow.models import Paper, SourceKind
 from paperflow.settings import Settings
 from paperflow.sources.arxiv_api import ArxivClient, RateLimiter, result_to_paper
+from tests.logs.builder import Day, Entry, Log, Month
+from tests.support.arxiv import arxiv_api_replay
+from tests.support.local_server import LocalServer, RecordingSleep
 
-LOG_PATH = Path(__file__).parent / "logs" / "relevance.md"
+LOG_PATH = Path(__file__).parents[1] / "logs" / "relevance.md"
 
 TOPICS: dict[str, list[str]] = {
     "metamorphic testing": ["2407.18756", "1904.08007", "2312.06056", "2502.09460", "1907.06632", "2009.01554",
