@@ -320,9 +320,11 @@ def pr_body(
     coverage: Mapping[str, str] | None = None,
     unresolved: Sequence[str] = (),
     failures: Sequence[Failure | str] = (),
+    selection: Sequence[str] = (),
 ) -> str:
     """The pull request's Markdown body: one section per draft (title, arXiv link, what was read,
-    unsupported numbers, extractive or not), unresolved pending items, failures, the run report.
+    unsupported numbers, extractive or not), tonight's selection (`selection`: Markdown lines made by
+    sources.budget.selection_markdown, already inert), unresolved pending items, failures, the run report.
     Paper-provided text is escaped so it cannot add headers, HTML or mentions."""
     coverage = coverage or {}
     out = [
@@ -354,6 +356,8 @@ def pr_body(
         out.append("")
     if not summaries:
         out += ["No drafts.", ""]
+    if selection:
+        out += ["### Tonight's selection", "", *selection]
     out += ["### Pending items not resolved", ""]
     out += [f"- {_inline(escape_text(t))}" for t in unresolved] or ["- none"]
     out += ["", "### Failures", ""]
@@ -425,6 +429,7 @@ def publish_drafts(
     env: Mapping[str, str] | None = None,
     client: GitHubClient | None = None,
     lock_timeout: float = 600.0,
+    selection: Sequence[str] = (),
 ) -> ReviewResult:
     """Put the day's drafts on the review branch, push it and open or update its pull request.
 
@@ -433,7 +438,8 @@ def publish_drafts(
     pr_number, state in_review once a pull request exists). `coverage` maps Summary.key to the line
     saying what part of the paper was read. `tick_pending` are pending-item texts to tick (items
     naming a drafted paper by title or arXiv id are ticked anyway). `token` defaults to the one
-    resolved from settings (`env` replaces os.environ for that).
+    resolved from settings (`env` replaces os.environ for that). `selection`: the night's selection
+    for the body (see `pr_body`).
 
     Returns a ReviewResult; a push or API failure is not raised but reported in `messages`, with the
     exact `commands` that finish the job, and the commit stays on the local branch. Raises
@@ -451,7 +457,7 @@ def publish_drafts(
         with FileLock(str(lock_path), timeout=lock_timeout):
             return _publish(settings, drafts, day, report_md, coverage=coverage, unresolved=unresolved,
                             failures=failures, tick_pending=tick_pending, ledger=ledger, token=token, env=env,
-                            client=client)
+                            client=client, selection=selection)
     except Timeout:
         raise ReviewError(f"another paperflow run is publishing the drafts of {day}; try again later") from None
 
@@ -470,6 +476,7 @@ def _publish(
     token: Secret | None | object,
     env: Mapping[str, str] | None,
     client: GitHubClient | None,
+    selection: Sequence[str] = (),
 ) -> ReviewResult:
     target = _locate(settings, day)
     _prepare_base(target, settings)
@@ -494,7 +501,8 @@ def _publish(
     if not result.committed and result.mode.startswith("update"):
         result.mode = "unchanged"
     result.commit, result.papers = tip, [s.key for s in proposed]
-    body = pr_body(day, proposed, report_md, coverage=coverage, unresolved=unresolved, failures=failures)
+    body = pr_body(day, proposed, report_md, coverage=coverage, unresolved=unresolved, failures=failures,
+                   selection=selection)
     result.body_path = body_path(settings, day)
     result.body_path.write_text(body, encoding="utf-8")
 

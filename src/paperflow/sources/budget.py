@@ -6,10 +6,15 @@ Two parts, both free of I/O:
   query results by relevance score) and takes them while the next one fits: at most `max_papers`, and its
   estimated tokens and cost added to those already taken stay within the caps. It stops at the first paper
   that does not fit; that paper and every one after it are over budget (listed for the person, not drafted).
-- `NightBudget` counts what the night really spends. Before each LLM call the caller asks to `reserve` the
-  call's estimate; the reservation is refused when spent + reserved + estimate would cross a cap, so the
-  night stops *before* crossing it. After the call, `settle` replaces the estimate by the tokens and cost
-  the server reported. Thread-safe: the nightly runs `llm.max_concurrency` calls at once.
+- `NightBudget` counts what the night really spends. Before each LLM call (repairs too) the summarizer asks
+  to `reserve_call` the call's estimate; the reservation is refused (BudgetExceeded) when spent + reserved
+  + estimate would cross a cap, so the night stops *before* crossing it. After the call, `settle` replaces
+  the estimate by the tokens and cost the server reported (`release` when the call failed). Thread-safe:
+  the nightly runs `llm.max_concurrency` calls at once. The orchestrator (paperflow.pipeline) defers a
+  paper refused this way: not a failure, first in line the next night.
+
+A night stays within its caps as long as the server counts no more tokens than the estimate, which
+errs high (paperflow.text.tokens); the plan and the run-time check use the same estimate.
 
 The estimate of one call is `estimate_tokens` (paperflow.text.tokens, calibrated to err high) of every
 message, plus a few tokens of chat framing per message, plus `llm.max_output_tokens` (the server stops the
@@ -25,12 +30,13 @@ from collections.abc import Callable, Mapping, Sequence
 
 from pydantic import BaseModel, Field
 
+from paperflow.errors import PaperflowError
+from paperflow.log.entry import escape_text, escape_title
 from paperflow.models import Paper, SourceKind
 from paperflow.settings import LLMPrice, Settings
-from paperflow.log.entry import escape_text, escape_title
 from paperflow.log.weekly_log import ParsedLog
 from paperflow.sources.relevance import Relevance, score_papers
-from paperflow.summary.summarize import render_prompt
+from paperflow.summary.summarize import PromptError, render_prompt
 from paperflow.text.tokens import estimate_tokens
 
 MESSAGE_OVERHEAD_TOKENS = 8  # role markers and separators a chat template adds around each message
@@ -194,19 +200,35 @@ def model_price(settings: Settings) -> LLMPrice | None:
     return settings.llm.prices.get(settings.llm.model or "")
 
 
+def night_budget(settings: Settings, use_llm: bool = True) -> NightBudget | None:
+    """The night's run-time LLM budget, or None when no LLM is used or no token or cost cap is set."""
+    limits = night_limits(settings, use_llm)
+    if limits.max_tokens is None and limits.max_cost is None:
+        return None
+    return NightBudget(limits, model_price(settings))
+
+
 def select_tonight(papers: Sequence[Paper], parsed_log: ParsedLog | None, settings: Settings,
                    examples: Sequence[str] = (), *, use_llm: bool = True) -> NightPlan:
     """Tonight's selection: query results scored against the log (papers asked for need no score), then
-    `plan_night` within the settings' caps, each paper estimated by `paper_estimate`.
-    Raises PromptError when a prompt template is broken (nothing could be drafted anyway)."""
+    `plan_night` within the settings' caps, each paper estimated by `paper_estimate`. A broken prompt
+    template is left for the summarize stage to report (each paper fails there with its cause): the
+    paper is estimated without its prompt's text."""
     found = [p for p in papers if p.source not in _BY_HAND]
     relevance = score_papers(found, parsed_log) if found else {}
     counted = use_llm and settings.llm.enabled
-    return plan_night(
-        papers, night_limits(settings, use_llm),
-        (lambda p: paper_estimate(p, settings, examples)) if counted else (lambda p: Estimate()),
-        relevance=relevance, price=model_price(settings) if counted else None,
-    )
+
+    def estimate(paper: Paper) -> Estimate:
+        if not counted:
+            return Estimate()
+        try:
+            return paper_estimate(paper, settings, examples)
+        except PromptError:
+            return Estimate(input_tokens=settings.extract.max_input_tokens + COVERAGE_LINE_TOKENS,
+                            output_tokens=settings.llm.max_output_tokens)
+
+    return plan_night(papers, night_limits(settings, use_llm), estimate, relevance=relevance,
+                      price=model_price(settings) if counted else None)
 
 
 def _over(plan: NightPlan, need: Estimate, limits: Limits, price: LLMPrice | None) -> str | None:
@@ -226,8 +248,9 @@ def _over(plan: NightPlan, need: Estimate, limits: Limits, price: LLMPrice | Non
 # ------------------------------------------------------------------------------- what is really spent
 
 
-class BudgetExceeded(Exception):
-    """The next LLM call would cross the night's cap: it was not made."""
+class BudgetExceeded(PaperflowError):
+    """The next LLM call would cross the night's cap: it was not made. Not a failure of the paper: it
+    waits for another night (the orchestrator defers it)."""
 
 
 class Reservation(BaseModel):
@@ -272,14 +295,27 @@ class NightBudget:
             self._reserved_cost += cost
             return Reservation(estimate=estimate, cost=cost)
 
+    def reserve_call(self, messages: Sequence[Mapping[str, str]], max_output_tokens: int) -> Reservation:
+        """`reserve` the estimate of one chat call with these messages (see `estimate_call`)."""
+        return self.reserve(estimate_call(messages, max_output_tokens))
+
     def settle(self, reservation: Reservation, input_tokens: int, output_tokens: int) -> None:
-        """The call is done (or failed): release its reservation and count what it really used."""
+        """The call is done: release its reservation and count what the server says it used (a server
+        that reports no usage at all is counted at the estimate: what is not known is not free)."""
+        if input_tokens == 0 and output_tokens == 0:
+            input_tokens, output_tokens = reservation.estimate.input_tokens, reservation.estimate.output_tokens
         with self._lock:
             self._reserved_tokens -= reservation.estimate.tokens
             self._reserved_cost -= reservation.cost
             self.spent_tokens += input_tokens + output_tokens
             self.spent_cost += cost_of(self.price, input_tokens, output_tokens) or 0.0
             self.calls += 1
+
+    def release(self, reservation: Reservation) -> None:
+        """The call failed without an answer: release its reservation, count nothing."""
+        with self._lock:
+            self._reserved_tokens -= reservation.estimate.tokens
+            self._reserved_cost -= reservation.cost
 
     def describe(self) -> str:
         caps = []
@@ -296,11 +332,13 @@ class NightBudget:
 # ------------------------------------------------------------------------------------------ markdown
 
 
-def selection_markdown(plan: NightPlan, drafted_keys: Sequence[str] = ()) -> list[str]:
+def selection_markdown(plan: NightPlan, drafted_keys: Sequence[str] = (), max_listed: int | None = None) -> list[str]:
     """Markdown lines for a pull request or a run report: the night's budget, why each drafted query
     result was chosen (its score and nearest entries), and the papers over budget (title, link, score,
-    why) with a checkbox line each to paste into the pending list. Outside text is made inert."""
-    out = [f"**Tonight's selection:** {_inert(plan.describe())}", ""]
+    why) with a checkbox line each to paste into the pending list; at most `max_listed` of them (the
+    first in priority order; a pull request body has a size limit), the rest counted. Outside text is
+    made inert."""
+    out = [f"{_inert(plan.describe())}.", ""]  # under the caller's heading
     drafted = [k for k in drafted_keys if k in plan.relevance]
     if drafted:
         out += ["Drafted from the queries, by relevance to your log:", ""]
@@ -311,16 +349,19 @@ def selection_markdown(plan: NightPlan, drafted_keys: Sequence[str] = ()) -> lis
         out.append("")
     if not plan.over_budget:
         return out
+    listed = plan.over_budget[:max_listed] if max_listed is not None else plan.over_budget
     out += [f"**Over budget, not drafted ({len(plan.over_budget)}):**", "", "| paper | score | why |", "|---|---|---|"]
-    for over in plan.over_budget:
+    for over in listed:
         title = _cell(f"[《{escape_title(over.paper.title)}》]({over.link})")
         score = f"{over.score:.3f}" if over.score is not None else "asked for"
-        near = f"; {over.relevance.describe()}" if over.relevance and over.relevance.nearest else ""
+        near = f"; {over.relevance.closeness()}" if over.relevance and over.relevance.nearest else ""
         out.append(f"| {title} | {score} | {_cell(escape_text(over.reason + near))} |")
-    lines = [over.checkbox() for over in plan.over_budget]
+    lines = [over.checkbox() for over in listed]
     fence = "`" * max(3, 1 + max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0))
     out += ["", "To draft one on a later night, paste its line into your pending list:", "", f"{fence}text",
             *lines, fence, ""]
+    if len(listed) < len(plan.over_budget):
+        out += [f"{len(plan.over_budget) - len(listed)} more over budget: see the run report.", ""]
     return out
 
 

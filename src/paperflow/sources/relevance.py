@@ -109,9 +109,13 @@ class Relevance(BaseModel):
 
     def describe(self) -> str:
         """"0.031, close to 《RETRO》, 2023.12.4; 《Mixtral of Experts》, 2024.1.3" (or "no close entry")."""
+        return f"{self.score:.3f}, {self.closeness()}"
+
+    def closeness(self) -> str:
+        """"close to 《RETRO》, 2023.12.4; 《Mixtral of Experts》, 2024.1.3", or "no close entry"."""
         if not self.nearest:
-            return f"{self.score:.3f}, no close entry"
-        return f"{self.score:.3f}, close to " + "; ".join(n.describe() for n in self.nearest)
+            return "no close entry"
+        return "close to " + "; ".join(n.describe() for n in self.nearest)
 
 
 @dataclass(frozen=True)
