@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from paperflow.errors import PaperflowError
 from paperflow.log.weekly_log import parse_log, style_examples
 from paperflow.models import Paper, SourceKind
 from paperflow.settings import LLMPrice, Settings, SettingsError, load_settings
@@ -207,8 +208,7 @@ def test_the_selection_in_markdown_lists_what_is_over_budget_with_lines_to_paste
     plan = plan_night(papers, Limits(max_papers=4), flat(1000), relevance=relevance)
     drafted = [p.key for p in plan.take]
     text = "\n".join(selection_markdown(plan, drafted))
-    assert text.startswith("**Tonight's selection:** 4 of 32 papers taken (max_papers 4; about 4,000 tokens); "
-                           "28 over budget")
+    assert text.startswith("4 of 32 papers taken (max_papers 4; about 4,000 tokens); 28 over budget.\n")
     for paper in plan.take:
         if paper.source == SourceKind.QUERY:
             assert f"- 《{paper.title}》: {relevance[paper.key].describe()}" in text
@@ -226,3 +226,26 @@ def test_the_selection_in_markdown_lists_what_is_over_budget_with_lines_to_paste
     assert len(log.pending_open) == 28
     resolved = resolve_pending(Settings(output_dir=tmp_path), log, Ledger.open(Settings(output_dir=tmp_path)))
     assert [r.arxiv_id for r in resolved] == [o.paper.arxiv_id for o in plan.over_budget]
+
+
+def test_a_call_without_reported_usage_counts_its_estimate_and_a_failed_call_counts_nothing():
+    budget = NightBudget(Limits(max_tokens=10_000))
+    messages = [{"role": "user", "content": "word " * 400}]
+    held = budget.reserve_call(messages, 1000)
+    assert held.estimate == estimate_call(messages, 1000)
+    budget.release(held)  # the call failed without an answer
+    assert (budget.spent_tokens, budget.calls) == (0, 0)
+    held = budget.reserve_call(messages, 1000)
+    budget.settle(held, 0, 0)  # a server that reports no usage: what is not known is not free
+    assert budget.spent_tokens == held.estimate.tokens
+    with pytest.raises(PaperflowError):  # one line, like every paperflow error
+        budget.reserve(Estimate(input_tokens=10_000))
+
+
+def test_a_long_list_over_budget_is_cut_for_a_pull_request(night):
+    candidates, relevance = night
+    plan = plan_night(candidates, Limits(max_papers=2), flat(1000), relevance=relevance)
+    text = "\n".join(selection_markdown(plan, max_listed=10))
+    assert len([line for line in text.splitlines() if line.startswith("| [《")]) == 10
+    assert len([line for line in text.splitlines() if line.startswith("- [ ] ")]) == 10
+    assert "20 more over budget: see the run report." in text

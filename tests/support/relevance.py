@@ -10,6 +10,9 @@ them) for two papers of each of four groups (`LOGGED`), plus unrelated entries (
 A query result is *related* when its group has an entry in the log; every other result is unrelated,
 including many other software-testing papers: the ranking must tell "metamorphic testing" from testing
 in general.
+
+`QuerySite` serves a whole night on 127.0.0.1: the recorded API (query pages and id look-ups) with its
+PDF links pointing at itself, and a real PDF for every paper.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from paperflow.settings import Settings
 from paperflow.sources.arxiv_api import ArxivClient, RateLimiter, result_to_paper
 from tests.logs.builder import Day, Entry, Log, Month
 from tests.support.arxiv import arxiv_api_replay
-from tests.support.local_server import LocalServer, RecordingSleep
+from tests.support.local_server import LocalServer, RecordingSleep, Reply, Request
 
 LOG_PATH = Path(__file__).parents[1] / "logs" / "relevance.md"
 
@@ -83,3 +86,41 @@ def big_log(papers: list[Paper], entries: int = 200) -> bytes:
         for (y, m) in sorted(by_month, reverse=True)
     ]
     return Log(months=months).build().data
+
+
+class QuerySite:
+    """`with QuerySite(shared_data, pdf) as site:` the recorded arXiv API at `site.api_url` (searches answer
+    with the recorded "testing" pages), PDF links pointing here, and the real PDF `pdfs.get(id, pdf)` for
+    every paper; `pdf_requests` lists the PDFs asked for (versioned ids)."""
+
+    def __init__(self, shared_data: Path, pdf: Path, pdfs: dict[str, Path] | None = None):
+        self.shared_data = shared_data
+        self.pdf = pdf
+        self.pdfs = pdfs or {}
+        self.pdf_requests: list[str] = []
+        self.server = LocalServer(self._handle)
+        self._api = arxiv_api_replay(shared_data)
+
+    @property
+    def origin(self) -> str:
+        return self.server.origin
+
+    @property
+    def api_url(self) -> str:
+        return self.server.url("/api/query")
+
+    def __enter__(self) -> QuerySite:
+        self.server.start()
+        self._api = arxiv_api_replay(self.shared_data, pdf_origin=self.origin)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.close()
+
+    def _handle(self, request: Request) -> Reply:
+        if request.path.startswith("/pdf/"):
+            versioned = request.path[len("/pdf/"):].removesuffix(".pdf")
+            self.pdf_requests.append(versioned)
+            pdf = self.pdfs.get(versioned.rsplit("v", 1)[0], self.pdf)
+            return Reply(200, pdf.read_bytes(), content_type="application/pdf")
+        return self._api(request)
