@@ -296,8 +296,9 @@ class Orchestrator:
                 path = Path(item).expanduser()
                 if path.is_file():  # an arXiv paper's PDF is that arXiv paper (sources.local)
                     gathered.papers.append(resolve_local_pdf(path, self.settings))
-                else:
-                    gathered.failures.append(Failure(paper=item, stage="resolve", reason="no such file"))
+                else:  # a folder, a FIFO or a device is never read (a FIFO would block the run)
+                    reason = "not a regular file" if path.exists() else "no such file"
+                    gathered.failures.append(Failure(paper=item, stage="resolve", reason=reason))
                 continue
             try:
                 wanted.append(parse_arxiv_id(item))
