@@ -150,3 +150,31 @@ def test_an_english_entry():
     assert edits.most_edited is PartKind.VERDICT
     assert edit_ratio("Overall, a landmark.", "Overall, a landmark.") == 0
     assert edit_ratio("abc", "xyz") == 1
+
+
+def test_style_examples_prefer_heavy_edits_then_hand_written_and_never_unedited_drafts():
+    from paperflow.log.weekly_log import normalize_title, parse_log
+    from paperflow.review.edits import style_examples
+
+    heavily = render_entry(mixtral(title="Heavily Edited Paper"), TEMPLATE).replace(
+        "总体上，开源的 sparse MoE，推理成本低，值得跟进。", "总体上，我自己重写了这一段评价。")
+    untouched = render_entry(mixtral(title="Untouched Draft"), TEMPLATE)
+    unknown_draft = render_entry(mixtral(title="A Draft From Elsewhere"), TEMPLATE)
+    log = "\n".join([
+        "# papers-weekly", "", "# 2024.2", "",
+        "## 2024.2.9", "", untouched, unknown_draft,
+        "## 2024.2.7", "", "《Newest Hand-Written》", "", "1. 背景：自己写的。", "", "总体上，不错。", "",
+        "# 2024.1", "",
+        "## 2024.1.20", "", heavily,
+        "## 2024.1.5", "", "《Older Hand-Written》", "1，模型，很老的格式", "",
+    ])
+    parsed = parse_log(log)
+    drafted = {normalize_title("Heavily Edited Paper"): 0.45, normalize_title("Untouched Draft"): 0.0}
+    examples = style_examples(parsed, 3, drafted)
+    assert [e.split("\n", 1)[0] for e in examples] == [
+        "《Heavily Edited Paper》", "《Newest Hand-Written》", "《Older Hand-Written》"]
+    assert style_examples(parsed, 1, drafted) == examples[:1]
+    # Not measured yet (merged before edits were recorded): not an example either.
+    assert "《Heavily Edited Paper》" not in "".join(
+        style_examples(parsed, 5, {normalize_title("Heavily Edited Paper"): None}))
+    assert style_examples(parsed, 0, drafted) == []

@@ -14,13 +14,17 @@ Pure functions, no I/O: the review stage reads the draft and the merged log, the
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
-from paperflow.log.weekly_log import strip_title_markup
+from paperflow.log.weekly_log import ParsedLog, normalize_title, strip_title_markup
 
+# An entry the person rewrote at least this much (edit ratio of the whole entry) shows their style
+# better than anything: it is preferred as a few-shot example. A draft edited less is never one.
+HEAVY_EDIT = 0.3
 # A point pairs with a draft point when their texts are at least this similar (rapidfuzz ratio, 0-100);
 # below it, the person's point is new and the draft's point was removed.
 SAME_POINT_SIMILARITY = 45.0
@@ -229,3 +233,32 @@ def compare_entries(draft: str | EntryParts, merged: str | EntryParts) -> EntryE
     total = sum(weights)
     ratio = sum(p.ratio * w for p, w in zip(parts, weights, strict=True)) / total if total else 0.0
     return EntryEdits(parts=parts, ratio=round(ratio, 4), reordered=kept != sorted(kept))
+
+
+def style_examples(parsed: ParsedLog, n: int, drafted: Mapping[str, float | None]) -> list[str]:
+    """The text of the `n` best examples of the person's style for the LLM: entries they rewrote
+    heavily (edit ratio >= HEAVY_EDIT) first, then entries they wrote by hand, newest first in each.
+
+    `drafted` maps the normalised title (weekly_log.normalize_title) of every paper paperflow drafted
+    to its measured edit ratio (None: not measured, e.g. merged before edits were recorded). A draft
+    is never an example unless it is known to be heavily edited: an unedited draft is paperflow's
+    style, not the person's, and copying it would only teach the model its own habits."""
+    if n <= 0:
+        return []
+    ranked: list[tuple[int, object, int]] = []
+    for position, entry in enumerate(parsed.entries):
+        if entry.day is None:
+            continue
+        key = normalize_title(entry.title)
+        if key in drafted:
+            ratio = drafted[key]
+            if ratio is None or ratio < HEAVY_EDIT:
+                continue
+            rank = 0
+        elif entry.hand_written:
+            rank = 1
+        else:
+            continue  # a draft (it has the keywords line) paperflow has no record of
+        ranked.append((rank, entry.day, position))
+    ranked.sort(key=lambda item: (item[0], -item[1].toordinal(), item[2]))  # type: ignore[attr-defined]
+    return [parsed.entry_text(parsed.entries[i]).replace("\r\n", "\n").strip() + "\n" for _, _, i in ranked[:n]]
