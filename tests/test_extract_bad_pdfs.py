@@ -191,19 +191,38 @@ def test_garbled_ratio_tells_text_from_junk():
     assert garbled_ratio("!#$% &*+, -./: ;<=> ?@[] ^_`{") > 0.4
 
 
-def test_decompression_bomb_is_refused(settings, tmp_path):
-    # 100 MB of spaces compress to ~100 kB; pypdf's own limit (75 MB per stream) stops it in the child.
-    compressor = zlib.compressobj(1)
+def _bomb(tmp_path: Path, megabytes: int) -> Path:
+    """A one-page PDF whose content stream inflates from a few hundred kB to `megabytes` MB of spaces."""
+    compressor = zlib.compressobj(9)
     chunk = b" " * 10_000_000
     data = compressor.compress(b"BT /F1 10 Tf 50 750 Td (x) Tj ET\n")
-    for _ in range(10):
+    for _ in range(megabytes // 10):
         data += compressor.compress(chunk)
     data += compressor.flush()
-    path = tmp_path / "bomb.pdf"
+    path = tmp_path / f"bomb-{megabytes}.pdf"
     path.write_bytes(build_pdf([data], precompressed=True))
     assert path.stat().st_size < 1_000_000
-    error = _error(path, settings)
+    return path
+
+
+def test_decompression_bomb_is_refused_by_the_memory_limit(tmp_path):
+    # 600 MB of spaces in a 600 kB file: PDFium inflates it, the child's 256 MB limit stops it.
+    settings = Settings(output_dir=tmp_path / "output", extract={"max_memory_mb": 256})
+    error = _error(_bomb(tmp_path, 600), settings)
+    assert error.cause == "needs more than 256 MB of memory"
+
+
+def test_decompression_bomb_is_refused_by_pypdf_limits(tmp_path):
+    # 100 MB of spaces in ~100 kB: over pypdf's 75 MB per-stream limit, and no other page has text.
+    settings = Settings(output_dir=tmp_path / "output", extract={"engine": "pypdf"})
+    error = _error(_bomb(tmp_path, 100), settings)
     assert error.cause == "decompression bomb or huge object"
+
+
+def test_a_large_stream_within_the_memory_limit_is_no_bomb(tmp_path):
+    # The same 100 MB stream fits in the default 1024 MB: PDFium reads it, and finds no text in it.
+    error = _error(_bomb(tmp_path, 100), Settings(output_dir=tmp_path / "output"))
+    assert error.cause == "scanned, no text layer"
 
 
 @pytest.fixture(scope="module")
@@ -217,7 +236,8 @@ def memory_hog(tmp_path_factory) -> Path:
 
 
 def test_object_needing_too_much_memory_is_refused(memory_hog, tmp_path):
-    settings = Settings(output_dir=tmp_path, extract={"max_memory_mb": 256, "timeout_seconds": 120})
+    # pypdf copies the string several times over; PDFium reads the same file in little memory.
+    settings = Settings(output_dir=tmp_path, extract={"engine": "pypdf", "max_memory_mb": 256, "timeout_seconds": 120})
     error = _error(memory_hog, settings)
     assert error.cause == "needs more than 256 MB of memory"
 

@@ -1,5 +1,5 @@
-"""Every real arXiv paper in ../shared/data/pdf: clean text, typed sections in order, a selected input within
-budget that holds all five core sections."""
+"""Every real paper in ../shared/data/pdf and ../shared/data/pdf-hard: clean text, typed sections in order, a
+selected input within budget that holds all five core sections."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from paperflow.settings import Settings
 from paperflow.text.tokens import estimate_tokens
 
 REPO = Path(__file__).resolve().parents[1]
-PDF_DIR = Path(os.environ.get("PAPERFLOW_TEST_DATA", REPO.parent / "shared" / "data")) / "pdf"
-PAPERS = sorted(p.name for p in PDF_DIR.glob("*.pdf")) if PDF_DIR.is_dir() else []
+DATA = Path(os.environ.get("PAPERFLOW_TEST_DATA", REPO.parent / "shared" / "data"))
+PAPERS = sorted(f"{folder}/{p.name}" for folder in ("pdf", "pdf-hard") for p in (DATA / folder).glob("*.pdf"))
 LIGATURES = re.compile("[\ufb00-\ufb06]")
 ARXIV_STAMP = re.compile(r"arXiv:\d{4}\.\d{4,5}v\d+\s+\[")
 KIND_ORDER = [SectionKind.FRONT, SectionKind.ABSTRACT, SectionKind.INTRODUCTION]
@@ -35,14 +35,15 @@ def extracted(shared_data, output_dir):
 
     def get(name: str):
         if name not in cache:
-            cache[name] = extract_pdf(shared_data / "pdf" / name, Settings(output_dir=output_dir), name)
+            path = shared_data / name if "/" in name else shared_data / "pdf" / name
+            cache[name] = extract_pdf(path, Settings(output_dir=output_dir), path.name)
         return cache[name]
 
     return get
 
 
 def test_the_papers_are_there(shared_data):
-    assert len(PAPERS) >= 9, f"expected the real arXiv papers in {PDF_DIR}"
+    assert len(PAPERS) >= 13, f"expected the real papers in {DATA}/pdf and {DATA}/pdf-hard"
 
 
 @pytest.mark.parametrize("name", PAPERS)

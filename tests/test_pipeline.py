@@ -47,7 +47,9 @@ def _fresh_format_memory():
 def setup(tmp_path: Path, llm: dict | None = None, extract: dict | None = None) -> Path:
     """A config file, a log; returns the config path."""
     (tmp_path / "log.md").write_text(LOG, encoding="utf-8")
-    lines = ['output_dir = "output"', "", "[log]", 'path = "log.md"', ""]
+    # A local arXiv PDF asks the API for its metadata: no API here (a closed local port), the stamp's data stays.
+    lines = ['output_dir = "output"', "", "[log]", 'path = "log.md"', "",
+             "[arxiv]", 'api_url = "http://127.0.0.1:9/api/query"', "retries = 0", "delay_seconds = 0", ""]
     if llm:
         lines.append("[llm]")
         lines += [f"{k} = {json.dumps(v)}" for k, v in llm.items()]
@@ -104,7 +106,8 @@ def test_an_llm_that_never_fits_the_schema_fails_the_paper_and_leaves_the_log_un
     assert result.exit_code == 1
     assert (tmp_path / "log.md").read_bytes() == before
     assert len(server.requests) == 2
-    assert "arxiv_1406.2661v1_gan.pdf: summarize: FAILED: no valid summary after 2 answers" in result.output
+    # the local PDF carries its arXiv stamp: it is the arXiv paper 1406.2661v1
+    assert "1406.2661v1: summarize: FAILED: no valid summary after 2 answers" in result.output
     row = Ledger.open(load_settings(config)).rows()[0]
     assert row.state == PaperState.FAILED and row.last_stage == "summarize"
     assert row.input_tokens == 200  # both answers were paid for

@@ -112,6 +112,8 @@ class Paper(BaseModel):
     title: str
     authors: list[str] = Field(default_factory=list)
     affiliations: list[str] = Field(default_factory=list)
+    email_domains: list[str] = Field(default_factory=list, description="of the authors' emails, a hint to the "
+                                                                        "organisations (from the PDF)")
     published: datetime | None = None
     updated: datetime | None = None
     primary_category: str | None = None

@@ -24,7 +24,8 @@ from paperflow.sources.ids import InvalidIdError, parse_arxiv_id
 from paperflow.ledger import Ledger, PaperState
 from paperflow.summary.llm import LLMClient
 from paperflow.models import Failure, Paper, SourceKind, Summary
-from paperflow.sources.local import is_local_pdf, local_paper
+from paperflow.sources.local import is_local_pdf, resolve_local_pdf
+from paperflow.text.frontmatter import apply_front_matter
 from paperflow.settings import Settings
 from paperflow.summary.summarize import SummaryResult, paper_label, save_summary, summarize_paper
 from paperflow.log.weekly_log import DraftEntry, InsertResult, insert_entries
@@ -71,7 +72,7 @@ def resolve(args: Sequence[str], settings: Settings, ledger: Ledger | None = Non
             if not path.is_file():
                 resolved.failures.append(Failure(paper=arg, stage="resolve", reason="no such file"))
                 continue
-            resolved.papers.append(local_paper(path))
+            resolved.papers.append(resolve_local_pdf(path, settings, client))
             continue
         try:
             wanted.append(parse_arxiv_id(arg))
@@ -116,12 +117,12 @@ def download(paper: Paper, settings: Settings, ledger: Ledger | None = None) -> 
 
 
 def extract(paper: Paper, pdf: Path, settings: Settings, ledger: Ledger | None = None) -> tuple[Paper, PaperText]:
-    """The paper's text (cached by content hash); a local paper takes the title found on its first page.
+    """The paper's text (cached by content hash); the paper takes its affiliations from the first page (a local
+    paper without arXiv metadata its printed title and authors too).
 
     Raises ExtractError (stage "extract")."""
     text = extract_pdf(pdf, settings, paper_label(paper))
-    if paper.local_pdf and text.title:
-        paper = paper.model_copy(update={"title": text.title})
+    paper = apply_front_matter(paper, text)
     if ledger is not None:
         ledger.set_state(paper.key, PaperState.EXTRACTED)
     return paper, text

@@ -8,7 +8,8 @@ from typing import Optional
 import typer
 
 from paperflow.cli.common import print_json, settings_from
-from paperflow.text.extract import extract_pdf, select_input
+from paperflow.text.budget import select_input
+from paperflow.text.extract import extract_pdf
 
 
 def extract(
@@ -35,7 +36,16 @@ def extract(
                 "sha256": text.sha256,
                 "pages": text.pages,
                 "title": text.title,
+                "authors": text.authors,
+                "affiliations": text.affiliations,
+                "email_domains": text.email_domains,
+                "arxiv": {"id": text.arxiv_id, "version": text.arxiv_version, "category": text.arxiv_category,
+                          "date": text.arxiv_date.isoformat() if text.arxiv_date else None} if text.arxiv_id else None,
+                "engine": text.engine,
+                "structure": text.structure,
+                "contents_pages": text.contents_pages,
                 "warnings": text.warnings,
+                "stats": text.stats,
                 "sections": [
                     {
                         "title": s.title,
@@ -54,6 +64,13 @@ def extract(
         )
         return
     typer.echo(f"{text.label}: {text.pages} pages, title: {text.title or '(not found)'}")
+    if text.affiliations:
+        typer.echo(f"affiliations: {'; '.join(text.affiliations)}")
+    if text.arxiv_id:
+        typer.echo(f"arXiv: {text.arxiv_id}v{text.arxiv_version} [{text.arxiv_category}] "
+                   f"{text.arxiv_date.isoformat() if text.arxiv_date else ''}".rstrip())
+    typer.echo(f"read by {text.engine}; sections from {text.structure}"
+               + (f"; contents pages left out: {', '.join(map(str, text.contents_pages))}" if text.contents_pages else ""))
     for warning in text.warnings:
         typer.echo(f"warning: {warning}")
     typer.echo("sections:")

@@ -1,9 +1,11 @@
 """A draft without an LLM: the paper's own sentences in the Summary shape.
 
 Used when no LLM is configured (the default, so `paperflow summarize` works on a fresh machine) or
-when asked for with `--llm none`. Every point is a sentence copied from the paper (abstract,
-introduction, results, conclusion), so every number in it is the paper's own; the summary is marked
-`drafted_by=EXTRACTIVE` and the entry template says so in the log.
+when asked for with `--llm none`. Every point is a whole sentence copied from the paper (abstract,
+introduction, results, conclusion; never a footnote, a caption or a table row), so every number in it is the
+paper's own; the topic is the abstract's first sentence, the keywords come from YAKE (a keyword extractor that
+needs no model) over the abstract and introduction, the organisations from the paper's front matter, the date
+is the paper's own. The summary is marked `drafted_by=EXTRACTIVE` and the entry template says so in the log.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ HOW_TO_CONFIGURE = (
     "no LLM configured: these are extractive drafts (the papers' own sentences); for real summaries set "
     "[llm] base_url and model in paperflow.toml (any OpenAI-compatible endpoint, e.g. a local llama.cpp server)"
 )
-MAX_SENTENCE_CHARS = 400
+MAX_SENTENCE_CHARS = 400  # longer sentences are skipped (a point is a whole sentence, never cut)
+MAX_TOPIC_CHARS = 300
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[“\"])|(?<=[。！？])")
 _CONTRIBUTION = re.compile(
     r"\b(we|this paper|this work|our (?:approach|method|model))\b[^.]*?\b(propose|present|introduce|develop|design)",
@@ -45,11 +48,17 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_SPLIT.split(folded) if len(s.split()) >= 4 or re.search(r"[。！？]$", s)]
 
 
-def _shorten(sentence: str) -> str:
-    if len(sentence) <= MAX_SENTENCE_CHARS:
-        return sentence
-    cut = sentence[:MAX_SENTENCE_CHARS].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + " …"
+_NOT_PROSE = re.compile(r"https?://|www\.|@|\bcorrespond|equal contribution|^(?:fig(?:ure)?|table|algorithm)\s*\d|"
+                        r"\[\s*…\s*\]|…", re.IGNORECASE)
+
+
+def _readable(sentence: str) -> bool:
+    """A sentence worth quoting: prose of a readable length, not a URL, caption, footnote or table row."""
+    if not 30 <= len(sentence) <= MAX_SENTENCE_CHARS or _NOT_PROSE.search(sentence):
+        return False
+    visible = sentence.replace(" ", "")
+    letters = sum(c.isalpha() for c in visible)
+    return letters >= 0.7 * len(visible) and sentence.rstrip()[-1:] in ".!?。！？"
 
 
 def _kind_sentences(text: PaperText, kind: SectionKind) -> list[str]:
@@ -58,7 +67,7 @@ def _kind_sentences(text: PaperText, kind: SectionKind) -> list[str]:
 
 def _first(candidates: Iterable[str], used: set[str], pattern: re.Pattern[str] | None = None) -> str | None:
     for sentence in candidates:
-        if sentence in used:
+        if sentence in used or not _readable(sentence):
             continue
         if pattern is None or pattern.search(sentence):
             used.add(sentence)
@@ -66,9 +75,34 @@ def _first(candidates: Iterable[str], used: set[str], pattern: re.Pattern[str] |
     return None
 
 
-def keywords(title: str, body: str, limit: int = 5) -> list[str]:
-    """3 to `limit` keywords: acronyms and frequent content words, title words first."""
-    title_words = re.findall(r"[A-Za-z][A-Za-z0-9-]{2,}", title)
+def keywords(body: str, limit: int = 5) -> list[str]:
+    """3 to `limit` key phrases of `body` (the abstract and introduction) by YAKE, the most specific first;
+    phrases inside a chosen one are left out. Frequent content words fill up when YAKE finds too few (a very
+    short text, or one in a language YAKE does not split into words)."""
+    import yake
+
+    chosen: list[str] = []
+    extractor = yake.KeywordExtractor(lan="en", n=2, top=4 * limit, dedupLim=0.7)
+    for phrase, _score in extractor.extract_keywords(" ".join(body.split())[:20000]):
+        phrase = " ".join(phrase.split())
+        lowered = phrase.lower()
+        if len(phrase) < 3 or lowered in _STOPWORDS or not re.search(r"[A-Za-z]{3}", phrase):
+            continue
+        if any(lowered in c.lower() or c.lower() in lowered for c in chosen):
+            continue
+        chosen.append(phrase)
+        if len(chosen) == limit:
+            break
+    for word in _frequent_words(body, limit):
+        if len(chosen) >= 3:
+            break
+        if all(word.lower() not in c.lower() for c in chosen):
+            chosen.append(word)
+    return chosen[: max(3, limit)]
+
+
+def _frequent_words(body: str, limit: int) -> list[str]:
+    """Acronyms and frequent content words, and generic words when even those are missing."""
     counts: Counter[str] = Counter()
     for word in re.findall(r"[A-Za-z][A-Za-z0-9-]{3,}", body):
         counts[word.lower()] += 1
@@ -78,12 +112,9 @@ def keywords(title: str, body: str, limit: int = 5) -> list[str]:
         if word.lower() not in _STOPWORDS and word.lower() not in (c.lower() for c in chosen) and len(chosen) < limit:
             chosen.append(word)
 
-    for acronym in re.findall(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z0-9]*\b", f"{title} {body}"):
+    for acronym in re.findall(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z0-9]*\b", body):
         if 2 <= len(acronym) <= 12 and counts[acronym.lower()] >= 2:
             add(acronym)
-    for word in sorted(title_words, key=lambda w: -counts[w.lower()]):
-        if len(word) > 3:
-            add(word.lower() if not word.isupper() else word)
     for word, _ in counts.most_common(50):
         add(word)
     for filler in ("paper", "research", "method"):
@@ -107,8 +138,11 @@ def extractive_content(paper: Paper, text: PaperText, language: str, published: 
 
     def point(label: str, sentence: str | None) -> None:
         if sentence and len(points) < 5:
-            points.append(Point(label=label, text=_shorten(sentence)))
+            points.append(Point(label=label, text=sentence))
 
+    topic = next((s for s in abstract if len(s) <= MAX_TOPIC_CHARS), None)
+    if topic is not None:
+        used.add(topic)
     point("背景", _first(intro[:3] + abstract[:1], used))
     point("模型", _first(abstract + intro + method, used, _CONTRIBUTION) or _first(abstract + method, used))
     point("数据", _first(results + method, used, _DATA))
@@ -122,26 +156,29 @@ def extractive_content(paper: Paper, text: PaperText, language: str, published: 
             break
         point("其他", _first([sentence], used))
     while len(points) < 3:
-        points.append(Point(label="其他", text=_shorten(paper.title)))
-    closing = _first(conclusion, used) or (abstract[-1] if abstract else paper.title)
+        points.append(Point(label="其他", text=paper.title))
+    closing = _first(conclusion, used) or _first(list(reversed(abstract)), used) or paper.title
     if language == "zh":
-        verdict = f"总体上，（摘录草稿，评价待写）论文的结论是：{_shorten(closing)}"
+        verdict = f"总体上，（摘录草稿，评价待写）论文的结论是：{closing}"
     else:
-        verdict = f"Overall (extractive draft, judgement still to write), the paper concludes: {_shorten(closing)}"
-    body = " ".join([paper.abstract, *(s.text for s in text.of_kind(SectionKind.INTRODUCTION))])
+        verdict = f"Overall (extractive draft, judgement still to write), the paper concludes: {closing}"
+    body = " ".join([paper.abstract or "\n".join(s.text for s in text.of_kind(SectionKind.ABSTRACT)),
+                     *(s.text for s in text.of_kind(SectionKind.INTRODUCTION))])
+    organisations = [a for a in (paper.affiliations or text.affiliations)[:4] if a.strip()]
     return SummaryContent(
         published=published,
-        organisations=[a for a in paper.affiliations[:4] if a.strip()],
-        topic=_shorten(paper.title)[:160],
-        keywords=keywords(paper.title, body),
+        organisations=organisations,
+        topic=(topic or paper.title).rstrip(".。")[:MAX_TOPIC_CHARS],
+        keywords=keywords(body),
         points=points,
         verdict=verdict,
     )
 
 
 def extractive_summary(paper: Paper, text: PaperText, language: str, published: str) -> Summary:
-    """A Summary with drafted_by=EXTRACTIVE; `published` (YEAR.MONTH) is used when the paper has no date."""
-    when = paper.published or paper.updated
+    """A Summary with drafted_by=EXTRACTIVE. Its date is the paper's own (arXiv metadata, else the arXiv stamp
+    on the PDF); `published` (YEAR.MONTH) only when the paper has none."""
+    when = paper.published or paper.updated or text.arxiv_date
     if when:
         published = f"{when.year}.{when.month}"
     content = extractive_content(paper, text, language, published)

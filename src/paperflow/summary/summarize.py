@@ -238,6 +238,7 @@ def paper_metadata(paper: Paper) -> dict[str, Any]:
         "version": paper.version,
         "authors": list(paper.authors),
         "affiliations": list(paper.affiliations),
+        "email_domains": list(paper.email_domains),
         "published": f"{published.year}.{published.month}" if published else None,
         "categories": list(paper.categories),
         "comment": paper.comment,

@@ -1,17 +1,20 @@
 """From cleaned page lines to typed sections: paragraphs (with their page), headings, section kinds.
 
 Pure functions, no I/O. `build_sections(pages)` is the entry point; `paperflow.text.extract` feeds it the lines of
-each page after clean-up and `paperflow.text.extract.select_input` picks what the LLM reads from the result.
+each page after clean-up (with the outline's headings, see `structure`) and `paperflow.text.budget.select_input` picks
+what the LLM reads from the result.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from paperflow.text.engine import Line
 from paperflow.text.tokens import estimate_tokens
 
 
@@ -109,6 +112,8 @@ _LETTERED = re.compile(r"^(?:Appendix\s+)?(?P<num>[A-H](?:\.\d{1,2}){0,3})(?:[.:
 _CN_CHAPTER = re.compile(r"^第(?P<num>[一二三四五六七八九十\d]{1,3})章\s*(?P<title>\S.*)$")
 _CN_SECTION = re.compile(r"^第(?P<num>[一二三四五六七八九十\d]{1,3})节\s*(?P<title>\S.*)$")
 _INLINE_ABSTRACT = re.compile(r"^(?P<head>Abstract|ABSTRACT)\s*(?:[.:—–]|-{1,2})\s*(?P<rest>\S.*)$")
+# "Acknowledgements We are grateful to ...": a run-in heading (printed bold where fonts are known)
+_INLINE_ACKNOWLEDGEMENTS = re.compile(r"^(?P<head>Acknowledge?ments?|ACKNOWLEDGE?MENTS?)\s*[.:—–]?\s+(?P<rest>[A-Z].*)$")
 _TOC_LEADER = re.compile(r"(?:[.·…]\s*){3,}\s*[\dIVX]*$")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,
@@ -178,12 +183,18 @@ def _plausible_title(title: str) -> bool:
 
 
 @dataclass
-class _Heading:
+class HeadingMark:
+    """A heading found in the printed lines (by the outline, or by the finder below)."""
+
     title: str  # as printed, number included
     number: str | None
     level: int
     kind: SectionKind
     rest: str = ""  # text after an inline heading ("Abstract—We ...")
+    span: int = 1  # printed lines the heading takes
+
+
+_Heading = HeadingMark
 
 
 class _HeadingFinder:
@@ -201,7 +212,9 @@ class _HeadingFinder:
         self.seen_names: set[str] = set()
         self.in_back = False  # after references / appendix
 
-    def match(self, line: str) -> _Heading | None:
+    def match(self, line: str, *, named_only: bool = False) -> _Heading | None:
+        """The heading `line` is, if any. `named_only`: only unnumbered named headings (Abstract, References,
+        Acknowledgements, Appendix), for papers whose numbered headings come from the outline."""
         text = line.strip()
         if not text or len(text) > 100:
             return None
@@ -218,12 +231,16 @@ class _HeadingFinder:
         if inline and "abstract" not in self.seen_names:
             self.seen_names.add("abstract")
             return _Heading(inline["head"], None, 1, SectionKind.ABSTRACT, rest=inline["rest"])
+        inline = _INLINE_ACKNOWLEDGEMENTS.match(text)
+        if inline and "acknowledgements" not in self.seen_names:
+            self.seen_names.add("acknowledgements")
+            return _Heading(inline["head"], None, 1, SectionKind.ACKNOWLEDGEMENTS, rest=inline["rest"])
         if text.startswith(("Appendix", "APPENDIX")) and len(text.split()) <= 10 and not text.endswith("."):
             if ". " not in text and ")" not in text and "appendix" not in self.seen_names:
                 self.seen_names.add("appendix")
                 self.in_back = True
                 return _Heading(text, None, 1, SectionKind.APPENDIX)
-        return self._numbered(text)
+        return None if named_only else self._numbered(text)
 
     def _numbered(self, text: str) -> _Heading | None:
         if self.in_back:
@@ -394,15 +411,47 @@ def _typical_width(lines: list[str]) -> int:
 # ---------------------------------------------------------------------------------------------- assembly
 
 
-def build_sections(pages: list[list[str]]) -> tuple[list[Section], Hyphenation]:
+def build_sections(pages: Sequence[Sequence[str | Line]], *, marks: dict[tuple[int, int], HeadingMark] | None = None,
+                   body_size: float = 0.0) -> tuple[list[Section], Hyphenation]:
     """Typed sections, in reading order, from the cleaned lines of each page (page i+1 = pages[i]).
 
-    Headings are found in order (see _HeadingFinder); sections without a kind-naming heading get a kind
-    by position; a paper without an abstract heading gets its abstract from the front matter, one without a
-    conclusion gets its closing discussion (or the last body paragraphs) as the conclusion; a paper without
-    headings at all is split by position. Every section returned has at least one paragraph, except
-    headings directly followed by a subheading."""
-    hyphenation = Hyphenation([line for page in pages for line in page])
+    Headings come from `marks` (the PDF outline matched to the lines, see paperflow.text.structure) where
+    given, plus the unnumbered named ones (Abstract, References, ...) the outline leaves out; otherwise they
+    are found in order (see _HeadingFinder) among the lines printed as headings are: larger than the running
+    text (`body_size`), bold, or in capitals, when the engine gives font sizes (if that finds fewer than two
+    headings, among all lines). Sections without a kind-naming heading get a kind by position; a paper without
+    an abstract heading gets its abstract from the front matter, one without a conclusion gets its closing
+    discussion (or the last body paragraphs) as the conclusion; a paper without headings at all is split by
+    position. Every section returned has at least one paragraph, except headings directly followed by a
+    subheading."""
+    lines = [[line if isinstance(line, Line) else Line(line) for line in page] for page in pages]
+    hyphenation = Hyphenation([line.text for page in lines for line in page])
+    if marks is not None or not body_size:
+        sections, _ = _sections(lines, hyphenation, marks, 0.0)
+    else:
+        sections, headings = _sections(lines, hyphenation, None, body_size)
+        if headings < 2:
+            sections, _ = _sections(lines, hyphenation, None, 0.0)  # headings printed like running text
+    return sections, hyphenation
+
+
+def _styled(line: Line, body_size: float) -> bool:
+    """Printed as a heading is: larger than the running text, bold, or in capitals (small caps)."""
+    if not body_size or line.size <= 0 or line.bold or line.size >= body_size + 0.4:
+        return True
+    text = line.text
+    if _CJK.match(text):
+        return True  # no capitals in CJK: the finder's order rules alone decide
+    if len(text) > 100 or not text[:1].isupper():
+        return False  # no heading the finder would take
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _sections(pages: list[list[Line]], hyphenation: Hyphenation, marks: dict[tuple[int, int], HeadingMark] | None,
+              body_size: float) -> tuple[list[Section], int]:
+    """The sections and the number of headings found."""
+    hyphenation.decisions = dict.fromkeys(hyphenation.decisions, 0)
     finder = _HeadingFinder()
     sections: list[Section] = [Section(title="(front matter)", kind=SectionKind.FRONT, page=1, inferred=True)]
     current = ""
@@ -414,31 +463,40 @@ def build_sections(pages: list[list[str]]) -> tuple[list[Section], Hyphenation]:
             sections[-1].paragraphs.append(Paragraph(text=current.strip(), page=current_page))
         current = ""
 
-    for page_number, lines in enumerate(pages, start=1):
-        width = _typical_width(lines)
+    for page_index, page in enumerate(pages):
+        page_number = page_index + 1
+        texts = [line.text for line in page]
+        width = _typical_width(texts)
         skip = 0
-        for index, line in enumerate(lines):
+        for index, line in enumerate(page):
             if skip:
                 skip -= 1
                 continue
-            heading = finder.match(line)
+            text = line.text
+            heading: HeadingMark | None = None
+            if marks is not None and (page_index, index) in marks:
+                heading = marks[(page_index, index)]
+                skip = heading.span - 1
+            elif _styled(line, body_size) or _INLINE_ABSTRACT.match(text):
+                heading = finder.match(text, named_only=marks is not None)
+                if heading is not None and index + 1 < len(page) and not heading.rest \
+                        and _continues_heading(heading, texts[index + 1]):
+                    heading.title = f"{heading.title} {texts[index + 1].strip()}"
+                    skip = 1
             if heading is not None:
                 flush()
-                if index + 1 < len(lines) and not heading.rest and _continues_heading(heading, lines[index + 1]):
-                    heading.title = f"{heading.title} {lines[index + 1].strip()}"
-                    skip = 1
                 sections.append(Section(title=heading.title, number=heading.number, level=heading.level,
                                         kind=heading.kind, page=page_number))
                 if heading.rest:
                     current, current_page = heading.rest, page_number
                 continue
             if not current:
-                current, current_page = line, page_number
+                current, current_page = text, page_number
             else:
-                current = _join(current, line, hyphenation)
+                current = _join(current, text, hyphenation)
             in_front = sections[-1].kind is SectionKind.FRONT
             # Title, author and affiliation lines are short: in the front matter each short line ends a block.
-            if (line.endswith(_SENTENCE_END) and len(line) < 0.8 * width) or (in_front and len(line) < 0.6 * width):
+            if (text.endswith(_SENTENCE_END) and len(text) < 0.8 * width) or (in_front and len(text) < 0.6 * width):
                 flush()
     flush()
     sections = [s for s in sections if s.paragraphs or s.kind is not SectionKind.FRONT]
@@ -447,7 +505,7 @@ def build_sections(pages: list[list[str]]) -> tuple[list[Section], Hyphenation]:
         sections = _split_by_position([p for s in sections for p in s.paragraphs])
     else:
         _assign_kinds(sections)
-    return [s for s in sections if s.paragraphs or _has_children(sections, s)], hyphenation
+    return [s for s in sections if s.paragraphs or _has_children(sections, s)], len(headed)
 
 
 def _has_children(sections: list[Section], section: Section) -> bool:
@@ -456,6 +514,7 @@ def _has_children(sections: list[Section], section: Section) -> bool:
 
 
 def _assign_kinds(sections: list[Section]) -> None:
+    _mark_back_matter(sections)
     # Subsections take the kind of their section, unless they are in the back matter.
     parent_kind: SectionKind | None = None
     for section in sections:
@@ -467,6 +526,23 @@ def _assign_kinds(sections: list[Section]) -> None:
     top = [s for s in sections if s.level == 1 and s.kind in BODY_KINDS]
     _kinds_by_position(top, sections)
     _infer_conclusion(sections)
+
+
+def _mark_back_matter(sections: list[Section]) -> None:
+    """After the references, and from a section lettered "A" in a paper numbered 1, 2, 3, come appendices."""
+    numbered = False
+    back = False
+    for section in sections:
+        if section.kind is SectionKind.REFERENCES:
+            back = True
+            continue
+        if section.level == 1 and section.number:
+            if section.number.isdigit():
+                numbered = True
+            elif numbered and section.number == "A":
+                back = True
+        if back and section.kind is not SectionKind.ACKNOWLEDGEMENTS:
+            section.kind = SectionKind.APPENDIX
 
 
 def _infer_abstract(sections: list[Section]) -> None:

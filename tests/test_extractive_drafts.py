@@ -1,0 +1,74 @@
+"""Extractive drafts of real papers worth reading: whole sentences of the paper only (never cut, never a
+footnote, caption or link), keywords from the abstract and introduction (YAKE), the topic from the abstract,
+the organisations from the front matter and the paper's own date."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from paperflow.models import Paper, SourceKind
+from paperflow.settings import Settings
+from paperflow.summary.extractive import extractive_summary, keywords
+from paperflow.text.extract import extract_pdf
+from paperflow.text.sections import SectionKind
+
+PAPERS = ["pdf/arxiv_1706.03762v5_attention_is_all_you_need.pdf", "pdf/arxiv_1810.04805v2_bert.pdf",
+          "pdf-hard/arxiv_2107.05407v1_pondernet.pdf", "pdf-hard/neurips2020_wav2vec2_not_arxiv_copy.pdf",
+          "pdf-hard/arxiv_2109.08668v1_primer.pdf"]
+
+
+@pytest.fixture(scope="module")
+def drafts(shared_data, tmp_path_factory):
+    settings = Settings(output_dir=tmp_path_factory.mktemp("output"))
+    made = {}
+    for name in PAPERS:
+        text = extract_pdf(shared_data / name, settings)
+        paper = Paper(title=text.title or name, local_pdf=shared_data / name, local_sha256=text.sha256,
+                      source=SourceKind.LOCAL, affiliations=text.affiliations)
+        made[name] = (text, extractive_summary(paper, text, "zh", "2031.1"))
+    return made
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("name", PAPERS)
+def test_points_and_verdict_are_whole_sentences_of_the_paper(name, drafts):
+    text, summary = drafts[name]
+    body = _flat(text.text)
+    for point in summary.points:
+        assert point.text in body, point.text
+        assert point.text[-1] in ".!?" and "…" not in point.text
+        assert not re.search(r"https?://|@|Correspond|Equal contribution", point.text)
+    closing = summary.verdict.split("论文的结论是：", 1)[1]
+    assert closing in body and closing[-1] in ".!?"
+
+
+@pytest.mark.parametrize("name", PAPERS)
+def test_topic_keywords_organisations(name, drafts):
+    text, summary = drafts[name]
+    abstract = _flat(" ".join(s.text for s in text.of_kind(SectionKind.ABSTRACT)))
+    assert abstract.startswith(summary.topic) or summary.topic in abstract
+    source = (abstract + " " + " ".join(s.text for s in text.of_kind(SectionKind.INTRODUCTION))).lower()
+    assert 3 <= len(summary.keywords) <= 5
+    for keyword in summary.keywords:
+        assert keyword.lower() in source
+    assert summary.organisations == text.affiliations[:4] and summary.organisations
+
+
+def test_the_papers_own_date_wins_over_the_month_passed_in(drafts):
+    assert drafts["pdf-hard/arxiv_2107.05407v1_pondernet.pdf"][1].published == "2021.7"  # the arXiv stamp
+    assert drafts["pdf-hard/neurips2020_wav2vec2_not_arxiv_copy.pdf"][1].published == "2031.1"  # no date in it
+
+
+def test_keywords_are_phrases_of_the_text_not_title_words():
+    body = ("We propose retrieval-enhanced transformers that condition on document chunks retrieved from a large "
+            "corpus. Retrieval of chunks from a two trillion token database improves language modelling. The "
+            "retrieval database is frozen, and chunked cross-attention reads the retrieved neighbours.")
+    found = keywords(body)
+    assert 3 <= len(found) <= 5
+    assert all(k.lower() in body.lower() for k in found)
+    assert not any(k.lower() == "need" for k in found)
