@@ -133,11 +133,11 @@ def spacing(s: str, rng: random.Random) -> str:
 
 def hyphenation(s: str, rng: random.Random) -> str:
     words = _words(s)
-    hyphenated = [i for i, w in enumerate(words) if "-" in w.strip("-")]
+    hyphenated = [i for i, w in enumerate(words) if re.search(r"[^\W\d]-[^\W\d]", w)]  # not "0.1-0.4"
     long_words = [i for i, w in enumerate(words) if len(w) >= 9 and w.isalpha()]
     if hyphenated and rng.random() < 0.5:
         i = rng.choice(hyphenated)
-        words[i] = words[i].replace("-", rng.choice(["", " ", "- "]))
+        words[i] = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", rng.choice(["", " ", "- "]), words[i])
     elif long_words:
         i = rng.choice(long_words)
         cut = rng.randint(3, len(words[i]) - 3)
