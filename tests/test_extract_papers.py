@@ -181,5 +181,6 @@ def test_cli_extract_prints_sections_coverage_and_input(shared_data, tmp_path, m
 def test_cli_extract_bad_pdf_is_one_line(shared_data, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["extract", str(shared_data / "tricky" / "not_a_pdf_fake.pdf")])
-    assert result.exit_code != 0
-    assert "not_a_pdf_fake.pdf: extract: not a PDF" in str(result.exception)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("paperflow: not_a_pdf_fake.pdf: extract: not a PDF")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.output

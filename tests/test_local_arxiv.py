@@ -111,6 +111,7 @@ def test_summarize_a_local_arxiv_pdf_opens_with_its_own_month_organisation_and_l
         '[arxiv]\napi_url = "http://127.0.0.1:9/api/query"\nretries = 0\ndelay_seconds = 0\n', encoding="utf-8")
     copy = tmp_path / "pondernet.pdf"
     shutil.copy(shared_data / "pdf-hard" / "arxiv_2107.05407v1_pondernet.pdf", copy)
+    (tmp_path / "log.md").write_text("# pending list\n\n", encoding="utf-8")  # a missing log is an error
     result = CliRunner().invoke(app, ["summarize", str(copy), "--llm", "none", "--dry-run", "--log",
                                       str(tmp_path / "log.md")])
     assert result.exit_code == 0, result.output

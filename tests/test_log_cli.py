@@ -11,17 +11,12 @@ from pathlib import Path
 
 import pytest
 from logs.builder import STYLES, Day, Entry, Item, Log, Month, sample_log
-from typer.testing import CliRunner
 
-from paperflow.cli import app
-from paperflow.errors import PaperflowError
+from cli_helpers import one_line_error, run, summary_file
+from paperflow.log.weekly_log import parse_log
 from paperflow.models import Summary
 
 PAPERFLOW = Path(sys.executable).parent / "paperflow"
-
-
-def run(*args: str):
-    return CliRunner().invoke(app, list(args))
 
 
 def random_log(seed: int) -> Log:
@@ -99,10 +94,8 @@ def test_check_says_when_there_is_no_pending_list(tmp_path):
 
 
 def test_check_a_missing_file_is_an_error(tmp_path):
-    result = run("log", "check", str(tmp_path / "nope.md"))
-    assert result.exit_code != 0
-    assert isinstance(result.exception, PaperflowError)
-    assert "does not exist" in str(result.exception)
+    line = one_line_error(run("log", "check", str(tmp_path / "nope.md")))
+    assert line == f"paperflow: log: {tmp_path / 'nope.md'} does not exist"
 
 
 def test_check_without_a_file_reads_log_path_from_the_settings(tmp_path, monkeypatch):
@@ -133,23 +126,6 @@ def test_check_as_a_real_process(tmp_path):
 # ------------------------------------------------------------------------------------------ insert
 
 
-def summary_file(folder: Path, title: str, **changes) -> Path:
-    data = {
-        "title": title,
-        "arxiv_id": "2401.04088",
-        "published": "2024.1",
-        "organisations": ["Mistral AI"],
-        "topic": "sparse MoE 语言模型",
-        "keywords": ["moe", "routing", "scaling"],
-        "points": [{"label": "背景", "text": "a"}, {"label": "模型", "text": "b"}, {"label": "实验结果", "text": "c"}],
-        "verdict": "总体上，值得跟进。",
-        **changes,
-    }
-    path = folder / f"{abs(hash(title))}.json"
-    path.write_text(json.dumps(data, ensure_ascii=False))
-    return path
-
-
 def test_insert_renders_and_files_summaries_under_the_date(tmp_path):
     log = tmp_path / "README.md"
     built = sample_log().build()
@@ -171,15 +147,26 @@ def test_insert_renders_and_files_summaries_under_the_date(tmp_path):
     assert log.read_bytes() == data
 
 
-def test_insert_creates_a_missing_log(tmp_path):
+def test_insert_into_a_missing_log_is_refused_and_create_starts_one(tmp_path):
     log = tmp_path / "README.md"
-    result = run("log", "insert", str(summary_file(tmp_path, "First")), "--log", str(log), "--date", "2024-01-03")
+    args = ["log", "insert", str(summary_file(tmp_path, "First")), "--log", str(log), "--date", "2024-01-03"]
+    line = one_line_error(run(*args))
+    assert line == f"paperflow: log: {log} does not exist; pass --create to start a new log there"
+    assert not log.exists()
+    result = run(*args, "--create")
     assert result.exit_code == 0, result.output
-    assert log.read_bytes().startswith("# 2024.1\n\n## 2024.1.3\n\n《First》".encode())
+    assert f"created a new log at {log}" in result.stderr
+    assert log.read_bytes().startswith("# pending list\n\n# 2024.1\n\n## 2024.1.3\n\n《First》".encode())
+    # --create on an existing log changes nothing but the insert.
+    again = run("log", "insert", str(summary_file(tmp_path, "Second")), "--log", str(log), "--date", "2024-01-03",
+                "--create")
+    assert again.exit_code == 0 and "created" not in again.stderr
+    assert parse_log(log.read_bytes()).counts()["entries"] == 2
 
 
 def test_insert_defaults_to_log_path_and_today_in_the_configured_zone(tmp_path, monkeypatch):
     (tmp_path / "paperflow.toml").write_text('timezone = "UTC"\n[log]\npath = "papers.md"\n')
+    (tmp_path / "papers.md").write_text("# pending list\n\n")
     monkeypatch.chdir(tmp_path)
     result = run("log", "insert", str(summary_file(tmp_path, "Today Paper")))
     assert result.exit_code == 0, result.output
@@ -201,7 +188,7 @@ def test_insert_rejects_a_bad_date(tmp_path):
     [
         ("{not json", "(file)"),
         (json.dumps({"title": "T"}), "published"),
-        (None, "file not found"),
+        (None, "does not exist"),
     ],
 )
 def test_insert_reports_a_bad_summary_file_in_one_line(tmp_path, content, message):
@@ -212,9 +199,8 @@ def test_insert_reports_a_bad_summary_file_in_one_line(tmp_path, content, messag
     log.write_bytes(b"# 2024.1\n")
     good = summary_file(tmp_path, "Good")
     result = run("log", "insert", str(good), str(bad), "--log", str(log), "--date", "2024-01-03")
-    assert isinstance(result.exception, PaperflowError)
-    text = str(result.exception)
-    assert "\n" not in text and str(bad) in text and "log insert" in text and message in text
+    text = one_line_error(result)
+    assert str(bad) in text and "log insert" in text and message in text
     assert log.read_bytes() == b"# 2024.1\n"  # nothing written when one file is bad
 
 

@@ -21,7 +21,17 @@ import pytest
 from logs.builder import Day, Entry, Item, Log, Month, sample_log
 
 from paperflow.errors import LogChangedError, LogFormatError
-from paperflow.log.weekly_log import DraftEntry, _lock_for, insert_entries, parse_log, plan_insert, read_log, write_atomic
+from paperflow.log.weekly_log import (
+    DraftEntry,
+    LogMissingError,
+    _lock_for,
+    create_log,
+    insert_entries,
+    parse_log,
+    plan_insert,
+    read_log,
+    write_atomic,
+)
 
 DAY = date(2024, 1, 3)
 TEMP_MARK = ".paperflow-tmp-"
@@ -230,15 +240,22 @@ def test_permissions_are_kept(tmp_path, mode):
     assert b"Killed Writer Paper 1" in log.read_bytes()
 
 
-def test_a_missing_log_is_created_with_default_permissions(tmp_path):
+def test_a_missing_log_is_refused_and_create_log_starts_one_with_default_permissions(tmp_path):
     log = tmp_path / "new" / "README.md"
     log.parent.mkdir()
-    assert read_log(log).data == b""
+    with pytest.raises(LogMissingError, match="README.md does not exist"):
+        read_log(log)
+    with pytest.raises(LogMissingError, match="README.md does not exist"):
+        insert_entries(log, [draft(1)], DAY)
+    assert not log.exists()
     old_umask = os.umask(0o022)
     try:
-        insert_entries(log, [draft(1)], DAY)
+        assert create_log(log) is True
     finally:
         os.umask(old_umask)
+    assert create_log(log) is False  # already there: left alone
+    assert log.read_bytes() == b"# pending list\n\n"
+    insert_entries(log, [draft(1)], DAY)
     assert stat.S_IMODE(log.stat().st_mode) == 0o644
     assert parse_log(log.read_bytes()).entries[0].day == DAY
 

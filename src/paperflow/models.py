@@ -3,16 +3,58 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from paperflow.sources.ids import InvalidIdError, parse_arxiv_id
 
 # The labels a numbered point may open with, as the person writes them.
 POINT_LABELS = ("背景", "数据", "模型", "实验结果", "其他")
 VERDICT_OPENINGS = ("总体上", "Overall")
 PUBLISHED_PATTERN = re.compile(r"^(\d{4})\.(1[0-2]|[1-9])$")
+
+# Hard bounds of a summary, whoever wrote it (a summary file, the extractive drafter, a model: an LLM's
+# answer is held to the tighter limits of its schema, see paperflow.summary.summarize.field_limits).
+TITLE_MAX = 1000
+TOPIC_MAX = 500
+KEYWORD_MAX = 100
+ORGANISATION_MAX = 300
+ORGANISATIONS_MAX = 20
+POINT_MAX = 2000
+VERDICT_MAX = 3000
+NAME_MAX = 300  # model name, local source
+NUMBERS_MAX = 1000
+NUMBER_MAX = 64
+
+_INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"}
+
+
+def _visible(value: str) -> str:
+    """A text that shows something: not empty, not only spaces, line breaks or control characters."""
+    if not any(unicodedata.category(ch) not in _INVISIBLE for ch in value):
+        raise ValueError("must not be empty or only spaces")
+    return value
+
+
+def _one_line(value: str) -> str:
+    """A name or number written on one line, without control characters."""
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in value):
+        raise ValueError("must be one line without control characters")
+    return value
+
+
+Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX), AfterValidator(_visible)]
+Topic = Annotated[str, Field(min_length=1, max_length=TOPIC_MAX), AfterValidator(_visible)]
+Organisation = Annotated[str, Field(min_length=1, max_length=ORGANISATION_MAX), AfterValidator(_visible)]
+Keyword = Annotated[str, Field(max_length=KEYWORD_MAX)]
+PointText = Annotated[str, Field(min_length=1, max_length=POINT_MAX), AfterValidator(_visible)]
+Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX), AfterValidator(_one_line)]
+Number = Annotated[str, Field(min_length=1, max_length=NUMBER_MAX), AfterValidator(_one_line)]
 
 
 class SourceKind(StrEnum):
@@ -31,8 +73,8 @@ class DraftedBy(StrEnum):
 class Point(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    label: str = Field(description="one of 背景, 数据, 模型, 实验结果, 其他")
-    text: str = Field(min_length=1)
+    label: str = Field(max_length=20, description="one of 背景, 数据, 模型, 实验结果, 其他")
+    text: PointText
 
     @field_validator("label")
     @classmethod
@@ -48,12 +90,14 @@ class SummaryContent(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    published: str = Field(description="year.month of the paper, not zero-padded, e.g. 2023.12")
-    organisations: list[str] = Field(default_factory=list, description="e.g. Google, 清华")
-    topic: str = Field(min_length=1, description="one phrase: what the paper studies")
-    keywords: list[str] = Field(min_length=3, max_length=6)
+    published: str = Field(max_length=10, description="year.month of the paper, not zero-padded, e.g. 2023.12")
+    organisations: list[Organisation] = Field(default_factory=list, max_length=ORGANISATIONS_MAX,
+                                              description="e.g. Google, 清华")
+    topic: Topic = Field(description="one phrase: what the paper studies")
+    keywords: list[Keyword] = Field(min_length=3, max_length=6)
     points: list[Point] = Field(min_length=3, max_length=5)
-    verdict: str = Field(description="the reader's judgement, starting with 总体上 (or Overall in English)")
+    verdict: str = Field(max_length=VERDICT_MAX,
+                         description="the reader's judgement, starting with 总体上 (or Overall in English)")
 
     @field_validator("published")
     @classmethod
@@ -84,18 +128,35 @@ class SummaryContent(BaseModel):
 class Summary(SummaryContent):
     """A summary of one paper: what the entry template renders and `paperflow log insert` reads."""
 
-    title: str = Field(min_length=1)
-    arxiv_id: str | None = Field(None, description="arXiv id without version, e.g. 2312.13286")
-    version: int | None = Field(None, ge=1)
-    local_source: str | None = Field(None, description="file name or content hash of a local PDF")
+    title: Title
+    arxiv_id: str | None = Field(None, max_length=100, description="arXiv id without version, e.g. 2312.13286")
+    version: int | None = Field(None, ge=1, le=999)
+    local_source: Name | None = Field(None, description="file name or content hash of a local PDF")
     drafted_by: DraftedBy = DraftedBy.HAND
-    model: str | None = None
-    unsupported_numbers: list[str] = Field(default_factory=list, description="numbers not found in the paper")
+    model: Name | None = None
+    unsupported_numbers: list[Number] = Field(default_factory=list, max_length=NUMBERS_MAX,
+                                              description="numbers not found in the paper")
+
+    @field_validator("arxiv_id")
+    @classmethod
+    def _arxiv_id(cls, value: str | None) -> str | None:
+        # The id parser decides, as for ids anywhere else: an id is used in links and file names.
+        if value is None:
+            return None
+        try:
+            return parse_arxiv_id(value).versioned
+        except InvalidIdError:
+            raise ValueError("not an arXiv id (expected e.g. 2312.13286 or 2312.13286v2)") from None
 
     @model_validator(mode="after")
     def _has_a_source(self) -> Summary:
         if not self.arxiv_id and not self.local_source:
             raise ValueError("a summary needs arxiv_id or local_source")
+        if self.arxiv_id:
+            parsed = parse_arxiv_id(self.arxiv_id)
+            if parsed.version and self.version and parsed.version != self.version:
+                raise ValueError(f"arxiv_id says version {parsed.version}, version says {self.version}")
+            self.arxiv_id, self.version = parsed.base, parsed.version or self.version
         return self
 
     @property

@@ -7,23 +7,31 @@ receives a `Settings` value.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tomllib
-from importlib import resources
 from collections.abc import Mapping
 from contextvars import ContextVar
 from datetime import date, datetime
+from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+import jinja2
+from cronsim import CronSim, CronSimError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
+    EnvSettingsSource,
     InitSettingsSource,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
+from pydantic_settings import SettingsError as PydanticSettingsError
 
 CONFIG_FILE_NAME = "paperflow.toml"
 CONFIG_ENV_VAR = "PAPERFLOW_CONFIG"
@@ -37,16 +45,108 @@ class SettingsError(Exception):
     """A configuration problem, described in one line that names the file and the key."""
 
 
+# ------------------------------------------------------------------------------------ value checks
+
+
+def _expand_user(value: Path | None) -> Path | None:
+    """`~/papers/README.md` means the home folder, as in a shell."""
+    return value.expanduser() if value is not None else None
+
+
+def _http_url(value: str | None) -> str | None:
+    """An http(s) URL with a host, checked when the settings load, not per paper later. The value is
+    never repeated in the message (a URL may carry a password)."""
+    if value is None:
+        return None
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 - raises on a port that is not a number or out of range
+    except ValueError as exc:
+        raise ValueError(f"not a valid URL ({exc})") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        what = f"{parts.scheme}://" if parts.scheme else "no scheme"
+        raise ValueError(f"must be an http:// or https:// URL, not {what}")
+    if not parts.hostname:
+        raise ValueError("must be an http:// or https:// URL with a host name")
+    return value.strip()
+
+
+def _pdf_host(value: str) -> str:
+    value = value.strip()
+    if "://" in value:
+        return _http_url(value) or value
+    if not re.fullmatch(r"[A-Za-z0-9.-]+(?::[0-9]{1,5})?", value):
+        raise ValueError("a PDF host is a host name (arxiv.org) or an origin (http://127.0.0.1:8000)")
+    return value
+
+
+def _comma_list(value: Any) -> Any:
+    """A list from the environment may be JSON (`["a", "b"]`) or plain `a,b` (the README's pattern)."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                return json.loads(text)
+            except ValueError:
+                raise ValueError("not a valid JSON list") from None
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return value
+
+
+# What secrets look like: a value of this shape where a variable NAME belongs was pasted by mistake.
+_SECRET_SHAPES = re.compile(
+    r"^(?:sk-|sk_|pk-|rk-|ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|glpat-|xox[abprs]-|hf_|AKIA|AIza|Bearer\s)"
+)
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _variable_name(value: str | None) -> str | None:
+    """The NAME of an environment variable. A key pasted here is refused without repeating it."""
+    if value is None:
+        return None
+    text = value.strip()
+    long_mixed = len(text) >= 32 and re.search(r"[a-z]", text) and re.search(r"[0-9]", text)
+    if _SECRET_SHAPES.match(text) or long_mixed:
+        raise ValueError("this looks like a key, not a variable name: put the key in an environment variable "
+                         "and write that variable's NAME here")
+    if not _ENV_NAME.match(text):
+        raise ValueError("must be the NAME of an environment variable (letters, digits and _)")
+    return text
+
+
+_CRON_ALIASES = {"@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *",
+                 "@weekly": "0 0 * * 0", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *"}
+
+
+def _cron(value: str) -> str:
+    text = value.strip()
+    try:
+        CronSim(_CRON_ALIASES.get(text.lower(), text), datetime(2024, 1, 1))
+    except CronSimError as exc:
+        raise ValueError(f"not a cron expression like '0 2 * * *' ({exc})") from None
+    return text
+
+
+OptionalPath = Annotated[Path | None, AfterValidator(_expand_user)]
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+OptionalHttpUrl = Annotated[str | None, AfterValidator(_http_url)]
+VariableName = Annotated[str, AfterValidator(_variable_name)]
+OptionalVariableName = Annotated[str | None, AfterValidator(_variable_name)]
+
+
 class _Section(BaseModel):
     # A typo in a key ("modle") is an error naming the key, not a silently ignored line.
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # inf and nan are valid TOML floats, never a valid delay, timeout or price.
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 class LogSettings(_Section):
-    path: Path = Path("README.md")
+    # No default: paperflow never guesses which file is the person's log (README.md of whatever
+    # repository it runs in was a bad guess). `--log FILE` or this key names it.
+    path: OptionalPath = Field(None, description="your weekly log; no default")
     language: Literal["zh", "en"] = "zh"
     style_examples: int = Field(3, ge=0, le=20, description="recent hand-written entries shown to the LLM")
-    entry_template: Path | None = Field(None, description="custom entry template; default prompts/entry.md.j2")
+    entry_template: OptionalPath = Field(None, description="custom entry template; default prompts/entry.md.j2")
 
 
 class ArxivQuery(_Section):
@@ -57,8 +157,9 @@ class ArxivQuery(_Section):
 
 
 class ArxivSettings(_Section):
-    api_url: str = "https://export.arxiv.org/api/query"
-    pdf_hosts: list[str] = Field(default_factory=lambda: ["arxiv.org", "export.arxiv.org"])
+    api_url: HttpUrl = "https://export.arxiv.org/api/query"
+    pdf_hosts: Annotated[list[Annotated[str, AfterValidator(_pdf_host)]], NoDecode, BeforeValidator(_comma_list)] = (
+        Field(default_factory=lambda: ["arxiv.org", "export.arxiv.org"]))
     delay_seconds: float = Field(3.0, ge=0)
     timeout_seconds: float = Field(30.0, gt=0)
     retries: int = Field(3, ge=0, le=20)
@@ -86,9 +187,9 @@ class LLMPrice(_Section):
 
 class LLMSettings(_Section):
     # No base_url means no LLM: paperflow writes an extractive draft and says how to configure one.
-    base_url: str | None = None
+    base_url: OptionalHttpUrl = None
     model: str | None = None
-    api_key_env: str | None = Field(None, description="NAME of the variable holding the key, never the key")
+    api_key_env: OptionalVariableName = Field(None, description="NAME of the variable holding the key, never the key")
     temperature: float = Field(0.2, ge=0, le=2)
     max_output_tokens: int = Field(1500, ge=64)
     timeout_seconds: float = Field(120.0, gt=0)
@@ -106,7 +207,7 @@ class LLMSettings(_Section):
 
 
 class ScheduleSettings(_Section):
-    cron: str = "0 2 * * *"
+    cron: Annotated[str, AfterValidator(_cron)] = "0 2 * * *"
     timezone: str | None = None  # None: the top-level timezone
 
     @field_validator("timezone")
@@ -120,9 +221,9 @@ class ReviewSettings(_Section):
     branch_prefix: str = "paperflow/"
     remote: str = "origin"
     base_branch: str | None = None  # None: the remote's default branch
-    api_url: str = "https://api.github.com"
+    api_url: HttpUrl = "https://api.github.com"
     repository: str | None = None  # "owner/name"; None: derived from the remote URL
-    token_env: str = "GITHUB_TOKEN"
+    token_env: VariableName = "GITHUB_TOKEN"
     use_gh_cli: bool = True
     author_name: str | None = None
     author_email: str | None = None
@@ -131,7 +232,7 @@ class ReviewSettings(_Section):
 class PrefectSettings(_Section):
     # No api_url: flows run on a temporary in-process server (slow start, no schedules) and
     # `paperflow summarize` takes the plain path without Prefect.
-    api_url: str | None = Field(None, description="a running `prefect server start`, e.g. http://127.0.0.1:4200/api")
+    api_url: OptionalHttpUrl = Field(None, description="a running `prefect server start`, e.g. http://127.0.0.1:4200/api")
     arxiv_concurrency: int = Field(1, ge=1, le=4, description="arXiv requests at once across all flow runs")
     health_timeout_seconds: float = Field(3.0, gt=0, description="how long `paperflow serve` waits for the server")
 
@@ -146,6 +247,20 @@ def _check_timezone(value: str | None) -> str | None:
     return value
 
 
+class _EnvSource(EnvSettingsSource):
+    """PAPERFLOW_<SECTION>__<KEY> variables; a value that should be JSON and is not is named in one line."""
+
+    def decode_complex_value(self, field_name: str, field: Any, value: Any) -> Any:
+        try:
+            return super().decode_complex_value(field_name, field, value)
+        except ValueError:
+            names = [k for k in os.environ if k.upper().startswith(ENV_PREFIX)
+                     and k.upper().rsplit("__", 1)[-1].removeprefix(ENV_PREFIX) == field_name.upper()]
+            name = names[0] if names else f"{ENV_PREFIX}...{field_name.upper()}"
+            raise SettingsError(f"environment variable {name}: not valid JSON (a list or table is written "
+                                'as JSON, e.g. ["a", "b"])') from None
+
+
 class Settings(BaseSettings):
     """Everything paperflow can be told. See README.md, section "Configuration"."""
 
@@ -154,12 +269,13 @@ class Settings(BaseSettings):
         env_nested_delimiter="__",
         extra="forbid",
         validate_assignment=True,
+        allow_inf_nan=False,
     )
 
-    output_dir: Path = Path("output")
+    output_dir: Annotated[Path, AfterValidator(_expand_user)] = Path("output")
     timezone: str | None = Field(None, description="IANA zone for 'today'; default the machine's local zone")
     max_attempts: int = Field(3, ge=1, le=100, description="nights a failing paper is retried")
-    prompts_dir: Path | None = Field(None, description="templates folder; default the repository's prompts/")
+    prompts_dir: OptionalPath = Field(None, description="templates folder; default the repository's prompts/")
     log: LogSettings = Field(default_factory=LogSettings)
     arxiv: ArxivSettings = Field(default_factory=ArxivSettings)
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
@@ -180,7 +296,7 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # The TOML file is the lowest layer; load_settings parses it and hands it over here.
-        return (init_settings, env_settings, InitSettingsSource(settings_cls, init_kwargs=_FILE_LAYER.get()))
+        return (init_settings, _EnvSource(settings_cls), InitSettingsSource(settings_cls, init_kwargs=_FILE_LAYER.get()))
 
     def zone(self) -> ZoneInfo | None:
         return ZoneInfo(self.timezone) if self.timezone else None
@@ -239,11 +355,51 @@ def load_settings(config: Path | str | None = None, **overrides: Any) -> Setting
         settings = Settings(**overrides)
     except ValidationError as exc:
         raise SettingsError(f"{_error_source(exc, source)}: {_first_error(exc)}") from None
+    except PydanticSettingsError as exc:
+        raise SettingsError(f"environment: {exc}") from None
     finally:
         _FILE_LAYER.reset(token)
     if path is not None:
         settings = _anchor_paths(settings, path.parent.resolve(), file_data)
+    problem = files_problem(settings)
+    if problem:
+        raise SettingsError(f"{source}: {problem}")
     return settings
+
+
+def files_problem(settings: Settings) -> str | None:
+    """What is wrong with the files and folders the settings name (checked at load, after relative
+    paths were anchored), as `key: problem`; None when nothing is."""
+    out = settings.output_dir
+    if out.exists() and not out.is_dir():
+        return f"output_dir: {out} is a file, not a folder"
+    if settings.prompts_dir is not None and not settings.prompts_dir.is_dir():
+        what = "is not a folder" if settings.prompts_dir.exists() else "does not exist"
+        return f"prompts_dir: {settings.prompts_dir} {what}"
+    if settings.log.entry_template is not None:
+        key, template = "log.entry_template", settings.log.entry_template
+    else:
+        key, template = "prompts_dir", settings.prompts_path() / "entry.md.j2"
+    problem = template_problem(template)
+    return f"{key}: {problem}" if problem else None
+
+
+def template_problem(path: Path) -> str | None:
+    """Why the Jinja2 template file at `path` cannot be used (missing, a folder, unreadable, a syntax
+    error with its line), or None."""
+    if path.is_dir():
+        return f"{path} is a folder, not a template file"
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return f"{path} does not exist"
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}"
+    try:
+        jinja2.Environment(autoescape=False).parse(source)
+    except jinja2.TemplateSyntaxError as exc:
+        return f"{path} line {exc.lineno}: {exc.message}"
+    return None
 
 
 def _anchor_paths(settings: Settings, base: Path, file_data: Mapping[str, Any]) -> Settings:
@@ -267,10 +423,13 @@ def _anchor_paths(settings: Settings, base: Path, file_data: Mapping[str, Any]) 
 
 def _error_source(exc: ValidationError, default: str) -> str:
     # The environment overrides the file: a bad value set there must not be blamed on the file.
-    loc = exc.errors()[0]["loc"]
-    name = ENV_PREFIX + "__".join(str(part) for part in loc).upper()
-    if loc and any(key.upper() == name for key in os.environ):
-        return f"environment variable {name}"
+    # (A list item's error, arxiv.pdf_hosts.0, comes from the variable of the whole list.)
+    loc = [str(part) for part in exc.errors()[0]["loc"]]
+    upper = {key.upper() for key in os.environ}
+    for end in range(len(loc), 0, -1):
+        name = ENV_PREFIX + "__".join(loc[:end]).upper()
+        if name in upper:
+            return f"environment variable {name}"
     return default
 
 
@@ -278,7 +437,7 @@ def _first_error(exc: ValidationError) -> str:
     errors = exc.errors()
     first = errors[0]
     key = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    message = first["msg"]
+    message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         message = "unknown key"
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""

@@ -1,24 +1,73 @@
 """The `paperflow` command. Each group of commands lives in its own module and calls the same
-stage functions the Prefect flows call."""
+stage functions the Prefect flows call.
+
+Every error a person can cause (a bad setting, a bad option value, a log paperflow must not touch)
+ends the command with one line on stderr and exit code 2, never a traceback."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from paperflow.cli import common
 from paperflow.errors import PaperflowError
 from paperflow.settings import SettingsError
 
+
+# typer ships its own copy of click (or uses click itself, by version): take its exception classes
+# from where typer's BadParameter lives.
+_CLICK_ERRORS = sys.modules[typer.BadParameter.__module__]
+_USAGE_ERROR = _CLICK_ERRORS.UsageError
+_HELP_REQUEST = getattr(_CLICK_ERRORS, "NoArgsIsHelpError", ())  # `paperflow log` alone prints help
+
+
+def fail(message: str, prefix: str = "paperflow: ") -> typer.Exit:
+    """Print `paperflow: <message>` as one line on stderr; returns the exit (code 2) to raise."""
+    typer.echo(prefix + " ".join(message.split()), err=True)
+    return typer.Exit(2)
+
+
+def _usage_line(exc: Any) -> str:
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "paperflow"
+    return f"{where}: {exc.format_message()} (see {where} --help)"
+
+
+class _OneLineErrors(TyperGroup):
+    """The root group: paperflow's own errors and usage errors end as one line, exit 2."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except _HELP_REQUEST:
+            raise
+        except _USAGE_ERROR as exc:
+            raise fail(_usage_line(exc), prefix="") from None
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (PaperflowError, SettingsError) as exc:
+            raise fail(str(exc)) from None
+        except _HELP_REQUEST:
+            raise
+        except _USAGE_ERROR as exc:
+            raise fail(_usage_line(exc), prefix="") from None
+
+
 app = typer.Typer(
     name="paperflow",
     help="Draft summaries of the papers you want to read into your weekly paper log.",
+    cls=_OneLineErrors,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help: flags without a `<bool>` type, defaults never cut off by a table column.
+    rich_markup_mode=None,
 )
 
 
@@ -53,6 +102,6 @@ _register_all()
 def main() -> None:
     try:
         app()
-    except (PaperflowError, SettingsError) as exc:
+    except (PaperflowError, SettingsError) as exc:  # raised outside a command (rare): same one line
         typer.echo(f"paperflow: {exc}", err=True)
         sys.exit(2)

@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 
 from paperflow.sources.arxiv_api import ArxivApiError, ArxivClient, fetch_papers
-from paperflow.cli.common import print_json, settings_from
+from paperflow.cli.common import LOG_DEFAULT_HELP, log_path, print_json, settings_from
 from paperflow.sources.download import DownloadError, download_pdf
 from paperflow.sources.ids import ArxivId, InvalidIdError, parse_arxiv_id
 from paperflow.ledger import Ledger
@@ -81,15 +81,17 @@ def fetch(
 def sources(
     ctx: typer.Context,
     ids: Optional[list[str]] = typer.Argument(None, help="extra arXiv ids, as on the nightly command line"),
-    log: Optional[Path] = typer.Option(None, "--log", help="the log (default: log.path)"),
+    log: Optional[Path] = typer.Option(None, "--log", metavar="FILE",
+                                       help=f"the log whose pending list to read ({LOG_DEFAULT_HELP})"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
     redraft_new_versions: bool = typer.Option(False, "--redraft-new-versions",
                                               help="take newer versions of papers already drafted"),
 ) -> None:
     """Show what tonight's run would take (queries + pending list + IDS). Downloads nothing, records nothing."""
     settings = settings_from(ctx)
-    log_path = log or settings.log.path
-    parsed = read_log(log_path).parsed if log_path.is_file() else None
+    # Without any log the queries and IDS still say what would be taken; a log named but missing is an error.
+    no_log = log is None and settings.log.path is None
+    parsed = None if no_log else read_log(log_path(settings, log)).parsed
     ledger = Ledger.open(settings)
     plan = gather_sources(settings, ledger, ids=ids or [], parsed_log=parsed, record=False,
                           redraft_new_versions=redraft_new_versions)
@@ -103,7 +105,7 @@ def sources(
         print_json(data)
         return
     if parsed is None:
-        typer.echo(f"no log at {log_path}: pending list not read")
+        typer.echo("no log configured (--log FILE or [log] path): pending list not read")
     typer.echo(f"take ({len(plan.take)}):")
     for paper in plan.take:
         typer.echo(f"  arXiv:{paper.versioned_id}  {paper.title}  [{paper.source.value}: {paper.source_detail}]")

@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from paperflow.cli.common import print_json, settings_from
+from paperflow.log.storage import check_regular_file
 from paperflow.text.budget import select_input
 from paperflow.text.extract import extract_pdf
 
@@ -17,7 +18,8 @@ def extract(
     file: Path = typer.Argument(..., help="a PDF file"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
     max_tokens: Optional[int] = typer.Option(
-        None, "--max-tokens", min=100, help="input budget (default: extract.max_input_tokens)"
+        None, "--max-tokens", min=100, metavar="N",
+        help="input budget in tokens (default: [extract] max_input_tokens in paperflow.toml, 6000 unless set)"
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="extract again, ignoring output/text/"),
     show_input: bool = typer.Option(True, "--input/--no-input", help="print the selected input text"),
@@ -26,6 +28,8 @@ def extract(
 
     A bad PDF ends with one line naming the file and the cause, exit code 2."""
     settings = settings_from(ctx)
+    if file.exists() and not file.is_file() and not file.is_dir():
+        check_regular_file(file, stage="extract")  # a FIFO or a device is refused here, never opened
     budget = max_tokens or settings.extract.max_input_tokens
     text = extract_pdf(file, settings, file.name, use_cache=not no_cache)
     selected = select_input(text, budget)

@@ -6,13 +6,12 @@ PREFECT_API_URL from `[prefect] api_url`), so every other command starts without
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any, Optional
 
 import typer
 
-from paperflow.cli.common import settings_from
+from paperflow.cli.common import log_path, parse_day, settings_from
 from paperflow.prefect_env import api_url, apply_prefect_environment, server_configured, server_problem
 from paperflow.settings import Settings, find_config_file
 
@@ -62,6 +61,7 @@ def register(app: typer.Typer) -> None:
                        "[prefect] api_url = \"http://127.0.0.1:4200/api\"", err=True)
             raise typer.Exit(2)
         require_reachable_server(settings, "serve")
+        log_path(settings, None, option=None)
         apply_prefect_environment(settings)
         from prefect import serve
 
@@ -73,11 +73,12 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         ids: Optional[list[str]] = typer.Argument(None, help="extra arXiv ids, URLs or local PDFs for tonight"),
         dry_run: bool = typer.Option(False, "--dry-run", help="make and print the drafts; change neither log nor PRs"),
-        day: Optional[str] = typer.Option(None, "--date", help="day to file the drafts under (YYYY-MM-DD)"),
+        day: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="day to file the drafts under"),
     ) -> None:
         """Run the nightly flow once, now (on the configured Prefect server, or a temporary one)."""
         settings = settings_from(ctx)
-        when = date.fromisoformat(day) if day else None
+        when = parse_day(day, settings) if day else None
+        log_path(settings, None, option=None)
         if server_configured(settings):
             require_reachable_server(settings, "nightly")
         apply_prefect_environment(settings)
@@ -88,3 +89,5 @@ def register(app: typer.Typer) -> None:
         for failure in result["failures"]:
             typer.echo(f"  failed: {failure}")
         typer.echo(f"report: {result['report']}")
+        if dry_run:
+            typer.echo("dry run: nothing was written to the log and no pull request was made")

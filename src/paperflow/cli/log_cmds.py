@@ -3,45 +3,35 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
 from pathlib import Path
 from typing import Optional
 
 import typer
 from pydantic import ValidationError
 
-from paperflow.cli.common import print_json, settings_from
+from paperflow.cli.common import LOG_DEFAULT_HELP, log_path, parse_day, print_json, settings_from
+from paperflow.errors import LogFormatError, PaperflowError
+from paperflow.log import storage
 from paperflow.log.entry import render_entry, template_path
-from paperflow.errors import PaperflowError
-from paperflow.models import Summary
-from paperflow.settings import Settings
 from paperflow.log.weekly_log import DraftEntry, insert_entries, read_log
+from paperflow.models import Summary
 
 log_app = typer.Typer(help="Read and write the weekly paper log.", no_args_is_help=True)
 
-
-def _log_path(settings: Settings, given: Path | None) -> Path:
-    return given if given is not None else settings.log.path
-
-
-def parse_day(value: str | None, settings: Settings) -> date:
-    """YYYY-MM-DD (or YYYY.M.D) from the command line, else today in the configured time zone."""
-    if not value:
-        return settings.today()
-    for fmt in ("%Y-%m-%d", "%Y.%m.%d"):
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise typer.BadParameter(f"{value!r} is not a date like 2024-01-03")
+SUMMARY_FILE_MAX_BYTES = 1_000_000
 
 
 def load_summary_file(path: Path) -> Summary:
-    """A Summary from a JSON file, or a one-line error naming the file and the first bad field."""
+    """A Summary from a JSON file, or a one-line error naming the file and the first bad field.
+
+    Every field is validated as for an LLM's answer (the arXiv id by the id parser, lengths and
+    counts bounded); the entry template then escapes every text field the same way."""
     try:
-        return Summary.model_validate_json(path.read_bytes())
-    except FileNotFoundError:
-        raise PaperflowError("file not found", paper=str(path), stage="log insert") from None
+        data = storage.read_bytes(path, max_bytes=SUMMARY_FILE_MAX_BYTES)
+    except LogFormatError as exc:
+        raise PaperflowError(exc.message, stage="log insert") from None
+    try:
+        return Summary.model_validate_json(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(file)"
@@ -51,13 +41,11 @@ def load_summary_file(path: Path) -> Summary:
 @log_app.command("check")
 def check(
     ctx: typer.Context,
-    file: Optional[Path] = typer.Argument(None, help="the log (default: log.path from the settings)"),
+    file: Optional[Path] = typer.Argument(None, help=f"the log ({LOG_DEFAULT_HELP})", metavar="[FILE]"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
     """Parse the log and print its counts and any line it could not classify."""
-    path = file if file is not None else settings_from(ctx).log.path
-    if not path.is_file():
-        raise PaperflowError(f"{path} does not exist", stage="log check")
+    path = log_path(settings_from(ctx), file, option="FILE")
     snapshot = read_log(path)
     parsed = snapshot.parsed
     counts = parsed.counts()
@@ -85,19 +73,22 @@ def check(
 @log_app.command("insert")
 def insert(
     ctx: typer.Context,
-    summaries: list[Path] = typer.Argument(..., help="summary JSON files (see `paperflow log schema`)"),
-    log: Optional[Path] = typer.Option(None, "--log", help="the log (default: log.path)"),
-    day: Optional[str] = typer.Option(None, "--date", help="the day to file them under (default: today)"),
+    summaries: list[Path] = typer.Argument(..., help="summary JSON files (see `paperflow log schema`)",
+                                           metavar="SUMMARY.json..."),
+    log: Optional[Path] = typer.Option(None, "--log", help=f"the log ({LOG_DEFAULT_HELP})", metavar="FILE"),
+    day: Optional[str] = typer.Option(None, "--date", help="the day to file them under (default: today)",
+                                      metavar="YYYY-MM-DD"),
+    create: bool = typer.Option(False, "--create", help="start a new log (with a # pending list) if there is none"),
 ) -> None:
     """Render summary JSON files as entries and insert them into the log."""
     settings = settings_from(ctx)
-    target = _log_path(settings, log)
     when = parse_day(day, settings)
     template = template_path(settings.prompts_path(), settings.log.entry_template)
     drafts = []
     for path in summaries:
         summary = load_summary_file(path)
         drafts.append(DraftEntry(summary.title, render_entry(summary, template, settings.log.language)))
+    target = log_path(settings, log, create=create)
     result = insert_entries(target, drafts, when)
     header = f"## {when.year}.{when.month}.{when.day}"
     for title in result.inserted:
@@ -114,14 +105,14 @@ def schema() -> None:
 
 def pending(
     ctx: typer.Context,
-    file: Optional[Path] = typer.Argument(None, help="the log (default: log.path)"),
+    file: Optional[Path] = typer.Argument(None, help=f"the log ({LOG_DEFAULT_HELP})", metavar="[FILE]"),
     resolve: bool = typer.Option(False, "--resolve", help="find each open item's arXiv id"),
     show_all: bool = typer.Option(False, "--all", help="also list ticked items"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """List the pending items of the log (with --resolve: their arXiv ids, or why not)."""
     settings = settings_from(ctx)
-    path = _log_path(settings, file)
+    path = log_path(settings, file, option="FILE")
     parsed = read_log(path).parsed
     items = parsed.pending if show_all else parsed.pending_open
     resolutions: dict[int, object] = {}

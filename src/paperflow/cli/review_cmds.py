@@ -8,8 +8,7 @@ from typing import Optional
 
 import typer
 
-from paperflow.cli.common import print_json, settings_from
-from paperflow.cli.log_cmds import parse_day
+from paperflow.cli.common import log_path, parse_day, print_json, settings_from
 from paperflow.ledger import Ledger, PaperState
 from paperflow.models import Failure
 from paperflow.report import REPORTS_DIR, load_report
@@ -49,7 +48,8 @@ def _day_failures(settings: Settings, ledger: Ledger, day: date) -> list[Failure
 @review_app.callback(invoke_without_command=True)
 def review(
     ctx: typer.Context,
-    day_text: Optional[str] = typer.Option(None, "--date", help="the day whose drafts to propose (default today)"),
+    day_text: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD",
+                                           help="the day whose drafts to propose (default: today)"),
     as_json: bool = typer.Option(False, "--json", help="print the result as one JSON object"),
 ) -> None:
     """Open or update the pull request for the drafts already made that day.
@@ -60,6 +60,7 @@ def review(
         return
     settings = settings_from(ctx)
     day = parse_day(day_text, settings)
+    log_path(settings, None, option=None)  # the branch is made in the log's repository
     with Ledger.open(settings) as ledger:
         synced = sync_review_state(settings, ledger)
         report_md, unresolved = _day_report(settings, day)
@@ -86,6 +87,7 @@ def status(
 ) -> None:
     """List the open paperflow pull requests and their papers."""
     settings = settings_from(ctx)
+    log_path(settings, None, option=None)  # the pull requests are those of the log's repository
     with Ledger.open(settings) as ledger:
         reviews, messages = review_status(settings, ledger)
     if as_json:
@@ -94,7 +96,8 @@ def status(
     for line in messages:
         typer.echo(f"note: {line}")
     if not reviews:
-        typer.echo("no open paperflow pull requests")
+        # With a note, GitHub was not asked (no token, no repository, an API error): only the ledger was read.
+        typer.echo("no paperflow drafts in review in the ledger" if messages else "no open paperflow pull requests")
     for item in reviews:
         where = item.url or (f"#{item.number}" if item.number else "no pull request yet")
         typer.echo(f"{item.branch}: {item.title} ({where})")

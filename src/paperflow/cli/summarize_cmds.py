@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from paperflow.cli.common import settings_from
+from paperflow.cli.common import LOG_DEFAULT_HELP, parse_day, settings_from
+from paperflow.cli.common import log_path as common_log_path
 from paperflow.summary.extractive import HOW_TO_CONFIGURE
 from paperflow.ledger import Ledger
 from paperflow.summary.llm import LLMClient
@@ -27,34 +28,28 @@ from paperflow.prefect_env import server_configured
 from paperflow.log.weekly_log import read_log, style_examples
 
 
-def _parse_day(text: str | None, default: date) -> date:
-    if not text:
-        return default
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date like 2024-01-31", param_hint="--date") from None
-
-
 def summarize(
     ctx: typer.Context,
     papers: list[str] = typer.Argument(..., help="arXiv ids, arxiv.org URLs or local PDF files", metavar="ID|URL|FILE.pdf"),
-    log: Optional[Path] = typer.Option(None, "--log", help="the weekly log to draft into (default: log.path)"),
-    day: Optional[str] = typer.Option(None, "--date", help="day header for the drafts, YYYY-MM-DD (default: today)"),
+    log: Optional[Path] = typer.Option(None, "--log", metavar="FILE",
+                                       help=f"the weekly log to draft into ({LOG_DEFAULT_HELP})"),
+    day: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD",
+                                      help="day header for the drafts (default: today)"),
     llm: Optional[str] = typer.Option(None, "--llm", help="'none': extractive drafts, no LLM even if one is configured"),
-    dry_run: bool = typer.Option(False, "--dry-run", help="print the entries instead of inserting them"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="print the entries instead of inserting them; writes nothing"),
+    create: bool = typer.Option(False, "--create", help="start a new log (with a # pending list) if there is none"),
 ) -> None:
     """Summarize papers and insert the drafts into your log under today's date."""
     settings = settings_from(ctx)
     if llm not in (None, "none"):
         raise typer.BadParameter("only 'none' is accepted; configure endpoints in [llm]", param_hint="--llm")
+    when = parse_day(day, settings)
+    log_path = common_log_path(settings, log, create=None if dry_run else create)
     if server_configured(settings) and log is None and llm is None:
         # The flow takes the log and the LLM from the settings: --log / --llm none run the plain path.
-        _run_flow(ctx, settings, papers, _parse_day(day, settings.today()), dry_run)
+        _run_flow(ctx, settings, papers, when, dry_run)
         return
     use_llm = llm is None and settings.llm.enabled
-    when = _parse_day(day, settings.today())
-    log_path = log or settings.log.path
     snapshot = read_log(log_path)
     examples = style_examples(snapshot.parsed, settings.log.style_examples) if use_llm else []
     ledger = Ledger.open(settings)
@@ -97,6 +92,8 @@ def summarize(
             progress(title, "insert", "skipped: already in the log")
     elif not failures:
         typer.echo("nothing to draft")
+    if dry_run:
+        typer.echo(f"\ndry run: nothing was written to {log_path}")
     _print_table(outcomes, failures)
     if failures:
         raise typer.Exit(1)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 
+from paperflow.errors import PaperflowError
 from paperflow.models import DraftedBy, Summary
 
 ENTRY_TEMPLATE_NAME = "entry.md.j2"
@@ -23,7 +24,13 @@ _EN_LABELS = {"背景": "Background", "数据": "Data", "模型": "Model", "实�
 
 # Characters that end a line somewhere: \n, \r, VT, FF, FS/GS/RS, NEL, LS, PS.
 _LINE_BREAKS = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# C0 and C1 control characters, and the bidi embeddings, overrides and isolates that make a line
+# display differently from what it says (U+202A-202E, U+2066-2069).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+class EntryError(PaperflowError):
+    """The entry cannot be rendered: a broken template, or a summary that escapes to nothing."""
 
 
 def escape_text(text: str) -> str:
@@ -92,20 +99,29 @@ def render_entry(summary: Summary, template: Path, language: str = "zh") -> str:
     The log engine converts line endings to the file's own when it inserts the text.
     """
     safe = _escaped(summary)
+    if not safe.title:
+        raise EntryError("the title is empty once control characters are removed", paper=summary.key, stage="entry")
 
     def label(name: str) -> str:
         if language == "zh":
             return f"{name}{_ZH_LABEL_PUNCT.get(name, '，')}"
         return f"{_EN_LABELS.get(name, name)}: "
 
-    text = _load_template(template, template.stat().st_mtime_ns).render(
-        s=safe,
-        link=arxiv_link(safe),
-        orgs=join_organisations(safe.organisations, language),
-        language=language,
-        extractive=summary.drafted_by == DraftedBy.EXTRACTIVE,
-        label=label,
-    )
+    try:
+        text = _load_template(template, template.stat().st_mtime_ns).render(
+            s=safe,
+            link=arxiv_link(safe),
+            orgs=join_organisations(safe.organisations, language),
+            language=language,
+            extractive=summary.drafted_by == DraftedBy.EXTRACTIVE,
+            label=label,
+        )
+    except jinja2.TemplateSyntaxError as exc:
+        raise EntryError(f"entry template {template} line {exc.lineno}: {exc.message}", stage="entry") from None
+    except jinja2.TemplateError as exc:
+        raise EntryError(f"entry template {template}: {exc}", stage="entry") from None
+    except OSError as exc:
+        raise EntryError(f"entry template {template}: {exc.strerror or exc}", stage="entry") from None
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
     # Collapse runs of blank lines a template edit may leave, and trim the ends.
     out: list[str] = []

@@ -7,8 +7,10 @@ The log is a person's years-old, hand-edited Markdown file (see the format docum
 - Writing only *inserts* whole lines (the new entries and, when needed, their day and month headers)
   and turns `[ ]` into `[x]` on pending items being ticked. Every other byte stays as it was, line
   endings included: lines are split on "\\n" only and re-joined unchanged.
-- A write is atomic (temp file, fsync, rename, same permissions), runs under an inter-process lock,
-  and is refused when the file changed on disk since it was read.
+- Headers, entries and pending items inside fenced code blocks (``` or ~~~) are text.
+- Only entry title lines say which papers are in the log; a 《》 anywhere else is text.
+- A write is atomic, runs under the log's inter-process lock, and is refused when the file changed on
+  disk since it was read, even in the instant before it is replaced (see `paperflow.log.storage`).
 """
 
 from __future__ import annotations
@@ -17,17 +19,23 @@ import hashlib
 import html
 import os
 import re
-import stat
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from filelock import FileLock, Timeout
+from filelock import FileLock
 
 from paperflow.errors import LogChangedError, LogFormatError
+from paperflow.log import storage
+from paperflow.log.storage import (  # noqa: F401 - part of this module's interface
+    SKELETON,
+    LogMissingError,
+    NoLogConfiguredError,
+    create_log,
+    write_atomic,
+)
 
 BOM = b"\xef\xbb\xbf"
 
@@ -42,7 +50,10 @@ _PENDING_ITEM = re.compile(r"^([ \t]*)[-*+][ \t]+\[([ xX])\][ \t]?(.*)$")
 _TITLE_LINE = re.compile(
     r"^[ \t]*(?:[-*+>][ \t]+)?[*_]{0,3}《(.+)》[*_]{0,3}[ \t]*(?:[（(][^（）()]{0,40}[）)])?[ \t]*[:：]?[ \t]*$"
 )
-_TITLE_ANYWHERE = re.compile(r"《([^《》\n]+)》")
+# A fenced code block opens with ``` or ~~~ (three or more, up to three spaces of indent; deeper in
+# list items) and closes with a line of at least as many of the same character and nothing else.
+_FENCE_OPEN = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
+_FENCE_CLOSE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*$")
 _KEYWORDS_LINE = re.compile(r"^\*\*keywords:\*\*", re.IGNORECASE)
 
 
@@ -93,7 +104,9 @@ class ParsedLog:
     days: list[Day] = field(default_factory=list)
     entries: list[LogEntry] = field(default_factory=list)
     loose: list[tuple[int, str]] = field(default_factory=list)  # (line, text) lines it could not classify
-    titles: set[str] = field(default_factory=set)  # normalised titles of every 《》 outside the pending list
+    titles: set[str] = field(default_factory=set)  # normalised titles of the entries (title lines only)
+    fenced: frozenset[int] = frozenset()  # lines inside fenced code blocks: text, never headers or entries
+    open_fence: int | None = None  # line of a code fence never closed (it runs to the end of the file)
 
     @property
     def pending_open(self) -> list[PendingItem]:
@@ -169,99 +182,153 @@ def _newline_style(lines: Sequence[str]) -> str:
 
 
 def parse_log(data: bytes | str) -> ParsedLog:
-    """Parse a log. Never fails on content: what it cannot classify is listed in `loose`."""
+    """Parse a log. Never fails on content: what it cannot classify is listed in `loose`.
+
+    Three steps: decode and split into lines, mark the lines inside fenced code blocks (they are
+    text, whatever they look like), then read the lines top to bottom (`_LogReader`)."""
+    lines, has_bom = _decode_lines(data)
+    log = ParsedLog(lines=lines, has_bom=has_bom, newline=_newline_style(lines))
+    log.fenced, log.open_fence = fenced_lines(lines)
+    _LogReader(log).read()
+    return log
+
+
+def _decode_lines(data: bytes | str) -> tuple[list[str], bool]:
     if isinstance(data, bytes):
         text, has_bom = decode(data)
     else:
         has_bom = data.startswith("\ufeff")
         text = data[1:] if has_bom else data
-    lines = split_lines(text)
-    log = ParsedLog(lines=lines, has_bom=has_bom, newline=_newline_style(lines))
+    return split_lines(text), has_bom
 
-    in_pending = False
-    pending_indents: list[int] = []  # indents of the items enclosing the next one
-    current_day: date | None = None
-    seen_dated = False
-    entry_start: int | None = None
-    entry_title = ""
-    entry_hand = True
-    entry_day: date | None = None
 
-    def close_entry(end: int) -> None:
-        nonlocal entry_start
-        if entry_start is None:
-            return
-        while end > entry_start + 1 and not _body(lines[end - 1]).strip():
-            end -= 1
-        log.entries.append(LogEntry(entry_title, entry_start, end, entry_day, entry_hand))
-        entry_start = None
-
+def fenced_lines(lines: Sequence[str]) -> tuple[frozenset[int], int | None]:
+    """The lines inside fenced code blocks (``` or ~~~, fence lines included), and the line of a fence
+    that is never closed (it runs to the end of the file, as Markdown renders it), if any."""
+    inside: set[int] = set()
+    opened: tuple[int, str, int] | None = None  # (line, fence character, fence length)
     for index, raw in enumerate(lines):
         body = _body(raw)
+        if opened is None:
+            match = _FENCE_OPEN.match(body)
+            # A backtick fence's info string may not hold a backtick (``` `x` ``` is inline code).
+            if match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
+                opened = (index, match.group(1)[0], len(match.group(1)))
+                inside.add(index)
+            continue
+        inside.add(index)
+        close = _FENCE_CLOSE.match(body)
+        if close and close.group(1)[0] == opened[1] and len(close.group(1)) >= opened[2]:
+            opened = None
+    return frozenset(inside), (opened[0] if opened else None)
+
+
+class _LogReader:
+    """Reads a log's lines top to bottom into a ParsedLog: headers, the pending list, entries."""
+
+    def __init__(self, log: ParsedLog):
+        self.log = log
+        self.in_pending = False
+        self.pending_indents: list[int] = []  # indents of the items enclosing the next one
+        self.current_day: date | None = None
+        self.seen_dated = False
+        self.entry: tuple[int, str, date | None] | None = None  # (start line, title, day) of the open entry
+        self.entry_hand = True
+
+    def read(self) -> None:
+        for index, raw in enumerate(self.log.lines):
+            body = _body(raw)
+            if index in self.log.fenced:
+                self.text_line(index, body, fenced=True)
+            elif not self.header(index, body):
+                self.text_line(index, body, fenced=False)
+        self.close_entry(len(self.log.lines))
+        if self.in_pending:
+            self.log.pending_end = len(self.log.lines)
+
+    # headers -------------------------------------------------------------------------------------
+
+    def header(self, index: int, body: str) -> bool:
+        """Handle `body` when it is a header (pending list, month, day, another H1); False otherwise."""
+        if _PENDING_HEADER.match(body) and self.log.pending_header is None and not self.seen_dated:
+            self.close_entry(index)
+            self.in_pending = True
+            self.log.pending_header = index
+            return True
         month = _MONTH.match(body)
+        if month and 1 <= int(month.group(2)) <= 12:
+            self.enter_dated(index, None)
+            self.log.months.append(Month(int(month.group(1)), int(month.group(2)), index))
+            return True
         day = _DAY.match(body)
-        if _PENDING_HEADER.match(body) and log.pending_header is None and not seen_dated:
-            close_entry(index)
-            in_pending = True
-            log.pending_header = index
-            continue
-        elif month and 1 <= int(month.group(2)) <= 12:
-            close_entry(index)
-            if in_pending:
-                log.pending_end = index
-            in_pending = False
-            seen_dated = True
-            current_day = None
-            log.months.append(Month(int(month.group(1)), int(month.group(2)), index))
-            continue
-        elif day and _valid_date(day):
-            close_entry(index)
-            if in_pending:
-                log.pending_end = index
-            in_pending = False
-            seen_dated = True
-            current_day = date(int(day.group(1)), int(day.group(2)), int(day.group(3)))
-            log.days.append(Day(current_day, index))
-            continue
-        elif _H1.match(body) and _HEADER.match(body):
+        if day and _valid_date(day):
+            when = date(int(day.group(1)), int(day.group(2)), int(day.group(3)))
+            self.enter_dated(index, when)
+            self.log.days.append(Day(when, index))
+            return True
+        if _H1.match(body) and _HEADER.match(body):
             # Another top-level header ends the pending list and any entry; it is loose text.
-            close_entry(index)
-            if in_pending:
-                log.pending_end = index
-                in_pending = False
-            current_day = None
-            if seen_dated:
-                log.loose.append((index, body))
-            continue
+            self.close_entry(index)
+            self.end_pending(index)
+            self.current_day = None
+            if self.seen_dated:
+                self.log.loose.append((index, body))
+            return True
+        return False
 
-        if in_pending:
-            item = _PENDING_ITEM.match(body)
-            if item:
-                # The level is the number of enclosing items, whatever the indent width (2, 4, a tab).
-                indent = len(item.group(1).replace("\t", "    "))
-                while pending_indents and pending_indents[-1] >= indent:
-                    pending_indents.pop()
-                level = len(pending_indents)
-                pending_indents.append(indent)
-                log.pending.append(PendingItem(index, item.group(3).strip(), item.group(2) != " ", level))
-            continue
+    def enter_dated(self, index: int, day: date | None) -> None:
+        self.close_entry(index)
+        self.end_pending(index)
+        self.seen_dated = True
+        self.current_day = day
 
-        title = _TITLE_LINE.match(body)
-        if title and seen_dated:
-            close_entry(index)
-            entry_start, entry_title, entry_hand, entry_day = index, strip_title_markup(title.group(1)), True, current_day
-        elif entry_start is not None:
-            if _KEYWORDS_LINE.match(body.strip()):
-                entry_hand = False
-        elif seen_dated and body.strip():
-            log.loose.append((index, body))
-        for found in _TITLE_ANYWHERE.finditer(body):
-            log.titles.add(normalize_title(strip_title_markup(found.group(1))))
-    close_entry(len(lines))
-    if in_pending:
-        log.pending_end = len(lines)
-    log.titles.discard("")
-    return log
+    def end_pending(self, index: int) -> None:
+        if self.in_pending:
+            self.log.pending_end = index
+            self.in_pending = False
+
+    # everything else -----------------------------------------------------------------------------
+
+    def text_line(self, index: int, body: str, *, fenced: bool) -> None:
+        if self.in_pending:
+            if not fenced:
+                self.pending_item(index, body)
+            return
+        title = None if fenced else _TITLE_LINE.match(body)
+        if title and self.seen_dated:
+            self.close_entry(index)
+            self.entry = (index, strip_title_markup(title.group(1)), self.current_day)
+            self.entry_hand = True
+        elif self.entry is not None:
+            if not fenced and _KEYWORDS_LINE.match(body.strip()):
+                self.entry_hand = False
+        elif self.seen_dated and body.strip():
+            self.log.loose.append((index, body))
+
+    def pending_item(self, index: int, body: str) -> None:
+        item = _PENDING_ITEM.match(body)
+        if not item:
+            return
+        # The level is the number of enclosing items, whatever the indent width (2, 4, a tab).
+        indent = len(item.group(1).replace("\t", "    "))
+        while self.pending_indents and self.pending_indents[-1] >= indent:
+            self.pending_indents.pop()
+        level = len(self.pending_indents)
+        self.pending_indents.append(indent)
+        self.log.pending.append(PendingItem(index, item.group(3).strip(), item.group(2) != " ", level))
+
+    def close_entry(self, end: int) -> None:
+        if self.entry is None:
+            return
+        start, title, day = self.entry
+        lines = self.log.lines
+        while end > start + 1 and not _body(lines[end - 1]).strip():
+            end -= 1
+        self.log.entries.append(LogEntry(title, start, end, day, self.entry_hand))
+        key = normalize_title(title)
+        if key:
+            self.log.titles.add(key)
+        self.entry = None
 
 
 def _valid_date(match: re.Match[str]) -> bool:
@@ -358,6 +425,12 @@ def plan_insert(
 
     if fresh:
         at, block = _insertion(parsed, day, fresh)
+        if parsed.open_fence is not None and at > parsed.open_fence:
+            raise LogFormatError(
+                f"line {parsed.open_fence + 1} opens a code block (``` or ~~~) that is never closed, and the new "
+                "entries would go inside it; close it, then run again; nothing was written",
+                stage="log",
+            )
         # Only whole lines are inserted; when the line before has no ending (end of file), give it one.
         if at > 0 and not lines[at - 1].endswith("\n"):
             block = ["\n", *block]
@@ -387,6 +460,8 @@ def _section_end(parsed: ParsedLog, start: int, stop_at_days: bool) -> int:
     day_lines = {d.line for d in parsed.days}
     month_lines = {m.line for m in parsed.months}
     for index in range(start + 1, len(parsed.lines)):
+        if index in parsed.fenced:
+            continue
         body = _body(parsed.lines[index])
         if index in month_lines or (_H1.match(body) and _HEADER.match(body)):
             return index
@@ -468,23 +543,11 @@ class LogSnapshot:
     parsed: ParsedLog
 
 
-def _lock_for(path: Path) -> FileLock:
-    # The lock lives outside the person's repository, so it never shows up in `git status`.
-    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]
-    return FileLock(os.path.join(tempfile.gettempdir(), f"paperflow-log-{digest}.lock"))
-
-
 def read_log(path: Path | str) -> LogSnapshot:
-    """Read and parse the log. A missing file reads as an empty log (it is created on first insert)."""
+    """Read and parse the log. Raises LogFormatError when it is missing (LogMissingError), not a
+    regular file, or unreadable: one line naming the path."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        data = b""
-    except IsADirectoryError:
-        raise LogFormatError(f"{path} is a folder, not a log file", stage="log") from None
-    except OSError as exc:
-        raise LogFormatError(f"cannot read {path}: {exc.strerror}", stage="log") from None
+    data = storage.read_bytes(path)
     return LogSnapshot(path, data, hashlib.sha256(data).hexdigest(), parse_log(data))
 
 
@@ -496,91 +559,25 @@ def insert_entries(
     expected_sha256: str | None = None,
     lock_timeout: float = 60.0,
 ) -> InsertResult:
-    """Insert entries under `day` and tick pending items, atomically, under an inter-process lock.
+    """Insert entries under `day` and tick pending items, atomically, under the log's lock.
 
     Entries whose title is already in the log are skipped and listed in `InsertResult.skipped`.
     Raises LogChangedError when `expected_sha256` is given and the file on disk differs from it
-    (someone edited it since it was read): nothing is written then.
+    (someone edited it since it was read), or when it changes while being written: nothing is written
+    then. Raises LogFormatError when the log is missing, not a regular file, or read-only.
     """
     path = Path(path)
-    try:
-        with _lock_for(path).acquire(timeout=lock_timeout):
-            snapshot = read_log(path)
-            if expected_sha256 is not None and snapshot.sha256 != expected_sha256:
-                raise LogChangedError(f"{path} changed on disk since it was read; nothing was written", stage="log")
-            new_data, result = plan_insert(snapshot.data, entries, day, tick_lines)
-            if result.changed:
-                write_atomic(path, new_data, expected_sha256=snapshot.sha256)
-            return result
-    except Timeout:
-        raise LogChangedError(f"{path} is locked by another paperflow process; nothing was written", stage="log") from None
+    real = storage.check_regular_file(path, writable=True)
+    with storage.log_lock(real, lock_timeout, shown=path):
+        snapshot = read_log(path)
+        if expected_sha256 is not None and snapshot.sha256 != expected_sha256:
+            raise LogChangedError(f"{path} changed on disk since it was read; nothing was written", stage="log")
+        new_data, result = plan_insert(snapshot.data, entries, day, tick_lines)
+        if result.changed:
+            write_atomic(path, new_data, expected_sha256=snapshot.sha256)
+        return result
 
 
-def _temp_prefix(path: Path) -> str:
-    return f".{path.name}.paperflow-tmp-"
-
-
-def _remove_stale_temps(path: Path) -> None:
-    # A writer killed mid-write leaves its temp file; the log itself is intact. Tidy up after it.
-    for leftover in path.parent.glob(_temp_prefix(path) + "*"):
-        pid = leftover.name.rsplit("-", 2)[-2] if leftover.name.count("-") >= 2 else ""
-        if pid.isdigit() and _pid_alive(int(pid)):
-            continue
-        try:
-            leftover.unlink()
-        except OSError:
-            pass
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def write_atomic(path: Path | str, data: bytes, expected_sha256: str | None = None) -> None:
-    """Replace `path` with `data` all at once: a reader sees the old file or the new one, never half.
-
-    Keeps the file's permissions. With `expected_sha256`, refuses (LogChangedError) when the file on disk
-    no longer has that content, checked just before the rename. A symlinked log is written through
-    the link (the target is replaced, the link stays).
-    """
-    path = Path(os.path.realpath(path))
-    _remove_stale_temps(path)
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = 0o644 & ~_umask()
-    fd, tmp_name = tempfile.mkstemp(prefix=f"{_temp_prefix(path)}{os.getpid()}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
-        if expected_sha256 is not None:
-            current = path.read_bytes() if path.exists() else b""
-            if hashlib.sha256(current).hexdigest() != expected_sha256:
-                raise LogChangedError(f"{path} changed on disk since it was read; nothing was written", stage="log")
-        os.replace(tmp_name, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except OSError:
-            pass
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+def _lock_for(path: Path | str) -> FileLock:
+    """The lock insert_entries takes for the log at `path` (for tests and tools that must wait for it)."""
+    return FileLock(storage.lock_path(Path(os.path.realpath(path))), mode=0o664)

@@ -47,7 +47,15 @@ from paperflow.review.github import (
 from paperflow.ledger import Ledger, LedgerRow, PaperState
 from paperflow.models import DraftedBy, Failure, Summary
 from paperflow.settings import Settings
-from paperflow.log.weekly_log import DraftEntry, ParsedLog, insert_entries, normalize_title, parse_log, read_log
+from paperflow.log.weekly_log import (
+    DraftEntry,
+    ParsedLog,
+    create_log,
+    insert_entries,
+    normalize_title,
+    parse_log,
+    read_log,
+)
 
 log = logging.getLogger(__name__)
 
@@ -522,6 +530,7 @@ def _publish(
         log_file = worktree / target.log_rel
         if not log_file.parent.is_dir():
             log_file.parent.mkdir(parents=True)
+        create_log(log_file)  # the log is not on the base branch yet: the branch adds it
         texts = list(tick_pending) + [
             r.source_detail for r in day_rows if r.source == "pending" and r.source_detail
         ]

@@ -46,6 +46,7 @@ PROMPT_NAMES = ("system", "user", "repair")
 CACHE_FORMAT = 1
 VERDICT_OPENING = {"zh": "总体上", "en": "Overall"}
 _MAX_ORGS = 4
+_ECHO_MAX_CHARS = 20_000  # of an invalid answer, quoted back to the model with the re-ask
 _JSON_OVERHEAD_TOKENS = 150  # keys, labels, brackets, the date
 # field: (share of the character budget, how many of them, lowest and highest limit in characters)
 _FIELD_SHARES = {
@@ -290,8 +291,11 @@ def render_repair(settings: Settings, error: str) -> str:
 _CODE_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.S | re.I)
 
 
-def parse_answer(content: str, language: str) -> SummaryContent:
-    """The model's answer as SummaryContent. Raises ValueError with a one-line, model-readable reason."""
+def parse_answer(content: str, language: str, max_output_tokens: int = 1500) -> SummaryContent:
+    """The model's answer as SummaryContent. Raises ValueError with a one-line, model-readable reason.
+
+    The answer is held to the lengths and counts of the schema it was asked for (`llm_schema` with
+    the same `max_output_tokens`), whether or not the endpoint enforced that schema."""
     text = content.strip()
     fenced = _CODE_FENCE.match(text)
     if fenced:
@@ -307,6 +311,9 @@ def parse_answer(content: str, language: str) -> SummaryContent:
         raise ValueError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     if not isinstance(data, dict):
         raise ValueError("the answer is not a JSON object")
+    problems = bounds_problems(data, language, max_output_tokens)
+    if problems:
+        raise ValueError("; ".join(problems))
     try:
         content_model = SummaryContent.model_validate(data)
     except ValidationError as exc:
@@ -315,6 +322,36 @@ def parse_answer(content: str, language: str) -> SummaryContent:
     if opening and not content_model.verdict.startswith(opening):
         raise ValueError(f"verdict: must start with {opening}")
     return content_model
+
+
+def bounds_problems(data: dict[str, Any], language: str, max_output_tokens: int, limit: int = 5) -> list[str]:
+    """Where an answer is longer than its schema allows: maxLength, maxItems and the verdict's length
+    (stated in its pattern), as `field: problem`, at most `limit` of them. Checked before pydantic,
+    which checks the rest of the shape (required fields, minimum counts), so that a runaway answer is
+    refused in one short line."""
+    problems: list[str] = []
+    _walk_bounds(llm_schema(language, max_output_tokens), data, "", problems)
+    opening = VERDICT_OPENING.get(language, "总体上")
+    verdict, longest = data.get("verdict"), len(opening) + field_limits(max_output_tokens, language)["verdict"]
+    if isinstance(verdict, str) and len(verdict.strip()) > longest:
+        problems.append(f"verdict: at most {longest} characters, not {len(verdict.strip()):,}")
+    return problems[:limit]
+
+
+def _walk_bounds(schema: dict[str, Any], value: Any, where: str, problems: list[str]) -> None:
+    kind = schema.get("type")
+    if kind == "string" and isinstance(value, str) and len(value) > schema.get("maxLength", len(value)):
+        problems.append(f"{where}: at most {schema['maxLength']} characters, not {len(value):,}")
+    elif kind == "array" and isinstance(value, list):
+        high = schema.get("maxItems", len(value))
+        if len(value) > high:
+            problems.append(f"{where}: at most {high} items, not {len(value):,}")
+        for index, item in enumerate(value[:high]):
+            _walk_bounds(schema.get("items", {}), item, f"{where}.{index}", problems)
+    elif kind == "object" and isinstance(value, dict):
+        for key, sub in schema.get("properties", {}).items():
+            if key in value:
+                _walk_bounds(sub, value[key], f"{where}.{key}" if where else key, problems)
 
 
 def validation_message(exc: ValidationError, limit: int = 5) -> str:
@@ -470,10 +507,12 @@ def summarize_paper(
                     raise ValueError(
                         f"the answer was cut off at max_output_tokens={settings.llm.max_output_tokens}; answer shorter"
                     )
-                content = parse_answer(completion.content, language)
+                content = parse_answer(completion.content, language, settings.llm.max_output_tokens)
             except ValueError as exc:
                 error = str(exc)
-                messages = [*messages, {"role": "assistant", "content": completion.content},
+                # A runaway answer (megabytes) is not sent back whole with the re-ask.
+                said = completion.content[:_ECHO_MAX_CHARS]
+                messages = [*messages, {"role": "assistant", "content": said},
                             {"role": "user", "content": render_repair(settings, error)}]
                 continue
             summary = build_summary(
