@@ -219,3 +219,45 @@ def test_ellipses_split_a_quote_but_a_list_with_dots_stays_whole():
     assert quote_pieces("We propose X, ... dispensing with Y") == ["weproposex", "dispensingwithy"]
     assert quote_pieces("kernel sizes (2, 3,..., 13)") == ["kernelsizes2313"]
     assert quote_pieces("A … b") == ["ab"]
+
+
+# ------------------------------------------------------------------------------ support of a draft
+
+
+def test_support_of_each_point_and_of_the_verdict(indexes):
+    from paperflow.models import SummaryContent
+    from paperflow.summary.evidence import NO_QUOTE, support_for
+
+    content = SummaryContent(
+        published="2017.6", topic="Transformer", keywords=["attention", "translation", "Transformer"],
+        points=[
+            {"label": "模型", "text": "只用 attention，不用 RNN 和卷积。",
+             "quote": "We propose a new simple network architecture, the Transformer, based solely on attention "
+                      "mechanisms"},
+            {"label": "实验结果", "text": "WMT14 英德 28.4 BLEU。", "quote": INVENTED[ATTENTION][2]},
+            {"label": "其他", "text": "代码开源。"},
+        ],
+        verdict="总体上，影响很大。",
+        verdict_quote="We are excited about the future of attention-based models and plan to apply them to other "
+                      "tasks.",
+    )
+    supports = support_for(content, indexes[ATTENTION])
+    assert [s.claim for s in supports] == ["point 1", "point 2", "point 3", "verdict"]
+    assert supports[0].evidence.page == 1 and supports[0].flag is None
+    assert supports[1].evidence is None and supports[1].flag.startswith(NO_PASSAGE + " (closest:")
+    assert supports[2].evidence is None and supports[2].flag == NO_QUOTE
+    assert supports[3].evidence.section == "7 Conclusion" and supports[3].evidence.page == 10
+
+
+def test_an_extractive_draft_is_its_own_evidence(papers):
+    from paperflow.models import Paper
+    from paperflow.summary.extractive import extractive_summary
+
+    for name in (ATTENTION, WAV2VEC):
+        summary = extractive_summary(Paper(title=name, local_pdf=Path(name), local_sha256="0" * 64),
+                                     papers[name], "zh", "2024.1")
+        assert len(summary.support) == len(summary.points) + 1
+        assert summary.unsupported_claims == []
+        for point, support in zip(summary.points, summary.support, strict=False):
+            assert support.evidence.quote == point.text  # the point is the paper's sentence itself
+        assert summary.support[-1].evidence.section.upper().startswith(("7 CONCLUSION", "5 CONCLUSIONS"))

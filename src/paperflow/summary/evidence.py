@@ -38,9 +38,10 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from rapidfuzz import fuzz
 
+from paperflow.models import Evidence, SummaryContent, Support
 from paperflow.text.extract import PaperText
 from paperflow.text.sections import SectionKind
 
@@ -60,23 +61,13 @@ VERDICT_KINDS = frozenset({SectionKind.CONCLUSION, SectionKind.DISCUSSION})
 EXCLUDED_KINDS = frozenset({SectionKind.REFERENCES, SectionKind.ACKNOWLEDGEMENTS})
 
 NO_PASSAGE = "no supporting passage found"
+NO_QUOTE = f"{NO_PASSAGE} (no quote given)"
 
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\s*){3}\]|\[\s*…\s*\]|\.{3,}|…|\.\s\.\s\.)\s*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SENTENCE_END = re.compile(r"[.!?。！？](?=\s|$)|[。！？]")
-
-
-class Evidence(BaseModel):
-    """A quote found in the paper: the quote as the summarizer wrote it, the paper's own words it
-    matched (`passage`), the 1-based page where that passage starts, and how well it matched (0-100)."""
-
-    quote: str
-    page: int = Field(ge=1)
-    score: float = Field(ge=0, le=100)
-    passage: str
-    section: str | None = Field(None, description="heading of the section the passage is in")
 
 
 class QuoteCheck(BaseModel):
@@ -357,3 +348,20 @@ def _without_stray_ends(runs: list[difflib.Match]) -> list[difflib.Match]:
     while len(runs) > 1 and stray(runs[0], runs[1]):
         runs = runs[1:]
     return runs
+
+
+def support_for(content: SummaryContent, index: EvidenceIndex) -> list[Support]:
+    """Each point's quote and the verdict's quote looked up in the paper: the verified passage with its
+    page, or a flag ("no supporting passage found", and why). The verdict's quote is looked for in the
+    conclusion and limitations first (VERDICT_KINDS)."""
+    supports: list[Support] = []
+    claims: list[tuple[int | None, str | None, frozenset[SectionKind] | None]] = [
+        (number, point.quote, None) for number, point in enumerate(content.points, start=1)]
+    claims.append((None, content.verdict_quote, VERDICT_KINDS))
+    for number, quote, kinds in claims:
+        if not quote or not quote.strip():
+            supports.append(Support(point=number, flag=NO_QUOTE))
+            continue
+        check = index.check(quote, kinds)
+        supports.append(Support(point=number, evidence=check.evidence, flag=check.reason))
+    return supports
