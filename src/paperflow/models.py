@@ -150,6 +150,7 @@ class Support(BaseModel):
     Either `evidence` (verified) or `flag` (why none was found, e.g. "no supporting passage found")."""
 
     point: int | None = Field(None, ge=1, le=5)
+    quote: str | None = Field(None, max_length=QUOTE_MAX, description="the summarizer's quote, verified or not")
     evidence: Evidence | None = None
     flag: str | None = Field(None, max_length=500)
 

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 from rapidfuzz import fuzz
 
-from paperflow.models import Evidence, SummaryContent, Support
+from paperflow.models import Evidence, Summary, SummaryContent, Support
 from paperflow.text.extract import PaperText
 from paperflow.text.sections import SectionKind
 
@@ -363,5 +363,34 @@ def support_for(content: SummaryContent, index: EvidenceIndex) -> list[Support]:
             supports.append(Support(point=number, flag=NO_QUOTE))
             continue
         check = index.check(quote, kinds)
-        supports.append(Support(point=number, evidence=check.evidence, flag=check.reason))
+        supports.append(Support(point=number, quote=quote, evidence=check.evidence, flag=check.reason))
     return supports
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _plain(text: str, limit: int) -> str:
+    """One line for a terminal: no control characters (a PDF may hold escape sequences), clipped."""
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def describe_support(summary: Summary, width: int = 400) -> list[str]:
+    """Lines for a terminal saying what supports each claim of `summary` (paperflow show, --dry-run)."""
+    if not summary.support:
+        return ["evidence: not checked (no paper text behind this summary)"]
+    found = sum(1 for s in summary.support if s.evidence is not None)
+    lines = [f"evidence: {found} of {len(summary.support)} claims found in the paper"]
+    for support in summary.support:
+        claim = support.claim
+        if support.point is not None and support.point <= len(summary.points):
+            claim += f" ({summary.points[support.point - 1].label})"
+        if support.evidence is not None:
+            where = f"p. {support.evidence.page}" + (f", {_plain(support.evidence.section, 80)}"
+                                                     if support.evidence.section else "")
+            lines.append(f"  {claim}, {where}: \"{_plain(support.evidence.passage, width)}\"")
+        else:
+            quoted = f"; the draft's quote: \"{_plain(support.quote, width)}\"" if support.quote else ""
+            lines.append(f"  {claim}: ! {_plain(support.flag or NO_PASSAGE, 200)}{quoted}")
+    return lines
