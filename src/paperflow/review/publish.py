@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -48,7 +49,16 @@ from paperflow.layout import OutputLayout
 from paperflow.ledger import IllegalTransitionError, Ledger, LedgerRow, PaperState, Transition
 from paperflow.models import DraftedBy, Failure, Summary
 from paperflow.settings import Settings
-from paperflow.log.weekly_log import ParsedLog, create_log, insert_entries, normalize_title, parse_log, read_log
+from paperflow.summary.evidence import NO_PASSAGE
+from paperflow.log.weekly_log import (
+    DraftEntry,
+    ParsedLog,
+    create_log,
+    insert_entries,
+    normalize_title,
+    parse_log,
+    read_log,
+)
 
 log = logging.getLogger(__name__)
 
@@ -351,6 +361,7 @@ def pr_body(
             out.append(f"- ⚠️ numbers not found in the paper (check them): {numbers}")
         else:
             out.append("- numbers: all found in the paper")
+        out += evidence_block(s)
         out.append("")
     if not summaries:
         out += ["No drafts.", ""]
@@ -362,6 +373,42 @@ def pr_body(
     keys = ",".join(s.key for s in summaries)
     out.append(f"{BODY_MARKER}day={day.isoformat()} keys={keys} -->")
     return "\n".join(out) + "\n"
+
+
+EVIDENCE_CHARS = 300  # of a passage or quote in the pull request (a body holds at most 65,536 characters)
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links and images, tables
+
+
+def _quoted(text: str) -> str:
+    """Paper or model text as inert Markdown on one line: no HTML (so no `</details>`), no emphasis,
+    links or code, no #references or @mentions; clipped to EVIDENCE_CHARS."""
+    text = escape_text(text)
+    if len(text) > EVIDENCE_CHARS:
+        text = text[: EVIDENCE_CHARS - 1].rstrip() + "…"
+    return _inline(_MARKDOWN_SPECIAL.sub(r"\\\1", text))
+
+
+def evidence_block(s: Summary) -> list[str]:
+    """Lines for one draft: how many of its claims the paper supports, and a collapsible block with
+    the paper's passage (and page) behind each point and the verdict, or the flag of a claim with none."""
+    if not s.support:
+        return ["- evidence: not checked (no paper text behind this draft)"]
+    flagged = [x.claim for x in s.support if x.evidence is None]
+    head = f"- evidence: {len(s.support) - len(flagged)} of {len(s.support)} claims found in the paper"
+    if flagged:
+        head += f"; ⚠️ {NO_PASSAGE} for {', '.join(flagged)}"
+    lines = [head, "", "<details><summary>The paper's words behind each claim</summary>", ""]
+    for x in s.support:
+        claim = f"**{x.claim}**"
+        if x.point is not None and x.point <= len(s.points):
+            claim += f" ({_quoted(s.points[x.point - 1].label)})"
+        if x.evidence is not None:
+            where = f"p. {x.evidence.page}" + (f", {_quoted(x.evidence.section)}" if x.evidence.section else "")
+            lines.append(f"- {claim}, {where}: “{_quoted(x.evidence.passage)}”")
+        else:
+            quote = f" The draft quoted: “{_quoted(x.quote)}”" if x.quote else ""
+            lines.append(f"- {claim}: ⚠️ {_quoted(x.flag or NO_PASSAGE)}.{quote}")
+    return [*lines, "", "</details>"]
 
 
 def _inline(text: str) -> str:

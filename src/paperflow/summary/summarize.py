@@ -35,6 +35,7 @@ from paperflow import cache_keys
 from paperflow.errors import PaperflowError
 from paperflow.summary.llm import Completion, LLMClient, cost_of
 from paperflow.models import POINT_LABELS, DraftedBy, Paper, Summary, SummaryContent
+from paperflow.summary.evidence import EvidenceIndex, support_for
 from paperflow.summary.numbers import unsupported_numbers
 from paperflow.settings import Settings
 
@@ -47,12 +48,15 @@ _ECHO_MAX_CHARS = 20_000  # of an invalid answer, quoted back to the model with 
 _JSON_OVERHEAD_TOKENS = 150  # keys, labels, brackets, the date
 # field: (share of the character budget, how many of them, lowest and highest limit in characters)
 _FIELD_SHARES = {
-    "point": (0.60, 5, 20, 600),
-    "verdict": (0.15, 1, 20, 800),
-    "topic": (0.05, 1, 10, 160),
+    "point": (0.36, 5, 20, 600),
+    "quote": (0.28, 6, 40, 400),  # five points and the verdict
+    "verdict": (0.12, 1, 20, 800),
+    "topic": (0.04, 1, 10, 160),
     "keyword": (0.12, 6, 8, 60),
     "organisation": (0.08, _MAX_ORGS, 8, 80),
 }
+# Quotes are in the paper's language, which is mostly English whatever the log's language is.
+_QUOTE_CHARS_PER_TOKEN = 3.0
 
 
 class SummarizeError(PaperflowError):
@@ -108,10 +112,11 @@ def field_limits(max_output_tokens: int, language: str) -> dict[str, int]:
     one per three for English, plus the JSON around it). A model that rambles is cut by the schema
     (a constrained decoder cannot exceed it), not by the token limit in the middle of the JSON."""
     chars_per_token = 1.0 if language == "zh" else 3.0
-    budget = max(0, max_output_tokens - _JSON_OVERHEAD_TOKENS) * chars_per_token
+    tokens = max(0, max_output_tokens - _JSON_OVERHEAD_TOKENS)
     limits = {}
     for name, (share, count, low, high) in _FIELD_SHARES.items():
-        limits[name] = int(min(high, max(low, budget * share / count)))
+        rate = _QUOTE_CHARS_PER_TOKEN if name == "quote" else chars_per_token
+        limits[name] = int(min(high, max(low, tokens * rate * share / count)))
     return limits
 
 
@@ -141,8 +146,10 @@ def llm_schema(language: str, max_output_tokens: int = 1500) -> dict[str, Any]:
                     "properties": {
                         "label": {"type": "string", "enum": list(POINT_LABELS)},
                         "text": text(limits["point"]),
+                        "quote": text(limits["quote"], description="a sentence of the paper supporting the point, "
+                                                                  "copied verbatim in the paper's language"),
                     },
-                    "required": ["label", "text"],
+                    "required": ["label", "text", "quote"],
                     "additionalProperties": False,
                 },
             },
@@ -150,8 +157,10 @@ def llm_schema(language: str, max_output_tokens: int = 1500) -> dict[str, Any]:
             # spell out "no quote, no backslash" so the grammar can only produce valid JSON.
             "verdict": {"type": "string", "pattern": f'^{opening}[^"\\\\]{{1,{limits["verdict"]}}}$',
                         "description": f"starts with {opening}"},
+            "verdict_quote": text(limits["quote"], description="the sentence of the paper's conclusion or "
+                                                               "limitations the verdict draws on, copied verbatim"),
         },
-        "required": ["published", "organisations", "topic", "keywords", "points", "verdict"],
+        "required": ["published", "organisations", "topic", "keywords", "points", "verdict", "verdict_quote"],
         "additionalProperties": False,
     }
 
@@ -407,8 +416,9 @@ def paper_label(paper: Paper) -> str:
 
 
 def build_summary(content: SummaryContent, paper: Paper, *, drafted_by: DraftedBy, model: str | None,
-                  local_source: str | None, checked_text: str) -> Summary:
-    """A Summary: the content from the summarizer, identity from the paper, numbers checked."""
+                  local_source: str | None, checked_text: str, evidence: EvidenceIndex | None = None) -> Summary:
+    """A Summary: the content from the summarizer, identity from the paper, numbers checked, and with
+    `evidence` (the paper's text) each point's and the verdict's quote looked up in the paper."""
     return Summary(
         **content.model_dump(),
         title=paper.title,
@@ -418,6 +428,7 @@ def build_summary(content: SummaryContent, paper: Paper, *, drafted_by: DraftedB
         drafted_by=drafted_by,
         model=model,
         unsupported_numbers=unsupported_numbers(content, checked_text),
+        support=support_for(content, evidence) if evidence is not None else [],
     )
 
 
