@@ -3,7 +3,7 @@
 A night of N queries and M pending items (half ids/URLs, half titles), first night and the next one
 (title resolutions cached), plus the title-match threshold measured on ~100 real titles.
 
-    .venv/bin/python benchmarks/arxiv_requests.py [--queries 0 1 3] [--pending 0 10 40]
+    .venv/bin/python -m benchmarks.arxiv_requests [--queries 0 1 3] [--pending 0 10 40]
 
 Needs ../shared/data (or $PAPERFLOW_TEST_DATA).
 """
@@ -17,17 +17,17 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from paperflow.http import RateLimiter
+from paperflow.ledger import Ledger
+from paperflow.log.weekly_log import parse_log
+from paperflow.settings import ArxivQuery, Settings
+from paperflow.sources.arxiv_api import ArxivClient
+from paperflow.sources.gather import gather_sources
+from tests.support.arxiv import arxiv_api_replay, real_titles
+from tests.support.local_server import LocalServer, RecordingSleep
+from tests.support.titles import measure
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
-
-from arxiv_fixtures import LocalServer, RecordingSleep, arxiv_api_replay, real_titles  # noqa: E402
-from test_pending_match import measure  # noqa: E402
-
-from paperflow.sources.arxiv_api import ArxivClient, RateLimiter  # noqa: E402
-from paperflow.ledger import Ledger  # noqa: E402
-from paperflow.settings import ArxivQuery, Settings  # noqa: E402
-from paperflow.sources.gather import gather_sources  # noqa: E402
-from paperflow.log.weekly_log import parse_log  # noqa: E402
 
 NOW = datetime(2025, 1, 1, 2, 0, tzinfo=UTC)
 

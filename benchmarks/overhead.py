@@ -8,7 +8,8 @@
    N slots): 8 papers through the summarize flow with 1 slot (llm.max_concurrency 1) and with 4
    (llm.max_concurrency 4), extraction cached; goal speedup >= 3.2x.
 
-Run: .venv/bin/python benchmarks/overhead.py [--delay 1.0]. Needs ../shared/data (the real PDFs).
+Run from the repository root: .venv/bin/python -m benchmarks.overhead [--delay 1.0]. Needs ../shared/data
+(the real PDFs).
 Everything runs on 127.0.0.1 with telemetry off.
 """
 
@@ -27,11 +28,10 @@ from pathlib import Path
 
 import httpx
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
-from flow_fixtures import FakeLLM  # noqa: E402
+from paperflow.report import load_report
+from tests.support.flows import FakeLLM
 
-from paperflow.report import load_report  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 DATA = Path(os.environ.get("PAPERFLOW_TEST_DATA", REPO.parent / "shared" / "data"))
 PAPERFLOW = [sys.executable, "-c", "from paperflow.cli import main; main()"]
@@ -40,8 +40,7 @@ LOG = "# papers\n\n# 2024.1\n\n## 2024.1.2\n\n《Old》\n\n总体上，好。\n"
 
 def env(home: Path, **extra: str) -> dict[str, str]:
     out = {k: v for k, v in os.environ.items() if not k.startswith(("PAPERFLOW_", "PREFECT_"))}
-    out.update(DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_HOME=str(home),
-               PYTHONPATH=str(REPO))
+    out.update(DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_HOME=str(home))
     out.update(extra)
     return out
 
@@ -53,6 +52,8 @@ def write_config(folder: Path, llm_url: str, concurrency: int = 4, api_url: str 
     text = f"""output_dir = "out"
 [log]
 path = "log.md"
+[arxiv]
+api_url = "http://127.0.0.1:9/api/query"   # the PDFs' arXiv metadata: no network here, their stamps suffice
 [llm]
 base_url = "{llm_url}"
 model = "fake"

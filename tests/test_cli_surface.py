@@ -15,7 +15,7 @@ import pytest
 from logs.builder import sample_log
 
 from cli_helpers import run, summary_file
-from tests.llm_server import free_port
+from tests.support.local_server import free_port
 
 PAPERFLOW = Path(sys.executable).parent / "paperflow"
 LOG = sample_log().build().data

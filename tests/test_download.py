@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from arxiv_fixtures import LocalServer, RecordingSleep, Reply, Script, pdf_server_handler
-from paperflow.sources.arxiv_api import RateLimiter
-from paperflow.sources.download import DownloadError, download_pdf, host_allowed, is_valid_pdf, pdf_path_for
-from paperflow.ledger import Ledger, PaperState
+from tests.support.arxiv import pdf_server_handler
+from tests.support.local_server import LocalServer, RecordingSleep, Reply, Script
+from paperflow.http import RateLimiter
+from paperflow.sources.download import (
+    DownloadError, download_deadline, download_pdf, host_allowed, is_valid_pdf, pdf_path_for,
+)
 from paperflow.models import Paper
 from paperflow.settings import Settings
 
@@ -24,23 +28,19 @@ def _paper(server, path="/pdf/1810.04805v2", arxiv_id="1810.04805", version=2) -
     return Paper(arxiv_id=arxiv_id, version=version, title="BERT", pdf_url=server.url(path))
 
 
-def _download(paper, settings, ledger=None, sleep=None):
-    return download_pdf(paper, settings, ledger, sleep=sleep or RecordingSleep(), rate_limiter=RateLimiter())
+def _download(paper, settings, sleep=None):
+    return download_pdf(paper, settings, sleep=sleep or RecordingSleep(), rate_limiter=RateLimiter())
 
 
 def test_real_pdf_is_downloaded_once(tmp_path, shared_data):
     with LocalServer(pdf_server_handler(shared_data / "pdf")) as server:
         settings = _settings(tmp_path, server)
-        ledger = Ledger.open(settings)
         paper = _paper(server)
-        ledger.record_found(paper)
-        path = _download(paper, settings, ledger)
+        path = _download(paper, settings)
         assert path == tmp_path / "out" / "pdfs" / "1810.04805v2.pdf"
         assert path.read_bytes() == (shared_data / "pdf" / BERT).read_bytes()
-        assert _download(paper, settings, ledger) == path  # valid file there: no second request
+        assert _download(paper, settings) == path  # valid file there: no second request
         assert len(server.requests) == 1
-    row = ledger.get("1810.04805")
-    assert row.state == PaperState.DOWNLOADED and row.pdf_path == str(path)
     assert list(path.parent.iterdir()) == [path]  # no temp file left behind
 
 
@@ -80,28 +80,66 @@ def test_429_retry_after_honoured(tmp_path, shared_data):
     assert sleep.waits == [11.0]
 
 
-def _fails(tmp_path, server, match, **arxiv):
+def _fails(tmp_path, server, match, **arxiv) -> DownloadError:
     settings = _settings(tmp_path, server, **arxiv)
-    ledger = Ledger.open(settings)
-    paper = _paper(server)
-    ledger.record_found(paper)
     with pytest.raises(DownloadError, match=match) as info:
-        _download(paper, settings, ledger)
+        _download(_paper(server), settings)
     assert str(info.value).startswith("1810.04805v2: download: ") and "\n" not in str(info.value)
-    row = ledger.get("1810.04805")
-    assert row.state == PaperState.FAILED and row.last_stage == "download" and row.attempts == 1
-    assert row.last_error == info.value.message
     assert not list((tmp_path / "out").rglob("*.pdf*"))  # neither a partial PDF nor a temp file
-    return row
+    return info.value
 
 
-def test_persistent_503_fails_with_the_cause_in_the_ledger(tmp_path):
+def test_persistent_503_fails_with_the_cause_and_may_be_tried_later(tmp_path):
     with LocalServer(Script(Reply(503, b"busy"))) as server:
-        row = _fails(tmp_path, server, "HTTP 503 after 3 attempts")
+        error = _fails(tmp_path, server, "HTTP 503 after 3 attempts")
         assert len(server.requests) == 3
-    assert row.last_error == "HTTP 503 after 3 attempts"
+    assert error.message == "HTTP 503 after 3 attempts" and error.transient
 
 
+def test_a_404_is_final_at_once(tmp_path):
+    with LocalServer(Script(Reply(404, b"<html>no such paper</html>", content_type="text/html"))) as server:
+        error = _fails(tmp_path, server, r"HTTP 404 from http://127.0.0.1:\d+/pdf/1810.04805v2")
+        assert len(server.requests) == 1
+    assert not error.transient
+
+
+def test_a_refused_connection_marks_the_host_unreachable_for_the_run(tmp_path):
+    from paperflow.http import RunHosts
+
+    with LocalServer(Script(Reply(200, b"%PDF-"))) as server:
+        origin = server.origin
+    hosts = RunHosts()  # the server is gone: its port refuses connections
+    settings = Settings(output_dir=tmp_path / "out", arxiv=dict(pdf_hosts=[origin], delay_seconds=0, retries=3))
+    papers = [Paper(arxiv_id=f"1810.0480{i}", version=1, title="t", pdf_url=f"{origin}/pdf/{i}") for i in range(3)]
+    errors = []
+    for paper in papers:
+        with pytest.raises(DownloadError) as info:
+            download_pdf(paper, settings, sleep=RecordingSleep(), rate_limiter=RateLimiter(), hosts=hosts)
+        errors.append(info.value)
+    host = origin.removeprefix("http://")
+    assert errors[0].message == f"{host} unreachable (connection refused)"
+    assert [e.message for e in errors[1:]] == [f"{host} unreachable (connection refused); not tried again this run"] * 2
+    assert not any(e.transient for e in errors)
+    assert hosts.skipped(host) == 2
+
+
+def test_a_dripping_server_hits_the_whole_download_deadline(tmp_path):
+    # One byte every 0.2 s never trips the per-read timeout (1 s). The deadline: 1 s plus the size at
+    # 100 kB/s, the size being the Content-Length (400 bytes: 1.004 s) or else the cap (200,000 bytes: 3 s).
+    import time
+
+    body = b"%PDF-1.4 " + b"x" * 391
+    for send_length, expected, limit in ((True, "took longer than 1 s (arxiv.timeout_seconds and 400 bytes", 1.004),
+                                         (False, "took longer than 3 s (arxiv.timeout_seconds and 200000 bytes", 3.0)):
+        with LocalServer(Script(Reply(200, body, content_type="application/pdf", drip_seconds=0.2,
+                                      send_length=send_length))) as server:
+            settings = _settings(tmp_path, server, timeout_seconds=1, max_pdf_bytes=200_000)
+            assert download_deadline(settings, 400 if send_length else None) == limit
+            started = time.monotonic()
+            error = _fails(tmp_path, server, re.escape(expected), timeout_seconds=1, max_pdf_bytes=200_000)
+            took = time.monotonic() - started
+            assert len(server.requests) == 1
+        assert limit <= took < limit + 3 and not error.transient
 def test_stall_past_timeout(tmp_path):
     with LocalServer(Script(Reply(stall_seconds=30))) as server:
         _fails(tmp_path, server, r"no answer within 0.3 s after 2 attempts", timeout_seconds=0.3, retries=1)

@@ -1,4 +1,4 @@
-"""The GitHub client against a real HTTP server on 127.0.0.1 (tests/fake_github.py)."""
+"""The GitHub client against a real HTTP server on 127.0.0.1 (tests/support/fake_github.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import stat
 import time
 
 import pytest
-from fake_github import FakeGitHub
+from tests.support.fake_github import FakeGitHub
 
 from paperflow.review.github import (
     GitHubAuthError,

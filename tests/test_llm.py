@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from paperflow.summary import llm as llm_module
-from paperflow.summary.llm import LLMClient, LLMError, cost_of, display_url, retry_after_seconds
+from paperflow.http import retry_after_seconds
+from paperflow.summary.llm import LLMClient, LLMError, cost_of, display_url
 from paperflow.settings import LLMPrice, LLMSettings
-from tests.llm_server import FaultServer, Reply, free_port
+from tests.support.llm_server import FaultServer, Reply
+from tests.support.local_server import free_port
 
 MESSAGES = [{"role": "system", "content": "answer in JSON"}, {"role": "user", "content": "hi"}]
 SCHEMA = {"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]}
@@ -95,7 +97,7 @@ def test_total_time_cap_stops_retrying_when_the_server_wants_too_long_a_wait():
 
 
 def test_a_stalled_answer_times_out_and_the_retry_succeeds():
-    script = [Reply(200, {"never": "read"}, delay=3.0), Reply.answer('{"a": 3}')]
+    script = [Reply(200, {"never": "read"}, stall_seconds=3.0), Reply.answer('{"a": 3}')]
     with FaultServer(script) as server:
         completion = LLMClient(settings_for(server, timeout_seconds=0.5), sleep=Sleeps()).complete(MESSAGES, SCHEMA)
     assert completion.content == '{"a": 3}'
@@ -103,15 +105,37 @@ def test_a_stalled_answer_times_out_and_the_retry_succeeds():
 
 
 def test_stalling_forever_is_a_timeout_error():
-    with FaultServer([Reply(200, {}, delay=2.0)]) as server:
+    with FaultServer([Reply(200, {}, stall_seconds=2.0)]) as server:
         with pytest.raises(LLMError, match=r"no answer within 0.3 s \(timeout\) after 2 attempts"):
             LLMClient(settings_for(server, timeout_seconds=0.3, retries=1), sleep=Sleeps()).complete(MESSAGES, SCHEMA)
 
 
 def test_nothing_listening_is_a_connection_error():
     url = f"http://127.0.0.1:{free_port()}/v1"
-    with pytest.raises(LLMError, match=r"cannot connect after 2 attempts"):
+    with pytest.raises(LLMError, match=r"cannot connect \(connection refused\) after 2 attempts"):
         LLMClient(settings_for(url, retries=1), sleep=Sleeps()).complete(MESSAGES, SCHEMA)
+
+
+def test_a_refused_connection_is_retried_for_seconds_not_minutes_then_the_endpoint_is_gone_for_the_run():
+    import time
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/v1"
+    # 20 retries from 1 s doubling would wait for minutes; a refused connection gets CONNECT_RETRY_SECONDS.
+    settings = settings_for(url, retries=20, retry_backoff_seconds=1.0, retry_max_seconds=300)
+    started = time.monotonic()
+    with pytest.raises(LLMError) as first:
+        LLMClient(settings).complete(MESSAGES, SCHEMA)
+    took = time.monotonic() - started
+    assert llm_module.CONNECT_RETRY_SECONDS == 5.0
+    assert "cannot connect (connection refused) after 3 attempts" in str(first.value)  # waits of 1 s and 2 s
+    assert 2.5 < took < 6
+    started = time.monotonic()
+    with pytest.raises(LLMError) as second:
+        LLMClient(settings).complete(MESSAGES, SCHEMA)  # the next paper: not tried at all
+    assert time.monotonic() - started < 0.5
+    assert str(second.value) == (f"summarize: LLM at {url}: 127.0.0.1:{port} unreachable (connection refused); "
+                                 "not tried again this run")
 
 
 def test_json_schema_rejected_falls_back_to_json_object_with_schema_and_remembers_it():

@@ -17,7 +17,8 @@ from paperflow.cli import app
 from paperflow.settings import Settings
 from paperflow.sources.ids import parse_arxiv_id
 from paperflow.sources.local import arxiv_id_in_name, local_paper, resolve_local_pdf, with_arxiv_metadata
-from tests.arxiv_fixtures import LocalServer, arxiv_api_replay
+from tests.support.arxiv import arxiv_api_replay
+from tests.support.local_server import LocalServer
 
 NO_API = {"api_url": "http://127.0.0.1:9/api/query", "retries": 0, "delay_seconds": 0}
 

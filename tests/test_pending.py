@@ -6,8 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from arxiv_fixtures import LocalServer, RecordingSleep, Reply, Script, arxiv_api_replay
-from paperflow.sources.arxiv_api import ArxivClient, RateLimiter
+from tests.support.arxiv import arxiv_api_replay
+from tests.support.local_server import LocalServer, RecordingSleep, Reply, Script
+from paperflow.http import RateLimiter
+from paperflow.sources.arxiv_api import ArxivClient
 from paperflow.ledger import Ledger
 from paperflow.sources.pending import PendingStatus, resolve_pending, title_from_item, title_query
 from paperflow.settings import Settings

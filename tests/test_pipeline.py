@@ -14,7 +14,7 @@ from paperflow.ledger import Ledger, PaperState
 from paperflow.models import Summary
 from paperflow.settings import load_settings
 from paperflow.log.weekly_log import read_log
-from tests.llm_server import FaultServer, Reply, llama_server  # noqa: F401 - fixture
+from tests.support.llm_server import FaultServer, Reply, llama_server  # noqa: F401 - fixture
 
 LOG = """# papers-weekly
 

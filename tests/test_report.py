@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from paperflow.report import RunReport, load_report
+from paperflow.layout import OutputLayout
+from paperflow.report import RunReport, StageClock, load_report
 
 
 def _report() -> RunReport:
     start = datetime(2024, 1, 3, 2, 0, 5, tzinfo=timezone.utc)
     report = RunReport(started_at=start)
-    report.count("gather", 4)
+    report.count("resolve", 4)
     report.count("download", 3)
     report.count("extract", 2)
     report.count("summarize", 1)
@@ -39,7 +40,7 @@ def test_markdown_lists_stages_failures_pending_tokens_and_cost():
     assert "| download | 3 | 1.5 s |" in md
     assert "| summarize | 1 | 1 min 15 s |" in md
     # stage order follows the pipeline, not insertion or the alphabet
-    assert md.index("| gather |") < md.index("| download |") < md.index("| extract |") < md.index("| summarize |")
+    assert md.index("| resolve |") < md.index("| download |") < md.index("| extract |") < md.index("| summarize |")
     assert "- 《Attention Is All You Need》 (1706.03762)" in md
     assert "| 1810.04805 | extract | truncated or corrupt | 1 |" in md
     # reasons are folded to one line so the table survives
@@ -65,25 +66,27 @@ def test_cost_unknown_and_empty_sections_left_out():
         assert section not in md
 
 
-def test_timed_adds_wall_time_even_when_the_block_raises():
-    report = RunReport()
+def test_stage_clock_spans_overlapping_papers_and_counts_a_block_that_raises():
+    import threading
+    import time
+
+    clock = StageClock()
     try:
-        with report.timed("extract"):
+        with clock.timed("extract"):
             raise ValueError("boom")
     except ValueError:
         pass
-    with report.timed("extract"):
-        pass
-    assert "extract" in report.stage_seconds and report.stage_seconds["extract"] >= 0
 
+    def paper() -> None:
+        with clock.timed("summarize"):
+            time.sleep(0.2)
 
-def test_save_writes_dated_markdown_and_never_overwrites(tmp_path):
-    report = _report().finish()
-    first = report.save(tmp_path)
-    second = report.save(tmp_path)
-    assert first.parent == tmp_path / "reports"
-    assert first.name == "2024-01-03-020005.md"
-    assert second.name == "2024-01-03-020005-2.md"
-    assert first.read_text(encoding="utf-8") == report.to_markdown()
-    again = load_report(first)
-    assert again.stage_counts == report.stage_counts and again.finished_at == report.finished_at
+    threads = [threading.Thread(target=paper) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = clock.seconds
+    assert seconds["extract"] >= 0
+    # three papers in parallel cost the run one span of about 0.2 s, not 0.6 s
+    assert 0.2 <= seconds["summarize"] < 0.5

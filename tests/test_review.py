@@ -1,5 +1,5 @@
 """The review stage with real git: a log repository, its bare remote on disk, the person's dirty
-checkout, and the GitHub API served from 127.0.0.1 (tests/fake_github.py)."""
+checkout, and the GitHub API served from 127.0.0.1 (tests/support/fake_github.py)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from fake_github import FakeGitHub
+from tests.support.fake_github import FakeGitHub
 
 from paperflow.ledger import Ledger, PaperState
 from paperflow.models import DraftedBy, Failure, Point, Summary
 from paperflow.review.publish import body_keys, publish_drafts, review_status, sync_review_state
 from paperflow.settings import LogSettings, ReviewSettings, Settings
 from paperflow.log.weekly_log import parse_log
+from tests.support.ledger import drafted
 
 TOKEN = "ghp_FAKEtoken0123456789SECRETxyz"
 TOKEN_ENV = "PAPERFLOW_TEST_GH_TOKEN_VALUE"  # the NAME of the variable; its value is TOKEN
@@ -161,10 +162,9 @@ def save_summary(world, summary: Summary) -> Path:
     return path
 
 
-def drafted_in_ledger(world, ledger: Ledger, summaries) -> None:
+def drafted_in_ledger(world, ledger: Ledger, summaries, day: date = DAY) -> None:
     for s in summaries:
-        ledger.set_state(s.key, PaperState.DRAFTED, title=s.title, drafted_on=DAY,
-                         summary_path=str(save_summary(world, s)))
+        drafted(ledger, s, day, save_summary(world, s))
 
 
 # ------------------------------------------------------------------------------------------ tests
@@ -175,6 +175,7 @@ def test_first_run_pushes_the_branch_and_opens_the_pull_request(world, github):
     before = checkout_state(person)
     main_before = git(person, "rev-parse", "origin/main")
     ledger = Ledger.open(settings)
+    drafted_in_ledger(world, ledger, [MIXTRAL, EMU2])
 
     result = publish_drafts(
         settings, [MIXTRAL, EMU2], DAY, "**3 found, 2 drafted**",
@@ -361,6 +362,7 @@ def test_api_failures_are_one_line_and_lose_nothing(world, github, status, body,
         github.fail("POST", path, status, body, headers)
     else:
         github.fail("GET", path, status, body, headers)
+    drafted_in_ledger(world, ledger, [MIXTRAL])
     result = publish_drafts(settings, [MIXTRAL], DAY, "", ledger=ledger)
 
     assert result.pushed and result.pr_url is None
@@ -392,8 +394,10 @@ def test_a_pull_request_opened_between_lookup_and_create_is_updated(world, githu
 def test_closing_the_loop_merged_rejected_open(world, github):
     settings, remote = world["settings"], world["remote"]
     ledger = Ledger.open(settings)
-    publish_drafts(settings, [MIXTRAL, EMU2], DAY, "", ledger=ledger)
     other_day = date(2024, 1, 4)
+    drafted_in_ledger(world, ledger, [MIXTRAL, EMU2])
+    drafted_in_ledger(world, ledger, [THIRD], other_day)
+    publish_drafts(settings, [MIXTRAL, EMU2], DAY, "", ledger=ledger)
     publish_drafts(settings, [THIRD], other_day, "", ledger=ledger)
     assert {ledger.get(k).pr_number for k in (MIXTRAL.key, EMU2.key, THIRD.key)} == {1, 2}
 
@@ -428,6 +432,7 @@ def test_closing_the_loop_finds_a_pull_request_opened_by_hand(world, github, mon
     settings = world["settings"]
     ledger = Ledger.open(settings)
     monkeypatch.delenv(TOKEN_ENV)
+    drafted_in_ledger(world, ledger, [MIXTRAL])
     publish_drafts(settings, [MIXTRAL], DAY, "", ledger=ledger)  # no token: the person opens the PR
     assert ledger.get(MIXTRAL.key).state == PaperState.DRAFTED
     nothing = sync_review_state(settings, ledger)
@@ -444,6 +449,7 @@ def test_closing_the_loop_finds_a_pull_request_opened_by_hand(world, github, mon
 def test_sync_survives_a_rate_limit(world, github):
     settings = world["settings"]
     ledger = Ledger.open(settings)
+    drafted_in_ledger(world, ledger, [MIXTRAL])
     publish_drafts(settings, [MIXTRAL], DAY, "", ledger=ledger)
     github.fail("GET", r"/repos/alice/papers/pulls/1", 403, {"message": "API rate limit exceeded"},
                 {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1704300000"})
@@ -455,6 +461,7 @@ def test_sync_survives_a_rate_limit(world, github):
 def test_review_status_lists_open_pull_requests_and_their_papers(world, github):
     settings = world["settings"]
     ledger = Ledger.open(settings)
+    drafted_in_ledger(world, ledger, [MIXTRAL, EMU2])
     publish_drafts(settings, [MIXTRAL, EMU2], DAY, "", ledger=ledger)
     github.pulls[2] = {"number": 2, "state": "open", "title": "someone else", "body": "", "head": "feature",
                        "base": "main", "merged": False, "merged_at": None}

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from paperflow.cli import app
 from paperflow.ledger import Ledger, PaperState
+from tests.support.ledger import drafted
 
 
 def write_config(world, api_url: str) -> str:
@@ -47,8 +48,8 @@ def test_review_opens_the_pull_request_for_the_days_drafts_then_status_lists_it(
     config = write_config(world, github.api_url)
     ledger = Ledger(world["tmp"] / "out" / "ledger.sqlite3")
     for s in (MIXTRAL, EMU2):
-        ledger.set_state(s.key, PaperState.DRAFTED, title=s.title, drafted_on=DAY, summary_path=cache_file(world, s))
-    ledger.record_failure("2401.99999", "extract", "scanned, no text layer")
+        drafted(ledger, s, DAY, cache_file(world, s))
+    ledger.fail("2401.99999", "extract", "scanned, no text layer")
     runner = CliRunner()
 
     result = runner.invoke(app, ["--config", config, "review", "--date", "2024-01-03"])
@@ -74,8 +75,7 @@ def test_review_without_a_token_prints_the_commands_and_exits_1(world, github, m
     monkeypatch.delenv(TOKEN_ENV)
     config = write_config(world, github.api_url)
     ledger = Ledger(world["tmp"] / "out" / "ledger.sqlite3")
-    ledger.set_state(MIXTRAL.key, PaperState.DRAFTED, title=MIXTRAL.title, drafted_on=DAY,
-                     summary_path=cache_file(world, MIXTRAL))
+    drafted(ledger, MIXTRAL, DAY, cache_file(world, MIXTRAL))
     result = CliRunner().invoke(app, ["--config", config, "review", "--date", "2024-01-03"])
     assert result.exit_code == 1
     assert "to finish by hand, run:" in result.output and "gh pr create --repo alice/papers" in result.output

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,30 +12,19 @@ from pathlib import Path
 import httpx
 import pytest
 
-from flow_fixtures import FakeLLM
+from tests.support.flows import FakeLLM
+from tests.support.local_server import free_port
+from tests.support.wheel import clean_env
 
 PAPERFLOW = [sys.executable, "-c", "from paperflow.cli import main; main()"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PAPERFLOW_", "PREFECT_"))}
-    env.update(DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_HOME=str(tmp_path / "prefect-home"))
-    env.update(extra)
-    return env
-
-
 def test_serve_says_in_one_line_when_no_server_is_reachable(tmp_path):
-    port = _free_port()
+    port = free_port()
     config = tmp_path / "paperflow.toml"
     config.write_text(f'[prefect]\napi_url = "http://127.0.0.1:{port}/api"\nhealth_timeout_seconds = 1\n')
     done = subprocess.run([*PAPERFLOW, "--config", str(config), "serve"], capture_output=True, text=True,
-                          env=_env(tmp_path), timeout=60)
+                          env=clean_env(tmp_path / "prefect-home"), timeout=60)
     assert done.returncode != 0
     lines = done.stderr.strip().splitlines()
     assert lines == [f"paperflow serve: no Prefect server reachable at http://127.0.0.1:{port}/api (ConnectError); "
@@ -47,7 +35,7 @@ def test_serve_without_a_configured_server_says_how_to_configure_one(tmp_path):
     config = tmp_path / "paperflow.toml"
     config.write_text("")
     done = subprocess.run([*PAPERFLOW, "--config", str(config), "serve"], capture_output=True, text=True,
-                          env=_env(tmp_path), timeout=60)
+                          env=clean_env(tmp_path / "prefect-home"), timeout=60)
     assert done.returncode == 2
     assert "prefect server start" in done.stderr and "[prefect] api_url" in done.stderr
 
@@ -79,17 +67,20 @@ def _stop(process: subprocess.Popen) -> None:
 
 @pytest.mark.prefect
 def test_serve_runs_the_summarize_deployment_triggered_through_the_api(tmp_path, shared_data):
-    port = _free_port()
+    port = free_port()
     api = f"http://127.0.0.1:{port}/api"
-    env = _env(tmp_path)
+    env = clean_env(tmp_path / "prefect-home")
     log = tmp_path / "log.md"
     log.write_text("# papers\n\n# 2024.1\n\n## 2024.1.2\n\n《Old》\n\n总体上，好。\n", encoding="utf-8")
     processes: list[subprocess.Popen] = []
     with FakeLLM() as llm:
         config = tmp_path / "paperflow.toml"
+        # The PDF carries its arXiv stamp; its metadata is asked of an API that is not there (a closed port).
         config.write_text(f"""output_dir = "out"
 [log]
 path = "log.md"
+[arxiv]
+api_url = "http://127.0.0.1:{free_port()}/api/query"
 [llm]
 base_url = "{llm.base_url}"
 model = "fake"

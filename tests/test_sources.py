@@ -6,13 +6,16 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from arxiv_fixtures import LocalServer, RecordingSleep, Reply, Script, arxiv_api_replay
-from paperflow.sources.arxiv_api import ArxivClient, RateLimiter
+from tests.support.arxiv import arxiv_api_replay
+from tests.support.local_server import LocalServer, RecordingSleep, Reply, Script
+from paperflow.http import RateLimiter
+from paperflow.sources.arxiv_api import ArxivClient
 from paperflow.ledger import Ledger, PaperState
 from paperflow.models import Paper, SourceKind
 from paperflow.settings import ArxivQuery, Settings
 from paperflow.sources.gather import build_query, gather_sources, query_name
 from paperflow.log.weekly_log import parse_log
+from tests.support.ledger import walk_to
 
 NOW = datetime(2025, 1, 1, 2, 0, tzinfo=UTC)
 LOG = """# pending list
@@ -53,10 +56,9 @@ TESTING = ArxivQuery(query="all:testing", max_results=25)
 
 def test_a_night_of_ids_pending_and_a_query(tmp_path, api):
     settings, ledger, client = _setup(tmp_path, api, [TESTING])
-    ledger.record_found(Paper(arxiv_id="1605.08386", version=1, title="x"))
-    ledger.set_state("1605.08386", PaperState.DRAFTED, drafted_on=date(2024, 12, 1))
-    ledger.record_found(Paper(arxiv_id="2406.19956", version=2, title="Rao"))
-    ledger.set_state("2406.19956", PaperState.MERGED)
+    walk_to(ledger, Paper(arxiv_id="1605.08386", version=1, title="x"), PaperState.DRAFTED,
+            drafted_on=date(2024, 12, 1))
+    walk_to(ledger, Paper(arxiv_id="2406.19956", version=2, title="Rao"), PaperState.MERGED)
 
     plan = gather_sources(settings, ledger, ids=["2104.12255v1", "not-an-id"], parsed_log=parse_log(LOG),
                           client=client, now=NOW)
@@ -77,7 +79,7 @@ def test_a_night_of_ids_pending_and_a_query(tmp_path, api):
         "2406.19956": "v2 already merged; v3 is newer (pass --redraft-new-versions)",
     }
     (failure,) = plan.failures
-    assert (failure.paper, failure.stage) == ("not-an-id", "id")
+    assert (failure.paper, failure.stage) == ("not-an-id", "resolve")
     assert failure.reason.startswith("not an arXiv id")
     assert plan.pending_lines["1106.3680"] == 2 and plan.pending_lines["1707.08567"] == 5
     assert plan.query_counts == {"all:testing": 4}
@@ -87,8 +89,7 @@ def test_a_night_of_ids_pending_and_a_query(tmp_path, api):
     assert plan.api_requests == 5 == len(api.requests)
     id_requests = [r for r in api.requests if r.id_list]
     assert len(id_requests) == 1 and len(id_requests[0].id_list) == 4
-    assert ledger.get("2104.12255").state == PaperState.FOUND
-    assert ledger.get("1707.08567").source == "pending"
+    assert ledger.get("2104.12255") is None  # the orchestrator records the papers it takes, once
     assert ledger.last_query_run("all:testing") == NOW
 
 
@@ -107,8 +108,7 @@ def test_next_night_takes_only_newer_submissions_and_dry_run_records_nothing(tmp
 
 def test_redraft_new_versions_flag(tmp_path, api):
     settings, ledger, client = _setup(tmp_path, api, [TESTING])
-    ledger.record_found(Paper(arxiv_id="2406.19956", version=2, title="Rao"))
-    ledger.set_state("2406.19956", PaperState.DRAFTED)
+    walk_to(ledger, Paper(arxiv_id="2406.19956", version=2, title="Rao"), PaperState.DRAFTED)
     plan = gather_sources(settings, ledger, client=client, now=NOW, redraft_new_versions=True, record=False)
     assert "2406.19956" in [p.arxiv_id for p in plan.take]
 
@@ -125,14 +125,15 @@ def test_a_failing_query_does_not_sink_the_ids(tmp_path, shared_data):
         settings, ledger, client = _setup(tmp_path, server, [TESTING])
         plan = gather_sources(settings, ledger, ids=["1707.08567"], client=client, now=NOW)
     assert [p.arxiv_id for p in plan.take] == ["1707.08567"]
-    assert [str(f) for f in plan.failures] == ["query 'all:testing': arxiv: HTTP 503 after 1 attempt"]
+    assert [str(f) for f in plan.failures] == ["query 'all:testing': resolve: HTTP 503 after 1 attempt"]
+    assert plan.unreadable == ["query 'all:testing': HTTP 503 after 1 attempt"]
     assert ledger.last_query_run("all:testing") is None  # tried again next night from the same point
 
 
 def test_gave_up_papers_are_skipped_but_not_from_the_command_line(tmp_path, api):
     settings, ledger, client = _setup(tmp_path, api)
     for _ in range(settings.max_attempts):
-        ledger.record_failure("1707.08567", "extract", "not a PDF")
+        ledger.fail("1707.08567", "extract", "not a PDF")
     plan = gather_sources(settings, ledger, parsed_log=parse_log("# pending list\n\n- [ ] arXiv:1707.08567\n"),
                           client=client, now=NOW, record=False)
     assert plan.take == [] and "gave up after 3 failed attempts" in plan.skipped[0].reason
@@ -143,7 +144,8 @@ def test_gave_up_papers_are_skipped_but_not_from_the_command_line(tmp_path, api)
 def test_unknown_id_is_a_failure(tmp_path, api):
     settings, ledger, client = _setup(tmp_path, api)
     plan = gather_sources(settings, ledger, ids=["0704.0001"], client=client, now=NOW)
-    assert [str(f) for f in plan.failures] == ["0704.0001: arxiv: arXiv has no paper with this id"]
+    assert [str(f) for f in plan.failures] == ["0704.0001: resolve: arXiv has no paper with this id"]
+    assert plan.unreadable == []  # the API answered: the id is unknown, the source was read
 
 
 def test_query_text():

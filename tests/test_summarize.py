@@ -9,12 +9,11 @@ import pytest
 
 from paperflow.summary import llm as llm_module
 from paperflow.text.extract import Coverage, SelectedInput
-from paperflow.ledger import Ledger
 from paperflow.summary.llm import LLMError
 from paperflow.models import DraftedBy, Paper
 from paperflow.settings import DEFAULT_PROMPTS_DIR, Settings
 from paperflow.summary.summarize import SummarizeError, field_limits, llm_schema, parse_answer, summarize_paper
-from tests.llm_server import FaultServer, Reply
+from tests.support.llm_server import FaultServer, Reply
 
 PAPER = Paper(arxiv_id="1706.03762", version=5, title="Attention Is All You Need",
               abstract="We propose the Transformer. It reaches 28.4 BLEU on WMT 2014 English-to-German.")
@@ -53,8 +52,7 @@ def test_a_valid_answer_becomes_a_summary_with_identity_from_the_paper(tmp_path)
     with FaultServer([Reply.answer(json.dumps(GOOD, ensure_ascii=False), prompt_tokens=1000,
                                    completion_tokens=200)]) as server:
         settings = settings_for(server, tmp_path)
-        ledger = Ledger.open(settings)
-        result = summarize_paper(PAPER, SELECTED, settings, [], ledger)
+        result = summarize_paper(PAPER, SELECTED, settings, [])
     summary = result.summary
     assert (summary.title, summary.arxiv_id, summary.version) == ("Attention Is All You Need", "1706.03762", 5)
     assert summary.drafted_by == DraftedBy.LLM and summary.model == "fault-model"
@@ -63,9 +61,6 @@ def test_a_valid_answer_becomes_a_summary_with_identity_from_the_paper(tmp_path)
     assert summary.unsupported_numbers == ["2", "213M"]
     assert (result.input_tokens, result.output_tokens, result.attempts) == (1000, 200, 1)
     assert result.cost == pytest.approx(1000 / 1e6 * 1.0 + 200 / 1e6 * 2.0)
-    row = ledger.get("1706.03762")
-    assert (row.input_tokens, row.output_tokens) == (1000, 200)
-    assert row.cost == pytest.approx(result.cost)
     saved = json.loads(result.path.read_text(encoding="utf-8"))
     assert result.path.parent == settings.output_dir / "summaries"
     assert saved["result"]["summary"]["title"] == "Attention Is All You Need"
@@ -74,26 +69,25 @@ def test_a_valid_answer_becomes_a_summary_with_identity_from_the_paper(tmp_path)
 def test_a_rerun_comes_from_the_cache_and_pays_nothing(tmp_path):
     with FaultServer([Reply.answer(json.dumps(GOOD, ensure_ascii=False))]) as server:
         settings = settings_for(server, tmp_path)
-        ledger = Ledger.open(settings)
-        first = summarize_paper(PAPER, SELECTED, settings, ["《X》\n\n总体上，好。\n"], ledger)
-        again = summarize_paper(PAPER, SELECTED, settings, ["《X》\n\n总体上，好。\n"], ledger)
+        first = summarize_paper(PAPER, SELECTED, settings, ["《X》\n\n总体上，好。\n"])
+        again = summarize_paper(PAPER, SELECTED, settings, ["《X》\n\n总体上，好。\n"])
         assert len(server.requests) == 1
         assert again.cached and not first.cached
         assert (again.input_tokens, again.output_tokens, again.cost) == (0, 0, 0.0)
         assert again.summary == first.summary
-        assert ledger.get("1706.03762").input_tokens == 100  # counted once
+        assert first.input_tokens == 100
         # What changes the answer changes the key: other examples, another model, an edited prompt.
-        summarize_paper(PAPER, SELECTED, settings, [], ledger)
+        summarize_paper(PAPER, SELECTED, settings, [])
         assert len(server.requests) == 2
         summarize_paper(PAPER, SELECTED, settings.model_copy(update={"llm": settings.llm.model_copy(
-            update={"model": "other-model"})}), [], ledger)
+            update={"model": "other-model"})}), [])
         assert len(server.requests) == 3
         prompts = tmp_path / "prompts"
         shutil.copytree(DEFAULT_PROMPTS_DIR, prompts)
         (prompts / "system.zh.md.j2").write_text("写得更短。\n" + (prompts / "system.zh.md.j2").read_text("utf-8"),
                                                  encoding="utf-8")
         edited = settings.model_copy(update={"prompts_dir": prompts})
-        summarize_paper(PAPER, SELECTED, edited, [], ledger)
+        summarize_paper(PAPER, SELECTED, edited, [])
         assert len(server.requests) == 4
         assert "写得更短。" in server.requests[-1]["messages"][0]["content"]
 
@@ -102,7 +96,7 @@ def test_invalid_json_then_valid_is_repaired_with_the_error_in_the_re_ask(tmp_pa
     script = [Reply.answer('{"published": "2017.6", "topic": oops}'), Reply.answer(json.dumps(GOOD))]
     with FaultServer(script) as server:
         settings = settings_for(server, tmp_path)
-        result = summarize_paper(PAPER, SELECTED, settings, [], Ledger.open(settings))
+        result = summarize_paper(PAPER, SELECTED, settings, [])
     assert result.attempts == 2 and result.input_tokens == 200
     assert result.summary.topic == GOOD["topic"]
     second = server.requests[1]["messages"]
@@ -115,16 +109,15 @@ def test_schema_violations_forever_fail_the_paper_after_the_allowed_repairs(tmp_
     bad = dict(GOOD, points=GOOD["points"][:2], verdict="很好", title="PWNED")
     with FaultServer([Reply.answer(json.dumps(bad))]) as server:
         settings = settings_for(server, tmp_path, max_repairs=2)
-        ledger = Ledger.open(settings)
         with pytest.raises(SummarizeError) as caught:
-            summarize_paper(PAPER, SELECTED, settings, [], ledger)
+            summarize_paper(PAPER, SELECTED, settings, [])
     message = str(caught.value)
     assert len(server.requests) == 3
     assert message.startswith("1706.03762v5: summarize: no valid summary after 3 answers (2 re-asks): ")
     assert "points: List should have at least 3 items" in message
     assert "title: unknown field (not allowed)" in message
     assert "\n" not in message
-    assert ledger.get("1706.03762").input_tokens == 300  # the failed answers were paid for, and recorded
+    assert caught.value.spent == (300, 150, pytest.approx(300 / 1e6 + 150 / 1e6 * 2.0))  # paid for, said
     assert not (settings.output_dir / "summaries").exists() or not list((settings.output_dir / "summaries").iterdir())
 
 
@@ -132,18 +125,17 @@ def test_an_answer_cut_off_at_the_token_limit_is_re_asked(tmp_path):
     script = [Reply.answer('{"published": "2017.6", "topic": "a', finish_reason="length"),
               Reply.answer(json.dumps(GOOD))]
     with FaultServer(script) as server:
-        result = summarize_paper(PAPER, SELECTED, settings_for(server, tmp_path), [], None)
+        result = summarize_paper(PAPER, SELECTED, settings_for(server, tmp_path), [])
     assert result.attempts == 2
     assert "cut off at max_output_tokens=1500" in server.requests[1]["messages"][-1]["content"]
 
 
-def test_endpoint_failure_names_the_paper_and_records_nothing_but_what_was_spent(tmp_path):
+def test_endpoint_failure_names_the_paper_and_nothing_was_spent(tmp_path):
     with FaultServer([Reply.error(500, "down")]) as server:
         settings = settings_for(server, tmp_path, retries=1)
-        ledger = Ledger.open(settings)
-        with pytest.raises(LLMError, match=r"^1706.03762v5: summarize: LLM at .*HTTP 500 after 2 attempts"):
-            summarize_paper(PAPER, SELECTED, settings, [], ledger)
-    assert ledger.get("1706.03762") is None
+        with pytest.raises(LLMError, match=r"^1706.03762v5: summarize: LLM at .*HTTP 500 after 2 attempts") as caught:
+            summarize_paper(PAPER, SELECTED, settings, [])
+    assert caught.value.spent == (0, 0, None)
 
 
 def test_parse_answer_accepts_code_fences_and_raw_newlines_and_checks_the_verdict_language():

@@ -15,7 +15,7 @@ from paperflow.log.entry import escape_text, escape_title
 from paperflow.log.weekly_log import parse_log
 from paperflow.summary import llm as llm_module
 from paperflow.summary.summarize import bounds_problems, field_limits, parse_answer
-from tests.llm_server import FaultServer, Reply
+from tests.support.llm_server import FaultServer, Reply
 
 LOG = sample_log().build().data
 

@@ -5,6 +5,16 @@ from, its state, the stage and error of its last failure, attempts, tokens and c
 Two small side tables hold what the arXiv sources remember between nights: the last successful run
 of each query, and cached title -> id resolutions of pending-list items.
 
+A paper's state changes only through named transitions (`Transition`; `RULES` says from which states
+each is allowed and which fields it sets). An illegal one is refused with IllegalTransitionError and
+changes nothing; every change is kept in `paper_events` (`history`). The orchestrator
+(paperflow.pipeline) makes the processing transitions, the review step (paperflow.review.publish)
+the review ones.
+
+The schema changes only through numbered migrations (`MIGRATIONS`), each applied once and recorded in
+`_paperflow_migrations`: a ledger made by an older paperflow is brought up to date when it is opened.
+Opening (and migrating) is serialised across processes by a lock file beside the database.
+
 Every change is one transaction (`BEGIN IMMEDIATE`), the file is in WAL mode and each call opens
 its own connection, so the ledger survives crashes and is safe for threads and concurrent processes.
 """
@@ -20,15 +30,16 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from filelock import FileLock, Timeout
 from pydantic import BaseModel
 
 from paperflow.errors import PaperflowError
+from paperflow.layout import OutputLayout
 from paperflow.models import Paper
 
 if TYPE_CHECKING:
     from paperflow.settings import Settings
 
-LEDGER_FILE_NAME = "ledger.sqlite3"
 MAX_ERROR_CHARS = 1000  # one line, but bounded: a traceback never lands in the ledger
 BUSY_TIMEOUT_SECONDS = 30.0
 
@@ -47,10 +58,55 @@ class PaperState(StrEnum):
 
 # A paper in one of these states is finished as far as drafting goes: never drafted again by default.
 DONE_STATES = frozenset({PaperState.DRAFTED, PaperState.IN_REVIEW, PaperState.MERGED, PaperState.REJECTED})
+# On its way through the stages, or failed on the way: it may (re)start the stages.
+IN_PROGRESS_STATES = frozenset({PaperState.FOUND, PaperState.DOWNLOADED, PaperState.EXTRACTED,
+                                PaperState.SUMMARIZED, PaperState.FAILED})
+REVIEWABLE_STATES = frozenset({PaperState.DRAFTED, PaperState.IN_REVIEW})
+
+
+class Transition(StrEnum):
+    """What happened to a paper; each moves it from some states to one (RULES)."""
+
+    FIND = "find"  # a source found it (record_found: a new row; an existing one only takes new metadata)
+    REOPEN = "reopen"  # a finished paper asked for again (by hand, or a newer version)
+    DOWNLOAD = "download"  # its PDF is on disk
+    EXTRACT = "extract"  # its text is read
+    SUMMARIZE = "summarize"  # its summary is written
+    DRAFT = "draft"  # its entry is in the log (or waits for the review branch)
+    FAIL = "fail"  # a stage failed: attempts + 1, the stage and the error kept
+    PROPOSE = "propose"  # its draft is on a review branch without a pull request (state kept)
+    OPEN_REVIEW = "open_review"  # a pull request proposes it
+    MERGE = "merge"  # its pull request was merged with the draft in it
+    REJECT = "reject"  # its pull request was closed, or merged without the draft
+
+
+# transition: (states it may start from, None = no row yet; the state it leads to, None = unchanged;
+# the fields it may set)
+RULES: dict[Transition, tuple[frozenset[PaperState | None], PaperState | None, frozenset[str]]] = {
+    Transition.FIND: (frozenset({None}), PaperState.FOUND, frozenset()),
+    Transition.REOPEN: (DONE_STATES, PaperState.FOUND, frozenset()),
+    Transition.DOWNLOAD: (IN_PROGRESS_STATES, PaperState.DOWNLOADED, frozenset({"pdf_path", "version"})),
+    Transition.EXTRACT: (frozenset({PaperState.DOWNLOADED}), PaperState.EXTRACTED, frozenset({"title"})),
+    Transition.SUMMARIZE: (frozenset({PaperState.EXTRACTED}), PaperState.SUMMARIZED, frozenset({"summary_path"})),
+    Transition.DRAFT: (frozenset({PaperState.SUMMARIZED}), PaperState.DRAFTED,
+                       frozenset({"drafted_on", "summary_path"})),
+    Transition.FAIL: (IN_PROGRESS_STATES | {None}, PaperState.FAILED, frozenset({"last_stage", "last_error"})),
+    Transition.PROPOSE: (REVIEWABLE_STATES, None, frozenset({"review_branch", "title", "drafted_on"})),
+    Transition.OPEN_REVIEW: (REVIEWABLE_STATES, PaperState.IN_REVIEW,
+                             frozenset({"review_branch", "pr_number", "title", "drafted_on"})),
+    Transition.MERGE: (REVIEWABLE_STATES, PaperState.MERGED, frozenset({"pr_number"})),
+    Transition.REJECT: (REVIEWABLE_STATES, PaperState.REJECTED, frozenset({"pr_number"})),
+}
+
+
 
 
 class LedgerError(PaperflowError):
-    """The ledger cannot be used (unknown field, unreadable file)."""
+    """The ledger cannot be used (unreadable file, locked), or refuses a change."""
+
+
+class IllegalTransitionError(LedgerError):
+    """A transition the paper's state does not allow; nothing was changed."""
 
 
 class LedgerRow(BaseModel):
@@ -89,48 +145,92 @@ class TitleResolution(BaseModel):
     resolved_at: datetime
 
 
-# Fields a caller may set through set_state; the rest are owned by the ledger's own methods.
-SETTABLE_FIELDS = frozenset(
-    {"title", "version", "source", "source_detail", "pdf_path", "summary_path", "drafted_on",
-     "review_branch", "pr_number", "last_stage", "last_error"}
-)
+class LedgerEvent(BaseModel):
+    """One transition of a paper, as recorded."""
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS papers (
-    key TEXT PRIMARY KEY,
-    title TEXT NOT NULL DEFAULT '',
-    version INTEGER,
-    source TEXT,
-    source_detail TEXT,
-    state TEXT NOT NULL,
-    last_stage TEXT,
-    last_error TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    input_tokens INTEGER NOT NULL DEFAULT 0,
-    output_tokens INTEGER NOT NULL DEFAULT 0,
-    cost REAL,
-    pdf_path TEXT,
-    summary_path TEXT,
-    drafted_on TEXT,
-    review_branch TEXT,
-    pr_number INTEGER,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS papers_state ON papers(state);
-CREATE INDEX IF NOT EXISTS papers_drafted_on ON papers(drafted_on);
-CREATE TABLE IF NOT EXISTS query_runs (
-    name TEXT PRIMARY KEY,
-    last_success TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS title_resolutions (
-    normalized_title TEXT PRIMARY KEY,
-    arxiv_id TEXT,
-    score REAL,
-    candidates TEXT NOT NULL DEFAULT '[]',
-    resolved_at TEXT NOT NULL
-);
-"""
+    key: str
+    transition: str
+    from_state: str | None
+    to_state: str
+    at: datetime
+
+
+# ------------------------------------------------------------------------------------- migrations
+
+# The statements of one migration run inside its transaction (no executescript: it would commit).
+_M001_INITIAL = [
+    """CREATE TABLE IF NOT EXISTS papers (
+        key TEXT PRIMARY KEY,
+        title TEXT NOT NULL DEFAULT '',
+        version INTEGER,
+        source TEXT,
+        source_detail TEXT,
+        state TEXT NOT NULL,
+        last_stage TEXT,
+        last_error TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        input_tokens INTEGER NOT NULL DEFAULT 0,
+        output_tokens INTEGER NOT NULL DEFAULT 0,
+        cost REAL,
+        pdf_path TEXT,
+        summary_path TEXT,
+        drafted_on TEXT,
+        review_branch TEXT,
+        pr_number INTEGER,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS papers_state ON papers(state)",
+    "CREATE INDEX IF NOT EXISTS papers_drafted_on ON papers(drafted_on)",
+    "CREATE TABLE IF NOT EXISTS query_runs (name TEXT PRIMARY KEY, last_success TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS title_resolutions (
+        normalized_title TEXT PRIMARY KEY,
+        arxiv_id TEXT,
+        score REAL,
+        candidates TEXT NOT NULL DEFAULT '[]',
+        resolved_at TEXT NOT NULL
+    )""",
+]
+_M002_PAPER_EVENTS = [
+    """CREATE TABLE paper_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL,
+        transition TEXT NOT NULL,
+        from_state TEXT,
+        to_state TEXT NOT NULL,
+        at TEXT NOT NULL
+    )""",
+    "CREATE INDEX paper_events_key ON paper_events(key)",
+]
+
+# In order. A released migration is never edited or renamed: a schema change is a new entry. m001 is
+# written with IF NOT EXISTS because ledgers made before migrations existed already hold its tables.
+MIGRATIONS: list[tuple[str, list[str]]] = [
+    ("m001_initial", _M001_INITIAL),
+    ("m002_paper_events", _M002_PAPER_EVENTS),
+]
+MIGRATIONS_TABLE = "_paperflow_migrations"
+
+
+def _migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply the migrations not yet recorded, all in one transaction; return their names."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        done = {row[0] for row in conn.execute(f"SELECT name FROM {MIGRATIONS_TABLE}")}
+        applied = []
+        for name, statements in MIGRATIONS:
+            if name in done:
+                continue
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute(f"INSERT INTO {MIGRATIONS_TABLE} (name, applied_at) VALUES (?, ?)", (name, _now()))
+            applied.append(name)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return applied
 
 
 def _now() -> str:
@@ -153,18 +253,24 @@ class Ledger:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Two processes opening a fresh ledger at once (two runs, a run and `paperflow review`) take
+        # turns: switching to WAL and creating the tables do not wait for SQLite's busy timeout.
+        lock = FileLock(str(self.path) + ".lock", timeout=BUSY_TIMEOUT_SECONDS)
         try:
-            with self._connect() as conn:
+            with lock, self._connect() as conn:
                 # WAL lets readers work while a writer commits; it is a property of the file.
                 conn.execute("PRAGMA journal_mode=WAL")
-                conn.executescript(_SCHEMA)
+                self.migrated = _migrate(conn)
+        except Timeout:
+            raise LedgerError(f"cannot open ledger {self.path}: another process held {lock.lock_file} for "
+                              f"{BUSY_TIMEOUT_SECONDS:g} s", stage="ledger") from None
         except sqlite3.DatabaseError as exc:
             raise LedgerError(f"cannot open ledger {self.path}: {exc}", stage="ledger") from None
 
     @classmethod
     def open(cls, settings: Settings) -> Ledger:
-        """The ledger of these settings: `settings.output_dir / "ledger.sqlite3"` (created if missing)."""
-        return cls(settings.output_dir / LEDGER_FILE_NAME)
+        """The ledger of these settings: `output_dir/ledger.sqlite3` (created if missing)."""
+        return cls(OutputLayout.of(settings).ledger)
 
     def __enter__(self) -> Ledger:
         return self
@@ -225,7 +331,9 @@ class Ledger:
                 (paper.key, paper.title, paper.version, _db_value(paper.source), paper.source_detail,
                  PaperState.FOUND.value, now, now),
             ).rowcount
-            if not inserted:
+            if inserted:
+                self._event(conn, paper.key, Transition.FIND, None, PaperState.FOUND, now)
+            else:
                 conn.execute(
                     "UPDATE papers SET title = CASE WHEN ? != '' THEN ? ELSE title END,"
                     " version = CASE WHEN ? IS NOT NULL AND (version IS NULL OR ? > version) THEN ? ELSE version END,"
@@ -239,39 +347,73 @@ class Ledger:
         assert result is not None
         return result
 
-    def set_state(self, key: str, state: PaperState, **fields: Any) -> None:
-        """Move `key` to `state` and set the given columns (see SETTABLE_FIELDS).
+    def transition(self, key: str, transition: Transition, **fields: Any) -> LedgerRow:
+        """Apply `transition` to the paper `key`, setting `fields` (those RULES lets it set); return the row.
 
-        A key never seen before gets a row. Raises LedgerError for a column that is not settable.
+        Raises IllegalTransitionError (nothing changed) when the paper's state does not allow it, and
+        LedgerError for a field the transition does not set. FAIL goes through `fail` (attempts),
+        FIND through `record_found`.
         """
-        unknown = set(fields) - SETTABLE_FIELDS
+        transition = Transition(transition)
+        if transition == Transition.FIND:
+            raise LedgerError("a paper is found with record_found", paper=key, stage="ledger")
+        if transition == Transition.FAIL:
+            return self.fail(key, str(fields.get("last_stage") or "?"), str(fields.get("last_error") or ""))
+        allowed_from, to_state, settable = RULES[transition]
+        unknown = set(fields) - settable
         if unknown:
-            raise LedgerError(f"cannot set {', '.join(sorted(unknown))}", paper=key, stage="ledger")
-        state = PaperState(state)
-        now = _now()
-        assignments = ", ".join(f"{name} = ?" for name in fields)
+            raise LedgerError(f"{transition.value} cannot set {', '.join(sorted(unknown))}", paper=key, stage="ledger")
+        assignments = [f"{name} = ?" for name in fields]
         values = [_db_value(v) for v in fields.values()]
-        with self._write() as conn:
-            self._ensure(conn, key, now)
-            conn.execute(
-                f"UPDATE papers SET state = ?, updated_at = ?{', ' if fields else ''}{assignments} WHERE key = ?",
-                (state.value, now, *values, key),
-            )
+        return self._apply(key, transition, allowed_from, to_state, assignments, values)
 
-    def record_failure(self, key: str, stage: str, error: str) -> None:
-        """Mark `key` FAILED at `stage` with `error` (one line, bounded); attempts += 1.
+    def fail(self, key: str, stage: str, error: str) -> LedgerRow:
+        """The FAIL transition: state FAILED at `stage` with `error` (one line, bounded); attempts + 1.
 
         Callers pass messages, never secrets: the text is stored as given (flattened to one line).
         """
         text = " ".join(str(error).split())[:MAX_ERROR_CHARS]
+        allowed_from, to_state, _ = RULES[Transition.FAIL]
+        return self._apply(key, Transition.FAIL, allowed_from, to_state,
+                           ["last_stage = ?", "last_error = ?", "attempts = attempts + 1"], [stage, text])
+
+    def _apply(self, key: str, transition: Transition, allowed_from: frozenset[PaperState | None],
+               to_state: PaperState | None, assignments: list[str], values: list[Any]) -> LedgerRow:
         now = _now()
         with self._write() as conn:
-            self._ensure(conn, key, now)
+            found = conn.execute("SELECT state FROM papers WHERE key = ?", (key,)).fetchone()
+            before = None if found is None else PaperState(found[0])
+            if before not in allowed_from:
+                where = "it is not in the ledger" if before is None else f"it is {before.value.replace('_', ' ')}"
+                starts = ", ".join(sorted(s.value for s in allowed_from if s is not None))
+                raise IllegalTransitionError(f"cannot {transition.value}: {where} (allowed from {starts})",
+                                             paper=key, stage="ledger")
+            if before is None:
+                self._ensure(conn, key, now)
+            after = to_state or before
+            assert after is not None
             conn.execute(
-                "UPDATE papers SET state = ?, last_stage = ?, last_error = ?, attempts = attempts + 1,"
-                " updated_at = ? WHERE key = ?",
-                (PaperState.FAILED.value, stage, text, now, key),
+                f"UPDATE papers SET {', '.join([*assignments, 'state = ?', 'updated_at = ?'])} WHERE key = ?",
+                (*values, after.value, now, key),
             )
+            self._event(conn, key, transition, before, after, now)
+            row = conn.execute("SELECT * FROM papers WHERE key = ?", (key,)).fetchone()
+        result = self._row(row)
+        assert result is not None
+        return result
+
+    @staticmethod
+    def _event(conn: sqlite3.Connection, key: str, transition: Transition, before: PaperState | None,
+               after: PaperState, now: str) -> None:
+        conn.execute("INSERT INTO paper_events (key, transition, from_state, to_state, at) VALUES (?, ?, ?, ?, ?)",
+                     (key, transition.value, before.value if before else None, after.value, now))
+
+    def history(self, key: str) -> list[LedgerEvent]:
+        """Every transition of the paper `key`, oldest first."""
+        with self._connect() as conn:
+            records = conn.execute("SELECT * FROM paper_events WHERE key = ? ORDER BY id", (key,)).fetchall()
+        return [LedgerEvent(**{k: r[k] for k in ("key", "transition", "from_state", "to_state", "at")})
+                for r in records]
 
     def record_usage(self, key: str, input_tokens: int, output_tokens: int, cost: float | None) -> None:
         """Add tokens (and cost, when known) to the row's totals."""

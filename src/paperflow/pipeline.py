@@ -1,240 +1,157 @@
-"""The per-paper stages, as plain functions: resolve -> download -> extract -> summarize -> insert.
+"""The orchestrator: the one engine for a paper's journey, used by `paperflow summarize` (a thread
+executor) and by the Prefect flows (a task-submission executor, in flows/). No Prefect here.
 
-The CLI (`paperflow summarize`) and the Prefect flows (each stage a task) call these same functions.
-No Prefect here. A stage raises a PaperflowError (one line: paper, stage, cause); `run_paper`
-turns that into a `Failure` value recorded in the ledger, so one bad paper never stops the others,
-and only papers that made it are inserted into the log.
+    resolve -> download -> extract -> summarize -> insert (-> review, nightly runs)
+
+`STAGES` is the one vocabulary of stages: progress lines, failures in the report and the ledger's
+last_stage all use it (README, "What happens to a paper").
+
+A run (`Orchestrator.summarize` for papers asked for by hand, `Orchestrator.nightly` for a night):
+1. resolve: what was asked for (ids, URLs, local PDFs; for a night also the pending list, the
+   queries and yesterday's failures) becomes papers. A paper whose title is already in the log is
+   skipped here, before anything is paid for; every paper taken is recorded as found, once.
+2. each paper through the executor: download, extract (a local PDF's title is known only now: one
+   already in the log is skipped before the LLM), summarize (the LLM, or an extractive draft).
+   A failure is a value (paper, stage, one-line reason), recorded; it never stops the other papers.
+3. insert: the drafts into the log in one atomic write with their pending items ticked; or, with
+   review on and the log in git, only onto the review branch; or printed, for a dry run.
+4. review (nights): the day's drafts on the review branch, with a pull request.
+The paper's ledger transitions are made here and nowhere else (the review ones in review.publish).
 """
 
 from __future__ import annotations
 
-import hashlib
+import logging
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, Literal, Protocol, TypeVar
 
+from pydantic import BaseModel
+
+from paperflow import cache_keys
+from paperflow.errors import PaperflowError
+from paperflow.http import RUN_HOSTS
+from paperflow.layout import OutputLayout
+from paperflow.ledger import IllegalTransitionError, Ledger, PaperState, Transition
+from paperflow.log.entry import draft_entry
+from paperflow.log.storage import NoLogConfiguredError
+from paperflow.log.weekly_log import DraftEntry, ParsedLog, insert_entries, read_log, style_examples
+from paperflow.models import Failure, Paper, SourceKind
+from paperflow.report import ReportedPaper, RunReport, StageClock
+from paperflow.settings import Settings
 from paperflow.sources.arxiv_api import ArxivApiError, ArxivClient, fetch_papers
 from paperflow.sources.download import download_pdf
-from paperflow.log.entry import render_entry, template_path
-from paperflow.errors import PaperflowError
-from paperflow.text.extract import PaperText, extract_pdf, select_input
-from paperflow.summary.extractive import extractive_summary
+from paperflow.sources.gather import gather_sources
 from paperflow.sources.ids import InvalidIdError, parse_arxiv_id
-from paperflow.ledger import Ledger, PaperState
-from paperflow.summary.llm import LLMClient
-from paperflow.models import Failure, Paper, SourceKind, Summary
 from paperflow.sources.local import is_local_pdf, resolve_local_pdf
+from paperflow.summary.extractive import extractive_summary
+from paperflow.summary.summarize import SummaryResult, load_cached, paper_label, save_summary, summarize_paper
+from paperflow.text.budget import SelectedInput, select_input
+from paperflow.text.extract import PaperText, extract_pdf
 from paperflow.text.frontmatter import apply_front_matter
-from paperflow.settings import Settings
-from paperflow.summary.summarize import SummaryResult, paper_label, save_summary, summarize_paper
-from paperflow.log.weekly_log import DraftEntry, InsertResult, insert_entries
 
-Progress = Callable[[str, str, str], None]  # (paper label, stage, detail)
+log = logging.getLogger("paperflow")
+
+STAGES = ("resolve", "download", "extract", "summarize", "insert", "review")
+T = TypeVar("T")
+Progress = Callable[[str, str, str], None]  # (paper label, stage, detail); a failure's detail starts "FAILED: "
 
 
 def _quiet(label: str, stage: str, detail: str) -> None:
     pass
 
 
-@dataclass
-class Resolved:
-    papers: list[Paper] = field(default_factory=list)
-    failures: list[Failure] = field(default_factory=list)
+# ------------------------------------------------------------------------------------ executors
 
 
-@dataclass
-class PaperOutcome:
-    """What became of one paper: a result, a failure, or skipped (already in the log)."""
+class Executor(Protocol):
+    """How a run's work is carried out: papers side by side, each stage as a unit of work."""
+
+    def map(self, fn: Callable[[Paper], PaperOutcome], papers: Sequence[Paper]) -> list[PaperOutcome]:
+        """`fn(paper)` for every paper (at once, as far as the executor allows), results in order."""
+        ...
+
+    def stage(self, name: str, fn: Callable[..., T], **kwargs: Any) -> T:
+        """Run one stage function (`name` in STAGES) with keyword arguments and return its result;
+        its exception (a PaperflowError for the paper's own problem) is raised to the caller."""
+        ...
+
+
+class ThreadExecutor:
+    """Papers on a pool of `workers` threads; a stage is a plain call. `paperflow summarize` uses it."""
+
+    def __init__(self, workers: int = 1):
+        self.workers = max(1, workers)
+
+    def map(self, fn: Callable[[Paper], PaperOutcome], papers: Sequence[Paper]) -> list[PaperOutcome]:
+        if not papers:
+            return []
+        with ThreadPoolExecutor(max_workers=min(self.workers, len(papers))) as pool:
+            return list(pool.map(fn, papers))
+
+    def stage(self, name: str, fn: Callable[..., T], **kwargs: Any) -> T:
+        return fn(**kwargs)
+
+
+# ------------------------------------------------------------------------------ stage functions
+
+
+class Extracted(BaseModel):
+    """A paper with its text (and what its first page says: affiliations; a local PDF's title and authors)
+    and what the LLM reads of it."""
 
     paper: Paper
-    result: SummaryResult | None = None
-    failure: Failure | None = None
-    skipped: str | None = None
-    text_pages: int | None = None
+    text: PaperText
+    selected: SelectedInput  # computed once per paper: the budgeted input and its coverage
+
+    @property
+    def coverage(self) -> str:
+        return self.selected.coverage.describe()
 
 
-# ------------------------------------------------------------------------------------------ stages
-
-
-def resolve(args: Sequence[str], settings: Settings, ledger: Ledger | None = None, *,
-            client: ArxivClient | None = None) -> Resolved:
-    """Papers for command-line arguments: arXiv ids/URLs (metadata fetched in one batch) or local PDF paths.
-
-    Bad ids, unknown ids, missing files and API failures come back as Failures (stage "resolve"), in
-    `Resolved.failures`; found papers are recorded in the ledger as FOUND.
-    """
-    resolved = Resolved()
-    wanted = []
-    for arg in args:
-        if is_local_pdf(arg):
-            path = Path(arg).expanduser()
-            if not path.is_file():
-                resolved.failures.append(Failure(paper=arg, stage="resolve", reason="no such file"))
-                continue
-            resolved.papers.append(resolve_local_pdf(path, settings, client))
-            continue
-        try:
-            wanted.append(parse_arxiv_id(arg))
-        except InvalidIdError as exc:
-            resolved.failures.append(Failure(paper=arg, stage="resolve", reason=exc.message))
-    if wanted:
-        try:
-            papers, missing = fetch_papers(client or ArxivClient(settings.arxiv), wanted, SourceKind.COMMAND_LINE)
-        except ArxivApiError as exc:
-            resolved.failures.extend(Failure(paper=str(i), stage="resolve", reason=exc.message) for i in wanted)
-        else:
-            resolved.papers.extend(papers)
-            resolved.failures.extend(
-                Failure(paper=str(i), stage="resolve", reason="arXiv has no paper with this id") for i in missing
-            )
-    if ledger is not None:
-        for paper in resolved.papers:
-            ledger.record_found(paper)
-        for failure in resolved.failures:
-            if _looks_like_arxiv(failure.paper):
-                ledger.record_failure(parse_arxiv_id(failure.paper).base, "resolve", failure.reason)
-    return resolved
-
-
-def _looks_like_arxiv(text: str) -> bool:
-    try:
-        parse_arxiv_id(text)
-    except InvalidIdError:
-        return False
-    return True
-
-
-def download(paper: Paper, settings: Settings, ledger: Ledger | None = None) -> Path:
+def fetch_pdf(paper: Paper, settings: Settings) -> Path:
     """The paper's PDF on disk: the local file itself, or the arXiv PDF downloaded to output/pdfs/.
-
-    Raises DownloadError (stage "download")."""
+    Raises DownloadError."""
     if paper.local_pdf:
-        if ledger is not None:
-            ledger.set_state(paper.key, PaperState.DOWNLOADED, pdf_path=paper.local_pdf)
         return Path(paper.local_pdf)
-    return download_pdf(paper, settings, ledger)
+    return download_pdf(paper, settings)
 
 
-def extract(paper: Paper, pdf: Path, settings: Settings, ledger: Ledger | None = None) -> tuple[Paper, PaperText]:
-    """The paper's text (cached by content hash); the paper takes its affiliations from the first page (a local
-    paper without arXiv metadata its printed title and authors too).
-
-    Raises ExtractError (stage "extract")."""
+def read_text(paper: Paper, pdf: Path, settings: Settings) -> Extracted:
+    """The paper's text (cached by the PDF's content hash), the paper completed from its first page
+    (text.frontmatter.apply_front_matter) and the LLM's share of the text. Raises ExtractError."""
     text = extract_pdf(pdf, settings, paper_label(paper))
     paper = apply_front_matter(paper, text)
-    if ledger is not None:
-        ledger.set_state(paper.key, PaperState.EXTRACTED)
-    return paper, text
+    return Extracted(paper=paper, text=text, selected=select_input(text, settings.extract.max_input_tokens))
 
 
-def summarize(
-    paper: Paper,
-    text: PaperText,
-    settings: Settings,
-    examples: Sequence[str],
-    ledger: Ledger | None = None,
-    *,
-    use_llm: bool = True,
-    client: LLMClient | None = None,
-) -> SummaryResult:
-    """A summary of the paper: by the configured LLM, or extractive when `use_llm` is False or no LLM
-    is configured. Saved under output/summaries/; the ledger row moves to SUMMARIZED.
-
-    Raises SummarizeError or LLMError (stage "summarize")."""
-    if use_llm and settings.llm.enabled:
-        selected = select_input(text, settings.extract.max_input_tokens)
-        result = summarize_paper(paper, selected, settings, examples, ledger, client=client)
-    else:
-        summary = extractive_summary(paper, text, settings.log.language, _month(settings.today()))
-        result = SummaryResult(summary=summary)
-        stem = paper.versioned_id or f"local-{text.sha256[:12]}"
-        key = hashlib.sha256(f"extractive\0{stem}\0{text.sha256}\0{settings.log.language}".encode()).hexdigest()
-        result.path = save_summary(settings.output_dir / "summaries" / f"{stem.replace('/', '_')}-extractive-"
-                                   f"{key[:12]}.json", result, key)
-    if ledger is not None:
-        ledger.set_state(paper.key, PaperState.SUMMARIZED, summary_path=result.path)
+def write_summary(extracted: Extracted, settings: Settings, examples: list[str], use_llm: bool) -> SummaryResult:
+    """The LLM's summary (or its cache), or an extractive draft without an LLM, saved in output/summaries/.
+    Raises SummarizeError / LLMError; those carry `spent` (input tokens, output tokens, cost) when the
+    LLM was paid before it failed."""
+    if use_llm:
+        return summarize_paper(extracted.paper, extracted.selected, settings, examples)
+    key = summary_key(extracted, settings, examples, use_llm)
+    path = cache_keys.summary_file(settings, extracted.paper, key, extractive=True)
+    cached = load_cached(path)
+    if cached is not None:
+        return cached
+    today = settings.today()
+    result = SummaryResult(summary=extractive_summary(extracted.paper, extracted.text, settings.log.language,
+                                                      f"{today.year}.{today.month}"))
+    result.path = save_summary(path, result, key)
     return result
 
 
-def _month(day: date) -> str:
-    return f"{day.year}.{day.month}"
-
-
-def draft_entry(summary: Summary, settings: Settings) -> DraftEntry:
-    """The summary rendered through the entry template, ready for insert_entries."""
-    template = template_path(settings.prompts_path(), settings.log.entry_template)
-    return DraftEntry(title=summary.title, text=render_entry(summary, template, settings.log.language))
-
-
-def insert_drafts(
-    summaries: Sequence[Summary],
-    settings: Settings,
-    day: date,
-    ledger: Ledger | None = None,
-    *,
-    log_path: Path | None = None,
-    tick_lines: Sequence[int] = (),
-    expected_sha256: str | None = None,
-    ledger_keys: Sequence[str] | None = None,
-) -> InsertResult:
-    """Insert the drafts under `day` in the log (one atomic write); inserted papers become DRAFTED.
-
-    `ledger_keys` (aligned with `summaries`, default each summary's arXiv id or key) name the ledger
-    rows; pass `paper.key` for local PDFs. Titles already in the log are skipped
-    (InsertResult.skipped). Raises LogChangedError / LogFormatError; nothing is written then."""
-    entries = [draft_entry(s, settings) for s in summaries]
-    result = insert_entries(log_path or settings.log.path, entries, day, tick_lines, expected_sha256)
-    if ledger is not None:
-        keys = list(ledger_keys) if ledger_keys is not None else [s.arxiv_id or s.key for s in summaries]
-        inserted = set(result.inserted)
-        for summary, key in zip(summaries, keys, strict=True):
-            if summary.title in inserted:
-                ledger.set_state(key, PaperState.DRAFTED, drafted_on=day)
-    return result
-
-
-# --------------------------------------------------------------------------------------- one paper
-
-
-def run_paper(
-    paper: Paper,
-    settings: Settings,
-    examples: Sequence[str],
-    ledger: Ledger | None = None,
-    *,
-    use_llm: bool = True,
-    client: LLMClient | None = None,
-    progress: Progress = _quiet,
-    skip_title: Callable[[str], bool] | None = None,
-) -> PaperOutcome:
-    """download -> extract -> summarize for one paper. Never raises for the paper's own problems:
-    they come back as `PaperOutcome.failure` and are recorded in the ledger (stage and cause)."""
-    label = paper_label(paper)
-    stage = "download"
-    try:
-        pdf = download(paper, settings, ledger)
-        progress(label, stage, str(pdf))
-        stage = "extract"
-        paper, text = extract(paper, pdf, settings, ledger)
-        label = paper_label(paper)
-        progress(label, stage, f"{text.pages} pages, {len(text.sections)} sections")
-        if skip_title is not None and skip_title(paper.title):
-            reason = f"《{paper.title}》 is already in the log"
-            progress(label, "skip", reason)
-            return PaperOutcome(paper, skipped=reason, text_pages=text.pages)
-        stage = "summarize"
-        result = summarize(paper, text, settings, examples, ledger, use_llm=use_llm, client=client)
-        progress(label, stage, describe_result(result))
-        return PaperOutcome(paper, result=result, text_pages=text.pages)
-    except PaperflowError as exc:
-        failure = Failure(paper=label, stage=exc.stage or stage, reason=exc.message)
-    except Exception as exc:  # noqa: BLE001 - a bug or an odd input must not sink the other papers
-        failure = Failure(paper=label, stage=stage, reason=f"unexpected {type(exc).__name__}: {exc}")
-    if ledger is not None:
-        ledger.record_failure(paper.key, failure.stage, failure.reason)
-    progress(label, failure.stage, f"FAILED: {failure.reason}")
-    return PaperOutcome(paper, failure=failure)
+def summary_key(extracted: Extracted, settings: Settings, examples: Sequence[str], use_llm: bool) -> str:
+    """The key a summary of this extracted paper is cached under (the flows' summarize task shares it)."""
+    if use_llm:
+        return cache_keys.llm_summary(extracted.paper, extracted.selected.text, settings, examples)
+    return cache_keys.extractive_summary(extracted.paper, extracted.text.sha256, settings)
 
 
 def describe_result(result: SummaryResult) -> str:
@@ -248,3 +165,422 @@ def describe_result(result: SummaryResult) -> str:
     unsupported = f", numbers not in the paper: {', '.join(summary.unsupported_numbers)}" \
         if summary.unsupported_numbers else ""
     return how + unsupported
+
+
+# ----------------------------------------------------------------------------------- outcomes
+
+
+@dataclass
+class PaperOutcome:
+    """What became of one paper: a summary, a failure, or skipped (already in the log)."""
+
+    paper: Paper
+    result: SummaryResult | None = None
+    failure: Failure | None = None
+    skipped: str | None = None
+    coverage: str | None = None
+
+    @property
+    def label(self) -> str:
+        return paper_label(self.paper)
+
+
+@dataclass
+class Gathered:
+    """What resolving found: papers to take, failures, what was skipped and what is left unresolved."""
+
+    papers: list[Paper] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (key, title, why)
+    unresolved: list[str] = field(default_factory=list)  # pending items without an id: "text: why"
+    unreadable: list[str] = field(default_factory=list)  # whole sources that could not be read
+    tick_lines: dict[str, int] = field(default_factory=dict)  # paper key -> pending line to tick
+
+
+@dataclass
+class RunResult:
+    report: RunReport
+    report_path: Path
+    outcomes: list[PaperOutcome]
+    failures: list[Failure]  # every failure of the run, each once (resolve, papers, insert)
+    entries: list[DraftEntry] = field(default_factory=list)  # a dry run's drafts, as they would be inserted
+    unreadable: list[str] = field(default_factory=list)
+
+    @property
+    def drafted(self) -> list[PaperOutcome]:
+        return [o for o in self.outcomes if o.result is not None and o.failure is None and o.skipped is None]
+
+
+# -------------------------------------------------------------------------------- orchestrator
+
+
+class Orchestrator:
+    """One run: resolve, process every paper through `executor`, insert, (review); see the module doc."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        executor: Executor,
+        ledger: Ledger,
+        *,
+        log_path: Path | None = None,
+        use_llm: bool | None = None,
+        progress: Progress = _quiet,
+    ):
+        self.settings = settings
+        self.executor = executor
+        self.ledger = ledger
+        given = log_path or settings.log.path
+        if given is None:
+            raise NoLogConfiguredError("no log configured: set [log] path in paperflow.toml", stage="log")
+        self.log_path = Path(given).expanduser()
+        self.use_llm = settings.llm.enabled if use_llm is None else (use_llm and settings.llm.enabled)
+        self.progress = progress
+        self.clock = StageClock()
+        self._lock = threading.Lock()
+        self.report = RunReport()
+        self._log: ParsedLog | None = None
+        self._examples: list[str] = []
+
+    # -- the two kinds of run --------------------------------------------------------------------
+
+    def summarize(self, items: Sequence[str], *, day: date, dry_run: bool = False) -> RunResult:
+        """The papers named in `items` (arXiv ids, URLs, local PDF files) drafted into the log under `day`."""
+        self._start("summarize", dry_run)
+        with self.clock.timed("resolve"):
+            gathered = self._resolve_items(list(items))
+            gathered.papers = self._not_in_log(gathered.papers, gathered)
+        outcomes = self.executor.map(self.process, self._admit(gathered))
+        entries = self._finish_drafts(outcomes, day, dry_run, gathered.tick_lines, on_branch=False)
+        return self._end(gathered, outcomes, entries)
+
+    def nightly(self, items: Sequence[str] = (), *, day: date, dry_run: bool = False) -> RunResult:
+        """Tonight: `items` plus the pending list, the queries and earlier failures with attempts left;
+        drafted into the log, or (review on, log in git) onto the review branch with a pull request."""
+        self._start("nightly", dry_run)
+        review_on = self.settings.review.enabled and not dry_run
+        if review_on:
+            self.report.notes += _sync_review(self.settings, self.ledger)
+        given = list(items)
+        with self.clock.timed("resolve"):
+            again = [key for key in self._retry_keys() if key not in given]
+            gathered = self._gather(given + again)
+        left_for_person = {p.key for p in self.report.skipped}
+        gathered.papers = [p for p in gathered.papers if p.key not in left_for_person or p.source_detail in given]
+        outcomes = self.executor.map(self.process, self._admit(gathered))
+        on_branch = review_on and _log_in_git_repo(self.log_path)
+        entries = self._finish_drafts(outcomes, day, dry_run, gathered.tick_lines, on_branch=on_branch)
+        drafted = [o for o in outcomes if o.result is not None and o.failure is None]
+        if review_on and drafted:
+            self._review(drafted, day, gathered)
+        elif not dry_run and drafted:
+            self.report.notes.append("review is off (review.enabled = false): the drafts are in the log")
+        return self._end(gathered, outcomes, entries)
+
+    # -- 1. resolve ------------------------------------------------------------------------------
+
+    def _start(self, kind: Literal["nightly", "summarize"], dry_run: bool) -> None:
+        RUN_HOSTS.reset()  # a host unreachable last run may be back
+        self.report = RunReport(kind=kind, dry_run=dry_run)
+        self.clock = StageClock()
+        self._log = read_log(self.log_path).parsed
+        wanted = self.settings.log.style_examples if self.use_llm else 0
+        self._examples = style_examples(self._log, wanted) if wanted else []
+
+    def _resolve_items(self, items: list[str]) -> Gathered:
+        """Papers for ids, URLs or local PDFs (metadata of all ids in one request); the rest are failures."""
+        gathered = Gathered()
+        wanted = []
+        for item in items:
+            if is_local_pdf(item):
+                path = Path(item).expanduser()
+                if path.is_file():  # an arXiv paper's PDF is that arXiv paper (sources.local)
+                    gathered.papers.append(resolve_local_pdf(path, self.settings))
+                else:
+                    gathered.failures.append(Failure(paper=item, stage="resolve", reason="no such file"))
+                continue
+            try:
+                wanted.append(parse_arxiv_id(item))
+            except InvalidIdError as exc:
+                gathered.failures.append(Failure(paper=item.strip()[:80] or "(empty)", stage="resolve",
+                                                 reason=exc.message))
+        if wanted:
+            try:
+                papers, missing = fetch_papers(ArxivClient(self.settings.arxiv), wanted, SourceKind.COMMAND_LINE)
+            except ArxivApiError as exc:
+                papers, missing = [], []
+                gathered.failures += [Failure(paper=str(i), stage="resolve", reason=exc.message) for i in wanted]
+                gathered.unreadable.append(f"arXiv metadata: {exc.message}")
+            gathered.papers += papers
+            gathered.failures += [Failure(paper=str(i), stage="resolve", reason="arXiv has no paper with this id")
+                                  for i in missing]
+        for failure in gathered.failures:
+            self._fail_unfound(failure)
+        return gathered
+
+    def _gather(self, items: list[str]) -> Gathered:
+        """Tonight's papers: local PDFs and ids given, the pending list and the queries (sources.gather)."""
+        local = [item for item in items if is_local_pdf(item)]
+        gathered = self._resolve_items(local)
+        remote = [item for item in items if item not in local]
+        plan = gather_sources(self.settings, self.ledger, ids=remote, parsed_log=self._log)
+        gathered.papers += plan.take
+        gathered.failures += plan.failures
+        gathered.skipped += [(s.key, s.title, s.reason) for s in plan.skipped]
+        gathered.unresolved = [f"{res.item.text}: {res.describe()}" for res in plan.unresolved]
+        gathered.unreadable += plan.unreadable
+        gathered.tick_lines = dict(plan.pending_lines)
+        gathered.papers = self._not_in_log(gathered.papers, gathered)
+        for failure in plan.failures:
+            self._fail_unfound(failure)
+        return gathered
+
+    def _fail_unfound(self, failure: Failure) -> None:
+        """An arXiv id that did not resolve is recorded (and retried on later nights, up to max_attempts)."""
+        try:
+            key = parse_arxiv_id(failure.paper).base
+        except InvalidIdError:
+            return  # not an id at all (a typo, a query, a missing file): nothing to retry
+        self._fail(key, "resolve", failure.reason)
+
+    def _retry_keys(self) -> list[str]:
+        """arXiv papers that failed on earlier nights with attempts left; the others are reported as
+        left for a person."""
+        again = []
+        for row in self.ledger.rows(PaperState.FAILED):
+            if row.attempts >= self.settings.max_attempts:
+                note = f"failed {row.attempts} times ({row.last_stage}: {row.last_error}): left for a person"
+                self.report.skipped.append(ReportedPaper(key=row.key, title=row.title or row.key, note=note))
+            elif not row.key.startswith("local:"):
+                again.append(row.key)
+        return again
+
+    def _not_in_log(self, papers: list[Paper], gathered: Gathered) -> list[Paper]:
+        """Papers whose title is not in the log yet (a local PDF's title is known only after extraction)."""
+        keep = []
+        for paper in papers:
+            if not paper.local_pdf and self._in_log(paper.title):
+                gathered.skipped.append((paper.key, paper.title, "title already in the log"))
+                self.progress(paper_label(paper), "resolve", f"skipped: 《{paper.title}》 is already in the log")
+            else:
+                keep.append(paper)
+        return keep
+
+    def _in_log(self, title: str) -> bool:
+        return self._log is not None and self._log.has_title(title)
+
+    def _admit(self, gathered: Gathered) -> list[Paper]:
+        """Record each paper taken as found (once), reopening a finished one asked for again; put what
+        resolving found into the report."""
+        papers = []
+        seen: set[str] = set()
+        for paper in gathered.papers:
+            if paper.key in seen:
+                continue
+            seen.add(paper.key)
+            row = self.ledger.record_found(paper)
+            if row.done:
+                self.ledger.transition(paper.key, Transition.REOPEN)
+            papers.append(paper)
+            self.progress(paper_label(paper), "resolve", paper.title)
+        report = self.report
+        report.count("resolve", len(papers))
+        for failure in gathered.failures:
+            report.add_failure(failure.paper, failure.stage, failure.reason)
+            self.progress(failure.paper, failure.stage, f"FAILED: {failure.reason}")
+        report.skipped += [ReportedPaper(key=key, title=title, note=why) for key, title, why in gathered.skipped]
+        report.unresolved_pending = list(gathered.unresolved)
+        report.notes += [f"could not be read: {what}" for what in gathered.unreadable]
+        return papers
+
+    # -- 2. each paper ---------------------------------------------------------------------------
+
+    def process(self, paper: Paper) -> PaperOutcome:
+        """download -> extract -> summarize for one paper. Never raises for the paper's own problems:
+        they come back as the outcome's failure, recorded in the ledger and the report."""
+        stage = "download"
+        try:
+            with self.clock.timed(stage):
+                pdf = self.executor.stage(stage, fetch_pdf, paper=paper, settings=self.settings)
+            self.ledger.transition(paper.key, Transition.DOWNLOAD, pdf_path=pdf, version=paper.version)
+            self._done(paper, stage, str(pdf))
+            stage = "extract"
+            with self.clock.timed(stage):
+                extracted = self.executor.stage(stage, read_text, paper=paper, pdf=pdf, settings=self.settings)
+            paper = extracted.paper
+            self.ledger.transition(paper.key, Transition.EXTRACT, **({"title": paper.title} if paper.local_pdf else {}))
+            self._done(paper, stage, f"{extracted.text.pages} pages, {len(extracted.text.sections)} sections")
+            if paper.local_pdf and self._in_log(paper.title):
+                reason = f"《{paper.title}》 is already in the log"
+                self.progress(paper_label(paper), "summarize", f"skipped: {reason}")
+                with self._lock:
+                    self.report.skipped.append(ReportedPaper(key=paper.key, title=paper.title, note=reason))
+                return PaperOutcome(paper, skipped=reason)
+            stage = "summarize"
+            with self.clock.timed(stage):
+                result = self.executor.stage(stage, write_summary, extracted=extracted, settings=self.settings,
+                                             examples=self._examples, use_llm=self.use_llm)
+            self._spent(paper, result.input_tokens, result.output_tokens, result.cost)
+            self.ledger.transition(paper.key, Transition.SUMMARIZE, summary_path=result.path)
+            self._done(paper, stage, describe_result(result))
+            return PaperOutcome(paper, result=result, coverage=extracted.coverage)
+        except PaperflowError as exc:
+            reason = exc.message
+            spent = getattr(exc, "spent", None)
+            if spent:
+                self._spent(paper, *spent)
+        except Exception as exc:  # noqa: BLE001 - a bug or an odd input must not sink the other papers
+            reason = f"unexpected {type(exc).__name__}: {' '.join(str(exc).split())}"
+            log.debug("%s: %s", paper_label(paper), stage, exc_info=True)
+        return PaperOutcome(paper, failure=self._paper_failed(paper, stage, reason))
+
+    def _done(self, paper: Paper, stage: str, detail: str) -> None:
+        with self._lock:
+            self.report.count(stage)
+        self.progress(paper_label(paper), stage, detail)
+
+    def _spent(self, paper: Paper, input_tokens: int, output_tokens: int, cost: float | None) -> None:
+        if input_tokens or output_tokens:
+            self.ledger.record_usage(paper.key, input_tokens, output_tokens, cost)
+        with self._lock:
+            self.report.add_usage(input_tokens, output_tokens, cost)
+
+    def _paper_failed(self, paper: Paper, stage: str, reason: str) -> Failure:
+        """Record a paper's failure once: ledger (attempts + 1), report, one progress line."""
+        label = paper_label(paper)
+        row = self._fail(paper.key, stage, reason)
+        attempts = row.attempts if row is not None else None
+        given_up = attempts is not None and attempts >= self.settings.max_attempts
+        with self._lock:
+            failure = self.report.add_failure(label, stage, reason, key=paper.key, attempts=attempts, given_up=given_up)
+        self.progress(label, stage, f"FAILED: {reason}")
+        return failure
+
+    def _fail(self, key: str, stage: str, reason: str):
+        try:
+            return self.ledger.fail(key, stage, reason)
+        except IllegalTransitionError as exc:  # another run finished it meanwhile: its state stands
+            log.debug("%s", exc)
+            return self.ledger.get(key)
+
+    # -- 3. insert -------------------------------------------------------------------------------
+
+    def _finish_drafts(self, outcomes: list[PaperOutcome], day: date, dry_run: bool, tick_lines: dict[str, int],
+                       *, on_branch: bool) -> list[DraftEntry]:
+        """Insert the drafts (or, `on_branch`, only mark them drafted for the review branch; or, for a
+        dry run, return them). Returns the dry run's entries."""
+        drafts = [o for o in outcomes if o.result is not None]
+        if not drafts:
+            return []
+        if dry_run:
+            for o in drafts:
+                self.report.drafted.append(ReportedPaper(key=o.paper.key, title=o.result.summary.title, note="dry run"))
+            return [draft_entry(o.result.summary, self.settings) for o in drafts]
+        if on_branch:
+            for o in drafts:
+                self._drafted(o, day, o.coverage)
+            return []
+        entries = [draft_entry(o.result.summary, self.settings) for o in drafts]
+        ticks = [tick_lines[o.paper.key] for o in drafts if o.paper.key in tick_lines]
+        try:
+            with self.clock.timed("insert"):
+                inserted = insert_entries(self.log_path, entries, day, ticks)
+        except PaperflowError as exc:
+            for o in drafts:
+                o.failure = self._paper_failed(o.paper, "insert", exc.message)
+            return []
+        where = f"drafted into {self.log_path} under {day.year}.{day.month}.{day.day}"
+        for o in drafts:
+            title = o.result.summary.title
+            if title in inserted.inserted:
+                self._drafted(o, day, o.coverage)
+                self.report.count("insert")
+                self.progress(o.label, "insert", where)
+            else:
+                o.skipped = "already in the log: not inserted again"
+                self.report.skipped.append(ReportedPaper(key=o.paper.key, title=title, note=o.skipped))
+                self.progress(o.label, "insert", f"skipped: {o.skipped}")
+        return []
+
+    def _drafted(self, outcome: PaperOutcome, day: date, note: str | None) -> None:
+        assert outcome.result is not None
+        path = str(outcome.result.path) if outcome.result.path else None
+        self.ledger.transition(outcome.paper.key, Transition.DRAFT, drafted_on=day, summary_path=path)
+        self.report.drafted.append(ReportedPaper(key=outcome.paper.key, title=outcome.result.summary.title, note=note))
+
+    # -- 4. review -------------------------------------------------------------------------------
+
+    def _review(self, drafted: list[PaperOutcome], day: date, gathered: Gathered) -> None:
+        from paperflow.review.publish import publish_drafts
+
+        ticks = {gathered.tick_lines[o.paper.key] for o in drafted if o.paper.key in gathered.tick_lines}
+        tick_texts = [item.text for item in (self._log.pending if self._log else []) if item.line in ticks]
+        summaries = [o.result.summary for o in drafted if o.result is not None]
+        try:
+            with self.clock.timed("review"):
+                result = publish_drafts(
+                    self.settings, summaries, day, self.report.to_markdown(),
+                    coverage={o.result.summary.key: o.coverage or "" for o in drafted if o.result is not None},
+                    unresolved=self.report.unresolved_pending, failures=self.report.failures,
+                    tick_pending=tick_texts, ledger=self.ledger,
+                )
+        except PaperflowError as exc:  # the drafts are DRAFTED with their cached summary: `paperflow review` redoes this
+            self.report.review = f"review failed: {exc.message}"
+            self.progress("review", "review", f"FAILED: {exc.message}")
+            return
+        self.report.count("review", len(result.papers))
+        self.report.review = result.to_text()
+
+    # -- the end ---------------------------------------------------------------------------------
+
+    def _end(self, gathered: Gathered, outcomes: list[PaperOutcome], entries: list[DraftEntry]) -> RunResult:
+        report = self.report
+        for host, cause in RUN_HOSTS.unreachable().items():
+            report.notes.append(f"{host} unreachable ({cause}): no more requests were sent to it in this run")
+        for stage, seconds in self.clock.seconds.items():
+            report.add_seconds(stage, seconds)
+        report.finish()
+        path = report.save(OutputLayout.of(self.settings).reports)
+        return RunResult(report=report, report_path=path, outcomes=outcomes, failures=list(report.failures),
+                         entries=entries, unreadable=list(gathered.unreadable))
+
+
+def download_papers(papers: Sequence[Paper], settings: Settings, ledger: Ledger
+                    ) -> list[tuple[Paper, Path | None, PaperflowError | None]]:
+    """`paperflow fetch`: each paper recorded as found and its PDF downloaded. A paper on its way moves
+    to downloaded (or failed); a finished one keeps its state (fetching a PDF drafts nothing)."""
+    done = []
+    for paper in papers:
+        row = ledger.record_found(paper)
+        try:
+            pdf = fetch_pdf(paper, settings)
+        except PaperflowError as exc:
+            if not row.done:
+                ledger.fail(paper.key, "download", exc.message)
+            done.append((paper, None, exc))
+            continue
+        if not row.done:
+            ledger.transition(paper.key, Transition.DOWNLOAD, pdf_path=pdf, version=paper.version)
+        done.append((paper, pdf, None))
+    return done
+
+
+def _sync_review(settings: Settings, ledger: Ledger) -> list[str]:
+    from paperflow.review.publish import sync_review_state
+
+    try:
+        result = sync_review_state(settings, ledger)
+    except PaperflowError as exc:  # review trouble never stops the night's drafting
+        return [f"review state not synced: {exc.message}"]
+    return list(result.messages)
+
+
+def _log_in_git_repo(log_path: Path) -> bool:
+    """Whether the log lives in a git repository (review then puts the drafts on a branch)."""
+    from paperflow.review import git as gitrepo
+
+    try:
+        gitrepo.repo_root(log_path.expanduser().resolve().parent)
+    except gitrepo.GitError:
+        return False
+    return True

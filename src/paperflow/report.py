@@ -6,6 +6,7 @@ artifact and `save()` it under `output/reports/`.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,9 +19,34 @@ from pydantic import BaseModel, Field
 from paperflow.log.entry import escape_text
 from paperflow.models import Failure
 
-REPORTS_DIR = "reports"
 # The order stages are shown in; a stage not listed here is shown after them.
-STAGE_ORDER = ("gather", "resolve", "download", "extract", "summarize", "insert", "review")
+STAGE_ORDER = ("resolve", "download", "extract", "summarize", "insert", "review")  # paperflow.pipeline.STAGES
+
+
+class StageClock:
+    """Wall time per stage, from the first paper entering it to the last leaving it (papers overlap,
+    so this is what the stage cost the run, not the sum over papers); thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._spans: dict[str, tuple[float, float]] = {}
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """Count the `with` block (also when it raises) into `stage`'s span."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            end = time.perf_counter()
+            with self._lock:
+                first, last = self._spans.get(stage, (start, end))
+                self._spans[stage] = (min(first, start), max(last, end))
+
+    @property
+    def seconds(self) -> dict[str, float]:
+        with self._lock:
+            return {stage: last - first for stage, (first, last) in self._spans.items()}
 
 
 class ReportedFailure(Failure):
@@ -44,7 +70,7 @@ class RunReport(BaseModel):
     started_at: datetime = Field(default_factory=lambda: datetime.now().astimezone())
     finished_at: datetime | None = None
     dry_run: bool = False
-    # papers that completed each stage ("gather" = found by the sources)
+    # papers that completed each stage ("resolve": papers found and taken)
     stage_counts: dict[str, int] = Field(default_factory=dict)
     stage_seconds: dict[str, float] = Field(default_factory=dict)
     drafted: list[ReportedPaper] = Field(default_factory=list)
@@ -65,15 +91,6 @@ class RunReport(BaseModel):
 
     def add_seconds(self, stage: str, seconds: float) -> None:
         self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + seconds
-
-    @contextmanager
-    def timed(self, stage: str) -> Iterator[None]:
-        """Add the wall time of the `with` block to `stage` (also when it raises)."""
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.add_seconds(stage, time.perf_counter() - start)
 
     def add_failure(
         self,
@@ -116,7 +133,7 @@ class RunReport(BaseModel):
 
     def headline(self) -> str:
         """One line: how many papers were drafted, failed, skipped."""
-        found = self.stage_counts.get("gather", 0)
+        found = self.stage_counts.get("resolve", 0)
         parts = [f"{len(self.drafted)} drafted", f"{len(self.failures)} failed"]
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
@@ -179,12 +196,13 @@ class RunReport(BaseModel):
 
     # -- saving -------------------------------------------------------------------------------
 
-    def save(self, output_dir: Path) -> Path:
-        """Write `<output_dir>/reports/<date>-<time>.md` (and the same name .json) and return the .md path.
+    def save(self, folder: Path) -> Path:
+        """Write `<folder>/<date>-<time>.md` (and the same name .json) and return the .md path; `folder`
+        is OutputLayout.reports.
 
         A second report in the same second gets a numbered suffix: nothing is overwritten.
         """
-        folder = Path(output_dir) / REPORTS_DIR
+        folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         stem = self.started_at.strftime("%Y-%m-%d-%H%M%S")
         path = folder / f"{stem}.md"

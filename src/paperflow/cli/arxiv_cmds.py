@@ -12,9 +12,9 @@ import typer
 
 from paperflow.sources.arxiv_api import ArxivApiError, ArxivClient, fetch_papers
 from paperflow.cli.common import LOG_DEFAULT_HELP, log_path, print_json, settings_from
-from paperflow.sources.download import DownloadError, download_pdf
 from paperflow.sources.ids import ArxivId, InvalidIdError, parse_arxiv_id
 from paperflow.ledger import Ledger
+from paperflow.pipeline import download_papers
 from paperflow.models import SourceKind
 from paperflow.sources.gather import gather_sources
 from paperflow.log.weekly_log import read_log
@@ -44,15 +44,12 @@ def fetch(
             failures.extend({"input": str(i), "error": str(exc)} for i in wanted)
     failures.extend({"input": str(i), "error": f"{i}: arxiv: arXiv has no paper with this id"} for i in missing)
     rows = []
-    for paper in papers:
-        ledger.record_found(paper)
-        row: dict[str, object] = {"paper": paper.model_dump(mode="json"), "pdf_path": None, "error": None}
-        if not no_download:
-            try:
-                row["pdf_path"] = str(download_pdf(paper, settings, ledger))
-            except DownloadError as exc:
-                row["error"] = str(exc)
-        rows.append(row)
+    downloads = download_papers(papers, settings, ledger) if not no_download else [(p, None, None) for p in papers]
+    for paper, pdf, error in downloads:
+        if no_download:
+            ledger.record_found(paper)
+        rows.append({"paper": paper.model_dump(mode="json"), "pdf_path": str(pdf) if pdf else None,
+                     "error": str(error) if error else None})
     if as_json:
         print_json({"papers": rows, "failures": failures})
     else:
@@ -87,7 +84,9 @@ def sources(
     redraft_new_versions: bool = typer.Option(False, "--redraft-new-versions",
                                               help="take newer versions of papers already drafted"),
 ) -> None:
-    """Show what tonight's run would take (queries + pending list + IDS). Downloads nothing, records nothing."""
+    """Show what tonight's run would take (queries + pending list + IDS). Downloads nothing, records nothing.
+
+    Exit 1 when a whole source (the pending list, a query, the arXiv API) could not be read."""
     settings = settings_from(ctx)
     # Without any log the queries and IDS still say what would be taken; a log named but missing is an error.
     no_log = log is None and settings.log.path is None
@@ -103,6 +102,8 @@ def sources(
             for r in plan.pending
         ]
         print_json(data)
+        if plan.unreadable:
+            raise typer.Exit(1)
         return
     if parsed is None:
         typer.echo("no log configured (--log FILE or [log] path): pending list not read")
@@ -122,6 +123,10 @@ def sources(
     for failure in plan.failures:
         typer.echo(f"failed: {failure}")
     typer.echo(f"{plan.api_requests} arXiv API requests")
+    for what in plan.unreadable:
+        typer.echo(f"paperflow sources: could not read {what}", err=True)
+    if plan.unreadable:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

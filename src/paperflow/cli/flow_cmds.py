@@ -6,7 +6,6 @@ PREFECT_API_URL from `[prefect] api_url`), so every other command starts without
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Optional
 
 import typer
@@ -75,7 +74,9 @@ def register(app: typer.Typer) -> None:
         dry_run: bool = typer.Option(False, "--dry-run", help="make and print the drafts; change neither log nor PRs"),
         day: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="day to file the drafts under"),
     ) -> None:
-        """Run the nightly flow once, now (on the configured Prefect server, or a temporary one)."""
+        """Run the nightly flow once, now (on the configured Prefect server, or a temporary one).
+
+        Exit 1 when a whole source (the pending list, a query, the arXiv API) could not be read."""
         settings = settings_from(ctx)
         when = parse_day(day, settings) if day else None
         log_path(settings, None, option=None)
@@ -84,10 +85,13 @@ def register(app: typer.Typer) -> None:
         apply_prefect_environment(settings)
         from flows.nightly import nightly
 
+        # Each paper's failure is one warning line of the flow's log; the report lists them all.
         result = nightly(ids=list(ids or []), dry_run=dry_run, day=when, config=_config_path(ctx))
         typer.echo(result["headline"])
-        for failure in result["failures"]:
-            typer.echo(f"  failed: {failure}")
+        for what in result["unreadable"]:
+            typer.echo(f"paperflow nightly: could not read {what}", err=True)
         typer.echo(f"report: {result['report']}")
         if dry_run:
             typer.echo("dry run: nothing was written to the log and no pull request was made")
+        if result["unreadable"]:
+            raise typer.Exit(1)

@@ -12,8 +12,8 @@ from pydantic import ValidationError
 from paperflow.cli.common import LOG_DEFAULT_HELP, log_path, parse_day, print_json, settings_from
 from paperflow.errors import LogFormatError, PaperflowError
 from paperflow.log import storage
-from paperflow.log.entry import render_entry, template_path
-from paperflow.log.weekly_log import DraftEntry, insert_entries, read_log
+from paperflow.log.entry import draft_entry
+from paperflow.log.weekly_log import insert_entries, read_log
 from paperflow.models import Summary
 
 log_app = typer.Typer(help="Read and write the weekly paper log.", no_args_is_help=True)
@@ -83,11 +83,7 @@ def insert(
     """Render summary JSON files as entries and insert them into the log."""
     settings = settings_from(ctx)
     when = parse_day(day, settings)
-    template = template_path(settings.prompts_path(), settings.log.entry_template)
-    drafts = []
-    for path in summaries:
-        summary = load_summary_file(path)
-        drafts.append(DraftEntry(summary.title, render_entry(summary, template, settings.log.language)))
+    drafts = [draft_entry(load_summary_file(path), settings) for path in summaries]
     target = log_path(settings, log, create=create)
     result = insert_entries(target, drafts, when)
     header = f"## {when.year}.{when.month}.{when.day}"
@@ -110,7 +106,9 @@ def pending(
     show_all: bool = typer.Option(False, "--all", help="also list ticked items"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
-    """List the pending items of the log (with --resolve: their arXiv ids, or why not)."""
+    """List the pending items of the log (with --resolve: their arXiv ids, or why not).
+
+    With --resolve, exit 1 when a title search could not be made (the arXiv API down or unreachable)."""
     settings = settings_from(ctx)
     path = log_path(settings, file, option="FILE")
     parsed = read_log(path).parsed
@@ -129,8 +127,11 @@ def pending(
         if item.line in resolutions:
             row.update(_resolution_fields(resolutions[item.line]))
         rows.append(row)
+    unread = any(getattr(r, "status", None) == "error" for r in resolutions.values())
     if as_json:
         print_json(rows)
+        if unread:
+            raise typer.Exit(1)
         return
     for row in rows:
         box = "[x]" if row["done"] else "[ ]"
@@ -138,6 +139,8 @@ def pending(
         if resolve and "status" in row:
             line += f"  ->  {row['status']}"
         typer.echo(line)
+    if unread:
+        raise typer.Exit(1)
 
 
 def _resolution_fields(resolution: object) -> dict[str, object]:

@@ -11,7 +11,8 @@ import typer
 from paperflow.cli.common import log_path, parse_day, print_json, settings_from
 from paperflow.ledger import Ledger, PaperState
 from paperflow.models import Failure
-from paperflow.report import REPORTS_DIR, load_report
+from paperflow.layout import OutputLayout
+from paperflow.report import load_report
 from paperflow.review.publish import publish_drafts, review_status, sync_review_state
 from paperflow.settings import Settings
 
@@ -23,7 +24,7 @@ review_app = typer.Typer(
 
 def _day_report(settings: Settings, day: date) -> tuple[str, list[str]]:
     """The Markdown of the last run report saved that day, and its unresolved pending items."""
-    folder = settings.output_dir / REPORTS_DIR
+    folder = OutputLayout.of(settings).reports
     reports = sorted(folder.glob(f"{day.isoformat()}-*.md")) if folder.is_dir() else []
     if not reports:
         return "", []

@@ -11,7 +11,6 @@ With a Prefect server configured (`[prefect] api_url`) it runs the `summarize` f
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Optional
@@ -20,12 +19,10 @@ import typer
 
 from paperflow.cli.common import LOG_DEFAULT_HELP, parse_day, settings_from
 from paperflow.cli.common import log_path as common_log_path
-from paperflow.summary.extractive import HOW_TO_CONFIGURE
 from paperflow.ledger import Ledger
-from paperflow.summary.llm import LLMClient
-from paperflow.pipeline import PaperOutcome, draft_entry, insert_drafts, resolve, run_paper
+from paperflow.pipeline import Orchestrator, RunResult, ThreadExecutor
 from paperflow.prefect_env import server_configured
-from paperflow.log.weekly_log import read_log, style_examples
+from paperflow.summary.extractive import HOW_TO_CONFIGURE
 
 
 def summarize(
@@ -50,58 +47,34 @@ def summarize(
         _run_flow(ctx, settings, papers, when, dry_run)
         return
     use_llm = llm is None and settings.llm.enabled
-    snapshot = read_log(log_path)
-    examples = style_examples(snapshot.parsed, settings.log.style_examples) if use_llm else []
-    ledger = Ledger.open(settings)
+    if not use_llm:
+        typer.echo(f"note: {HOW_TO_CONFIGURE}" if llm is None else "note: --llm none: extractive drafts, no LLM")
     lock = threading.Lock()
 
     def progress(label: str, stage: str, detail: str) -> None:
         with lock:
             typer.echo(f"{label}: {stage}: {detail}")
 
-    if not use_llm:
-        typer.echo(f"note: {HOW_TO_CONFIGURE}" if llm is None else "note: --llm none: extractive drafts, no LLM")
-    client = LLMClient(settings.llm) if use_llm else None
-    resolved = resolve(papers, settings, ledger)
-    for failure in resolved.failures:
-        progress(failure.paper, failure.stage, f"FAILED: {failure.reason}")
-    for paper in resolved.papers:
-        progress(paper.versioned_id or Path(paper.local_pdf or "").name or paper.title, "resolve", paper.title)
-
-    def one(paper):
-        return run_paper(paper, settings, examples, ledger, use_llm=use_llm, client=client, progress=progress,
-                         skip_title=snapshot.parsed.has_title)
-
-    workers = max(1, min(settings.llm.max_concurrency if use_llm else 1, len(resolved.papers) or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        outcomes: list[PaperOutcome] = list(pool.map(one, resolved.papers))
-
-    done = [o for o in outcomes if o.result is not None]
-    failures = [*resolved.failures, *(o.failure for o in outcomes if o.failure is not None)]
-    if done and dry_run:
-        for outcome in done:
-            assert outcome.result is not None
-            typer.echo("")
-            typer.echo(draft_entry(outcome.result.summary, settings).text, nl=False)
-    elif done:
-        result = insert_drafts([o.result.summary for o in done if o.result], settings, when, ledger,
-                               log_path=log_path, ledger_keys=[o.paper.key for o in done])
-        for title in result.inserted:
-            progress(title, "insert", f"drafted into {log_path} under {when.year}.{when.month}.{when.day}")
-        for title in result.skipped:
-            progress(title, "insert", "skipped: already in the log")
-    elif not failures:
+    workers = settings.llm.max_concurrency if use_llm else 1
+    orchestrator = Orchestrator(settings, ThreadExecutor(workers), Ledger.open(settings), log_path=log_path,
+                                use_llm=use_llm, progress=progress)
+    result = orchestrator.summarize(papers, day=when, dry_run=dry_run)
+    for entry in result.entries:
+        typer.echo("")
+        typer.echo(entry.text, nl=False)
+    if not result.outcomes and not result.failures and not result.report.skipped:
         typer.echo("nothing to draft")
     if dry_run:
         typer.echo(f"\ndry run: nothing was written to {log_path}")
-    _print_table(outcomes, failures)
-    if failures:
+    _print_table(result)
+    typer.echo(f"report: {result.report_path}")
+    if result.failures:
         raise typer.Exit(1)
 
 
 def _run_flow(ctx: typer.Context, settings, papers: list[str], when: date, dry_run: bool) -> None:
-    """Run the `summarize` flow on the configured Prefect server; exit 1 when a paper failed, 2 when
-    the server does not answer."""
+    """Run the `summarize` flow on the configured Prefect server; exit 1 when a paper failed (each
+    failure is one warning line of the flow's log), 2 when the server does not answer."""
     from paperflow.cli.flow_cmds import _config_path, require_reachable_server
     from paperflow.prefect_env import apply_prefect_environment
 
@@ -111,42 +84,37 @@ def _run_flow(ctx: typer.Context, settings, papers: list[str], when: date, dry_r
 
     result = summarize_flow(papers=list(papers), dry_run=dry_run, day=when, config=_config_path(ctx))
     typer.echo(result["headline"])
-    for failure in result["failures"]:
-        typer.echo(f"failed: {failure}", err=True)
     typer.echo(f"report: {result['report']}")
     if result["failures"]:
         raise typer.Exit(1)
 
 
-def _print_table(outcomes: list[PaperOutcome], failures) -> None:
+def _print_table(result: RunResult) -> None:
+    """One row per paper (drafted, or failed: its stage; the reason was printed when it failed), then totals."""
     rows = [("paper", "drafted by", "in tokens", "out tokens", "cost", "note")]
-    total_in = total_out = 0
-    total_cost: float | None = None
-    for outcome in outcomes:
-        if outcome.result is None:
+    for outcome in result.outcomes:
+        if outcome.result is None or outcome.failure is not None:
             continue
-        result = outcome.result
-        summary = result.summary
-        total_in += result.input_tokens
-        total_out += result.output_tokens
-        if result.cost is not None:
-            total_cost = (total_cost or 0.0) + result.cost
+        summary = outcome.result.summary
         notes = []
-        if result.cached:
+        if outcome.result.cached:
             notes.append("cached")
         if summary.unsupported_numbers:
             notes.append(f"{len(summary.unsupported_numbers)} numbers not in paper")
-        rows.append((summary.arxiv_id or Path(outcome.paper.local_pdf or "").name, summary.drafted_by.value,
-                     str(result.input_tokens), str(result.output_tokens), _money(result.cost), ", ".join(notes)))
-    skipped = sum(1 for o in outcomes if o.skipped)
-    rows.append(("total", "", str(total_in), str(total_out), _money(total_cost),
-                 f"{len(failures)} failed" + (f", {skipped} already in the log" if skipped else "")))
+        if outcome.skipped:
+            notes.append(outcome.skipped)
+        rows.append((outcome.label, summary.drafted_by.value, str(outcome.result.input_tokens),
+                     str(outcome.result.output_tokens), _money(outcome.result.cost), ", ".join(notes)))
+    for failure in result.failures:
+        rows.append((failure.paper, "-", "-", "-", "-", f"failed at {failure.stage}"))
+    report = result.report
+    skipped = len(report.skipped)
+    rows.append(("total", "", str(report.input_tokens), str(report.output_tokens), _money(report.cost),
+                 f"{len(result.failures)} failed" + (f", {skipped} already in the log" if skipped else "")))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     typer.echo("")
     for row in rows:
         typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
-    for failure in failures:
-        typer.echo(f"failed: {failure}", err=True)
 
 
 def _money(cost: float | None) -> str:

@@ -14,7 +14,9 @@ from pathlib import Path
 import jinja2
 
 from paperflow.errors import PaperflowError
+from paperflow.log.weekly_log import DraftEntry
 from paperflow.models import DraftedBy, Summary
+from paperflow.settings import Settings
 
 ENTRY_TEMPLATE_NAME = "entry.md.j2"
 
@@ -132,3 +134,10 @@ def render_entry(summary: Summary, template: Path, language: str = "zh") -> str:
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"
+
+
+def draft_entry(summary: Summary, settings: Settings) -> DraftEntry:
+    """The summary as a log entry ready for insert_entries: rendered through the configured entry
+    template in the log's language. The one Summary -> entry step of the CLI, the flows and review."""
+    template = template_path(settings.prompts_path(), settings.log.entry_template)
+    return DraftEntry(title=summary.title, text=render_entry(summary, template, settings.log.language))

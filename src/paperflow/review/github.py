@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 
 import requests
 import requests.auth
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from paperflow.errors import PaperflowError
+from paperflow.http import USER_AGENT, HostUnreachableError, RetryPolicy, call_with_retries
 from paperflow.review.git import redact
 from paperflow.settings import ReviewSettings
 
@@ -64,7 +64,7 @@ class PullRequestExistsError(GitHubError):
 
 
 class _Retryable(Exception):
-    """A 5xx answer or a dropped connection: worth another try."""
+    """A 5xx answer: worth another try."""
 
     def __init__(self, message: str, status: int | None):
         self.message = message
@@ -256,34 +256,26 @@ class GitHubClient:
     # -- transport -----------------------------------------------------------------------------
 
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
-        retrying = Retrying(
-            stop=stop_after_attempt(self._attempts),
-            wait=wait_exponential(multiplier=self._retry_wait, max=30),
-            retry=retry_if_exception_type(_Retryable),
-            reraise=True,
-        )
+        policy = RetryPolicy(retries=self._attempts - 1, backoff_seconds=self._retry_wait, max_backoff_seconds=30)
+        url = f"{self.api_url}{path}"
         try:
-            for attempt in retrying:
-                with attempt:
-                    return self._request_once(method, path, **kwargs)
+            return call_with_retries(url, lambda: self._request_once(method, url, path, **kwargs), policy,
+                                     lambda exc: isinstance(exc, (_Retryable, requests.RequestException)))
         except _Retryable as exc:
             raise GitHubError(self._redact(exc.message), status=exc.status) from None
-        raise AssertionError("unreachable")  # pragma: no cover
+        except HostUnreachableError as exc:
+            raise GitHubError(f"cannot reach the GitHub API at {self.api_url}: {exc.message}") from None
+        except requests.RequestException as exc:
+            # The exception text may quote the URL; it never holds the token (that is a header).
+            raise GitHubError(f"cannot reach the GitHub API at {self.api_url}: {type(exc).__name__}") from None
 
-    def _request_once(self, method: str, path: str, **kwargs: Any) -> Any:
-        url = f"{self.api_url}{path}"
+    def _request_once(self, method: str, url: str, path: str, **kwargs: Any) -> Any:
         headers = {
             "Accept": "application/vnd.github+json",
             "X-GitHub-Api-Version": API_VERSION,
-            "User-Agent": "paperflow",
+            "User-Agent": USER_AGENT,
         }
-        try:
-            response = self._session.request(
-                method, url, headers=headers, auth=self._auth, timeout=self._timeout, **kwargs
-            )
-        except requests.RequestException as exc:
-            # The exception text may quote the URL; it never holds the token (that is a header).
-            raise _Retryable(f"cannot reach the GitHub API at {self.api_url}: {type(exc).__name__}", None) from None
+        response = self._session.request(method, url, headers=headers, auth=self._auth, timeout=self._timeout, **kwargs)
         log.debug("GitHub %s %s -> %s", method, path, response.status_code)
         if response.status_code >= 500:
             raise _Retryable(f"GitHub API answered {response.status_code} to {method} {path}", response.status_code)

@@ -32,7 +32,7 @@ from filelock import FileLock, Timeout
 from pydantic import BaseModel, Field
 
 from paperflow.review import git as gitrepo
-from paperflow.log.entry import escape_text, escape_title, render_entry, template_path
+from paperflow.log.entry import draft_entry, escape_text, escape_title
 from paperflow.errors import PaperflowError
 from paperflow.review.github import (
     GitHubClient,
@@ -45,24 +45,16 @@ from paperflow.review.github import (
     resolve_token,
     web_host,
 )
-from paperflow.ledger import Ledger, LedgerRow, PaperState
+from paperflow.layout import OutputLayout
+from paperflow.ledger import IllegalTransitionError, Ledger, LedgerRow, PaperState, Transition
 from paperflow.models import DraftedBy, Failure, Summary
 from paperflow.settings import Settings
 from paperflow.summary.evidence import NO_PASSAGE
-from paperflow.log.weekly_log import (
-    DraftEntry,
-    ParsedLog,
-    create_log,
-    insert_entries,
-    normalize_title,
-    parse_log,
-    read_log,
-)
+from paperflow.log.weekly_log import ParsedLog, create_log, insert_entries, normalize_title, parse_log, read_log
 
 log = logging.getLogger(__name__)
 
 STAGE = "review"
-REVIEW_DIR = "review"
 # Marks paperflow's own commits, so a branch holding the person's edits is never re-made.
 COMMIT_TRAILER = "Paperflow-Day"
 BODY_MARKER = "<!-- paperflow:"
@@ -150,11 +142,11 @@ def log_day(day: date) -> str:
 
 
 def worktree_path(settings: Settings, day: date) -> Path:
-    return (settings.output_dir / REVIEW_DIR / f"worktree-{day.isoformat()}").resolve()
+    return (OutputLayout.of(settings).review / f"worktree-{day.isoformat()}").resolve()
 
 
 def body_path(settings: Settings, day: date) -> Path:
-    return (settings.output_dir / REVIEW_DIR / f"pr-{day.isoformat()}.md").resolve()
+    return (OutputLayout.of(settings).review / f"pr-{day.isoformat()}.md").resolve()
 
 
 def _locate(settings: Settings, day: date) -> _Target:
@@ -491,8 +483,8 @@ def publish_drafts(
     if not settings.review.enabled:
         return ReviewResult(branch=branch_name(settings, day), base="", repo=settings.log.path.parent, mode="disabled",
                             messages=["review.enabled is false: no branch or pull request was made"])
-    lock_path = settings.output_dir / REVIEW_DIR / f".{day.isoformat()}.lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = OutputLayout.of(settings).review / f".{day.isoformat()}.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)  # also holds the worktree and the pull request body
     try:
         # Two runs for the same day (a nightly run and `paperflow review`) take turns.
         with FileLock(str(lock_path), timeout=lock_timeout):
@@ -518,135 +510,137 @@ def _publish(
     env: Mapping[str, str] | None,
     client: GitHubClient | None,
 ) -> ReviewResult:
-    review = settings.review
     target = _locate(settings, day)
     _prepare_base(target, settings)
-    repo = target.repo
-    result = ReviewResult(branch=target.branch, base=target.base, repo=repo, messages=target.messages)
+    result = ReviewResult(branch=target.branch, base=target.base, repo=target.repo, messages=target.messages)
     messages = result.messages  # (pydantic copied the list: append to the result's own)
     summaries, day_rows = _day_drafts(ledger, day, drafts, messages)
     if not summaries:
         result.mode = "nothing"
         return result
-
-    no_client_reason = None
-    if client is None and target.remote is not None:
-        secret = resolve_token(review, dict(env) if env is not None else None) if token is _UNSET else token
-        if not isinstance(secret, Secret):
-            no_client_reason = f"no GitHub token (set ${review.token_env} or log in with `gh auth login`)"
-        elif not target.repository:
-            no_client_reason = (f"the GitHub repository is unknown (set review.repository; remote {review.remote} "
-                                "is not a GitHub URL)")
-        else:
-            client = GitHubClient(review.api_url, target.repository, secret)
-
-    # Where the branch starts: see the module docstring.
-    base_sha = gitrepo.rev_parse(repo, target.base_ref)
+    client, no_client_reason = _github_client(settings, target, token, env, client)
+    base_sha = gitrepo.rev_parse(target.repo, target.base_ref)
     assert base_sha is not None
+    start, result.mode = _branch_start(target, base_sha, client, messages)
+    tick_texts = list(tick_pending) + [r.source_detail for r in day_rows if r.source == "pending" and r.source_detail]
+    tip, proposed = _commit_drafts(settings, target, day, summaries, start, base_sha, tick_texts, result)
+    if tip == base_sha or not proposed:
+        # Every draft is already in the log on the default branch: nothing to review.
+        result.mode = "nothing"
+        result.messages.append(f"every draft is already in the log on {target.base}; no pull request needed")
+        gitrepo.run_git(target.repo, ["branch", "-D", target.branch], check=False)
+        return result
+    if not result.committed and result.mode.startswith("update"):
+        result.mode = "unchanged"
+    result.commit, result.papers = tip, [s.key for s in proposed]
+    body = pr_body(day, proposed, report_md, coverage=coverage, unresolved=unresolved, failures=failures)
+    result.body_path = body_path(settings, day)
+    result.body_path.write_text(body, encoding="utf-8")
+
+    def by_hand(*, push: bool, force: bool = False) -> ReviewResult:
+        result.commands = _manual_commands(target, settings, day, result.body_path, push=push, force=force,
+                                           n=len(proposed))
+        _record(ledger, proposed, day, target.branch, None, messages)
+        return result
+
+    if target.remote is None:
+        messages.append(f"the log repository has no remote {settings.review.remote!r}: the commit stays on "
+                        f"{target.branch}")
+        return by_hand(push=True)
+    if not _push(target, tip, messages):
+        return by_hand(push=True, force=result.mode == "recreate")
+    result.pushed = True
+    if client is None:
+        messages.append(f"{no_client_reason}: the branch is pushed but no pull request was opened")
+        return by_hand(push=False)
+    try:
+        pr, created = _open_or_update(client, target, pr_title(day, len(proposed)), body)
+    except GitHubError as exc:
+        messages.append(f"{exc.message}; the branch {target.branch} is pushed, open the pull request by hand")
+        return by_hand(push=False)
+    result.pr_number, result.pr_url, result.pr_created = pr.number, pr.url, created
+    _record(ledger, proposed, day, target.branch, pr.number, messages)
+    return result
+
+
+def _github_client(settings: Settings, target: _Target, token: Secret | None | object,
+                   env: Mapping[str, str] | None, client: GitHubClient | None) -> tuple[GitHubClient | None, str | None]:
+    """The GitHub client for the log's repository, or None and the reason there is none."""
+    review = settings.review
+    if client is not None or target.remote is None:
+        return client, None
+    secret = resolve_token(review, dict(env) if env is not None else None) if token is _UNSET else token
+    if not isinstance(secret, Secret):
+        return None, f"no GitHub token (set ${review.token_env} or log in with `gh auth login`)"
+    if not target.repository:
+        return None, (f"the GitHub repository is unknown (set review.repository; remote {review.remote} "
+                      "is not a GitHub URL)")
+    return GitHubClient(review.api_url, target.repository, secret), None
+
+
+def _branch_start(target: _Target, base_sha: str, client: GitHubClient | None, messages: list[str]) -> tuple[str, str]:
+    """Where the day's branch starts and how (the mode): see the module docstring."""
+    repo = target.repo
     existing = target.remote_tip if target.remote else gitrepo.rev_parse(repo, f"refs/heads/{target.branch}")
     if existing and client is not None and _pull_was_closed(client, target.branch, messages):
         # Its pull request was merged or closed earlier today: the branch is spent, start afresh.
-        start, mode = base_sha, "recreate"
-    elif existing and gitrepo.is_ancestor(repo, base_sha, existing):
-        start, mode = existing, "update"
-    elif existing and not _paperflow_only(repo, target.base_ref, existing):
-        start, mode = existing, "update-kept-edits"
+        return base_sha, "recreate"
+    if existing and gitrepo.is_ancestor(repo, base_sha, existing):
+        return existing, "update"
+    if existing and not _paperflow_only(repo, target.base_ref, existing):
         messages.append(
             f"{target.base} moved on and {target.branch} holds your own commits: paperflow added to it without "
             f"re-making it; merge {target.base} into it if the pull request shows a conflict"
         )
-    else:
-        start, mode = base_sha, "recreate" if existing else "create"
-    result.mode = mode
+        return existing, "update-kept-edits"
+    return base_sha, "recreate" if existing else "create"
 
-    template = template_path(settings.prompts_path(), settings.log.entry_template)
-    entries = [DraftEntry(title=s.title, text=render_entry(s, template, settings.log.language)) for s in summaries]
-    worktree = worktree_path(settings, day)
-    body_file = body_path(settings, day)
-    body_file.parent.mkdir(parents=True, exist_ok=True)
+
+def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Sequence[Summary], start: str,
+                   base_sha: str, tick_texts: Sequence[str], result: ReviewResult) -> tuple[str | None, list[Summary]]:
+    """Insert the drafts into the log in a worktree of the branch at `start` and commit them there.
+
+    Returns the branch tip and the drafts it proposes (in its log, not in the default branch's log)."""
+    repo, worktree = target.repo, worktree_path(settings, day)
+    entries = [draft_entry(s, settings) for s in summaries]
     try:
         gitrepo.add_worktree(repo, worktree, target.branch, start, only=target.log_rel)
         log_file = worktree / target.log_rel
         if not log_file.parent.is_dir():
             log_file.parent.mkdir(parents=True)
         create_log(log_file)  # the log is not on the base branch yet: the branch adds it
-        texts = list(tick_pending) + [
-            r.source_detail for r in day_rows if r.source == "pending" and r.source_detail
-        ]
-        inserted = insert_entries(log_file, entries, day, _tick_lines(log_file, summaries, texts))
+        inserted = insert_entries(log_file, entries, day, _tick_lines(log_file, summaries, tick_texts))
         result.inserted, result.skipped = inserted.inserted, inserted.skipped
         if inserted.changed:
             gitrepo.run_git(worktree, ["add", "--", target.log_rel])
-            message = _commit_message(day, inserted.inserted, summaries, more=mode.startswith("update"))
+            message = _commit_message(day, inserted.inserted, summaries, more=result.mode.startswith("update"))
             gitrepo.run_git(worktree, ["commit", "--quiet", "--no-verify", "-F", "-"], env=_author_env(settings, repo),
                             input_text=message)
             result.committed = True
         tip = gitrepo.rev_parse(worktree, "HEAD")
-        # What the branch proposes: drafts in its log that the default branch's log lacks.
         on_branch = read_log(log_file).parsed
         on_base = parse_log(gitrepo.show_file(repo, base_sha, target.log_rel) or b"")
-        proposed = [s for s in summaries if on_branch.has_title(s.title) and not on_base.has_title(s.title)]
+        return tip, [s for s in summaries if on_branch.has_title(s.title) and not on_base.has_title(s.title)]
     finally:
         gitrepo.remove_worktree(repo, worktree)
 
-    if tip == base_sha or not proposed:
-        # Every draft is already in the log on the default branch: nothing to review.
-        result.mode = "nothing"
-        result.messages.append(f"every draft is already in the log on {target.base}; no pull request needed")
-        gitrepo.run_git(repo, ["branch", "-D", target.branch], check=False)
-        return result
-    if not result.committed and mode.startswith("update"):
-        result.mode = "unchanged"
-    result.commit = tip
-    result.papers = [s.key for s in proposed]
 
-    body = pr_body(day, proposed, report_md, coverage=coverage, unresolved=unresolved, failures=failures)
-    body_file.write_text(body, encoding="utf-8")
-    result.body_path = body_file
-    title = pr_title(day, len(proposed))
-    force = mode == "recreate"
-
-    # Push: only ever to the review branch, guarded by a lease on what the remote had.
-    if target.remote is None:
-        messages.append(f"the log repository has no remote {review.remote!r}: the commit stays on {target.branch}")
-        result.commands = _manual_commands(target, settings, day, body_file, push=True, force=False, n=len(proposed))
-        _record(ledger, proposed, day, target.branch, None)
-        return result
+def _push(target: _Target, tip: str | None, messages: list[str]) -> bool:
+    """Push the tip to the review branch only, guarded by a lease on what the remote had; False when it failed."""
+    assert target.remote is not None
     if tip != target.remote_tip:
         destination = f"refs/heads/{target.branch}"
         assert destination != f"refs/heads/{target.base}"
         lease = f"--force-with-lease={destination}:{target.remote_tip or ''}"
         try:
-            gitrepo.run_git(repo, ["push", "--quiet", "--no-verify", lease, target.remote, f"{tip}:{destination}"],
-                            timeout=gitrepo.NETWORK_TIMEOUT_SECONDS)
+            gitrepo.run_git(target.repo, ["push", "--quiet", "--no-verify", lease, target.remote,
+                                          f"{tip}:{destination}"], timeout=gitrepo.NETWORK_TIMEOUT_SECONDS)
         except gitrepo.GitError as exc:
             messages.append(f"push to {target.remote} failed ({exc.message}); the commit stays on {target.branch}")
-            result.commands = _manual_commands(target, settings, day, body_file, push=True, force=force,
-                                               n=len(proposed))
-            _record(ledger, proposed, day, target.branch, None)
-            return result
-    result.pushed = True
+            return False
     # The remote holds the branch now; a local copy per night would only pile up in `git branch`.
-    gitrepo.run_git(repo, ["branch", "-D", target.branch], check=False)
-
-    # The pull request.
-    if client is None:
-        messages.append(f"{no_client_reason}: the branch is pushed but no pull request was opened")
-        result.commands = _manual_commands(target, settings, day, body_file, push=False, force=False,
-                                           n=len(proposed))
-        _record(ledger, proposed, day, target.branch, None)
-        return result
-    try:
-        pr, created = _open_or_update(client, target, title, body)
-    except GitHubError as exc:
-        messages.append(f"{exc.message}; the branch {target.branch} is pushed, open the pull request by hand")
-        result.commands = _manual_commands(target, settings, day, body_file, push=False, force=False,
-                                           n=len(proposed))
-        _record(ledger, proposed, day, target.branch, None)
-        return result
-    result.pr_number, result.pr_url, result.pr_created = pr.number, pr.url, created
-    _record(ledger, proposed, day, target.branch, pr.number)
-    return result
+    gitrepo.run_git(target.repo, ["branch", "-D", target.branch], check=False)
+    return True
 
 
 def _pull_was_closed(client: GitHubClient, branch: str, messages: list[str]) -> bool:
@@ -671,7 +665,10 @@ def _open_or_update(client: GitHubClient, target: _Target, title: str, body: str
     return client.update_pull(existing.number, title=title, body=body), False
 
 
-def _record(ledger: Ledger | None, summaries: Sequence[Summary], day: date, branch: str, pr_number: int | None) -> None:
+def _record(ledger: Ledger | None, summaries: Sequence[Summary], day: date, branch: str, pr_number: int | None,
+            messages: list[str]) -> None:
+    """The review transitions: OPEN_REVIEW when a pull request proposes the papers, else PROPOSE (on the
+    branch, no pull request yet). A paper the ledger does not hold as drafted is named, not recorded."""
     if ledger is None:
         return
     for s in summaries:
@@ -679,11 +676,13 @@ def _record(ledger: Ledger | None, summaries: Sequence[Summary], day: date, bran
         fields: dict[str, object] = {"review_branch": branch, "title": s.title}
         if row is None or row.drafted_on is None:
             fields["drafted_on"] = day
-        if pr_number is not None:
-            ledger.set_state(s.key, PaperState.IN_REVIEW, pr_number=pr_number, **fields)
-        else:
-            state = row.state if row is not None and row.state == PaperState.IN_REVIEW else PaperState.DRAFTED
-            ledger.set_state(s.key, state, **fields)
+        try:
+            if pr_number is not None:
+                ledger.transition(s.key, Transition.OPEN_REVIEW, pr_number=pr_number, **fields)
+            else:
+                ledger.transition(s.key, Transition.PROPOSE, **fields)
+        except IllegalTransitionError as exc:
+            messages.append(f"{exc.message}; its review branch is not recorded")
 
 
 # ------------------------------------------------------------------------------------ closing the loop
@@ -774,15 +773,15 @@ def sync_review_state(
         for row in pr_rows:
             if pr.merged:
                 kept = present(row.title) if row.title else None
-                state = PaperState.REJECTED if kept is False else PaperState.MERGED
+                transition = Transition.REJECT if kept is False else Transition.MERGE
                 (result.rejected if kept is False else result.merged).append(row.key)
             elif pr.state == "closed":
-                state = PaperState.REJECTED
+                transition = Transition.REJECT
                 result.rejected.append(row.key)
             else:
-                state = PaperState.IN_REVIEW
+                transition = Transition.OPEN_REVIEW
                 result.still_open.append(row.key)
-            ledger.set_state(row.key, state, pr_number=pr.number)
+            ledger.transition(row.key, transition, pr_number=pr.number)
     return result
 
 

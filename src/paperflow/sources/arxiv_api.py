@@ -1,102 +1,54 @@
 """The arXiv API, through the `arxiv` library, with the timeouts, backoff and rate limit it lacks.
 
 `arxiv.Client` sends requests without a timeout and retries at once. `ArxivClient` keeps the library's
-paging and Atom parsing but fetches each page itself: one process-wide pause of `delay_seconds` between
-any two requests (threads included), a timeout on every request, and tenacity retries with exponential
-backoff that honour `Retry-After` on 429 and 503. Failures end in `ArxivApiError`, one line.
+paging and Atom parsing but fetches each page itself through paperflow.http: one process-wide pause of
+`delay_seconds` between any two requests (threads included), a timeout on every request, retries with
+exponential backoff that honour `Retry-After` on 429 and 503, and a host that cannot be connected to
+is not asked again in this run. Failures end in `ArxivApiError`, one line.
 """
 
 from __future__ import annotations
 
-import email.utils
-import threading
-import xml.etree.ElementTree as ET
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from typing import TypeVar
 
 import arxiv
 import requests
 from arxiv import _feed
-from tenacity import (
-    RetryCallState,
-    Retrying,
-    retry_if_exception,
-    stop_after_attempt,
-    wait_exponential_jitter,
-)
 
 from paperflow.errors import PaperflowError
+from paperflow.http import (
+    ARXIV_RATE_LIMITER,
+    RETRYABLE_STATUS,
+    RUN_HOSTS,
+    USER_AGENT,
+    HostUnreachableError,
+    RateLimiter,
+    RetryPolicy,
+    RunHosts,
+    Sleep,
+    TransientHTTPError,
+    attempts_text,
+    call_with_retries,
+    parse_retry_after,
+)
 from paperflow.sources.ids import ArxivId, InvalidIdError, parse_arxiv_id
 from paperflow.models import Paper, SourceKind
 from paperflow.settings import ArxivSettings
 
-USER_AGENT = "paperflow (https://github.com/paperflow; arxiv.py 4.0.2)"
-MAX_RETRY_AFTER_SECONDS = 300.0  # a server asking for longer is treated as a failure of this night
-BACKOFF_INITIAL_SECONDS = 1.0
-BACKOFF_MAX_SECONDS = 60.0
-RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
-
 _ATOM = "http://www.w3.org/2005/Atom"
-Sleep = Callable[[float], None]
+T = TypeVar("T")
 
 
 class ArxivApiError(PaperflowError):
-    """The arXiv API could not answer (refused the request, kept failing, or timed out)."""
+    """The arXiv API could not answer (refused the request, kept failing, timed out, unreachable)."""
 
 
-class TransientHTTPError(Exception):
-    """A status worth retrying (429, 5xx), with the server's Retry-After in seconds when it sent one."""
-
-    def __init__(self, url: str, status: int, retry_after: float | None):
-        self.url = url
-        self.status = status
-        self.retry_after = retry_after
-        super().__init__(f"HTTP {status}")
-
-
-# ------------------------------------------------------------------------------ rate limit, retries
-
-
-class RateLimiter:
-    """At least `delay` seconds between the starts of two requests, across all threads that share it."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._last: float | None = None
-
-    def wait_turn(self, delay: float, sleep: Sleep = time.sleep) -> None:
-        # The lock is held while sleeping on purpose: waiting threads queue up behind it.
-        with self._lock:
-            if self._last is not None and delay > 0:
-                remaining = self._last + delay - time.monotonic()
-                if remaining > 0:
-                    sleep(remaining)
-            self._last = time.monotonic()
-
-    def reset(self) -> None:
-        with self._lock:
-            self._last = None
-
-
-# One per process: arXiv's terms count every request a machine makes, wherever it comes from.
-PROCESS_RATE_LIMITER = RateLimiter()
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date), None when absent or bad."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+def retry_policy(settings: ArxivSettings) -> RetryPolicy:
+    """arXiv's API and PDF hosts: `retries` more tries, 1 s doubling up to a minute, plus up to 1 s jitter."""
+    return RetryPolicy(retries=settings.retries, backoff_seconds=1.0, max_backoff_seconds=60.0, jitter=1.0)
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -107,27 +59,24 @@ def is_transient(exc: BaseException) -> bool:
     )
 
 
-def _wait_strategy() -> Callable[[RetryCallState], float]:
-    backoff = wait_exponential_jitter(initial=BACKOFF_INITIAL_SECONDS, max=BACKOFF_MAX_SECONDS, jitter=1.0)
-
-    def wait(state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, TransientHTTPError) and exc.retry_after is not None:
-            return min(exc.retry_after, MAX_RETRY_AFTER_SECONDS)
-        return backoff(state)
-
-    return wait
+class RetriesExhausted(PaperflowError):
+    """A request to an arXiv host kept failing in ways that may pass (429/5xx, timeouts): the cause and the tries."""
 
 
-def retrying(retries: int, sleep: Sleep = time.sleep, retry_on: Callable[[BaseException], bool] = is_transient) -> Retrying:
-    """A tenacity loop: `retries` more tries after the first, exponential backoff or Retry-After between."""
-    return Retrying(
-        stop=stop_after_attempt(retries + 1),
-        wait=_wait_strategy(),
-        retry=retry_if_exception(retry_on),
-        sleep=sleep,
-        reraise=True,
-    )
+def request_arxiv(url: str, send: Callable[[], T], settings: ArxivSettings, *, sleep: Sleep,
+                  rate_limiter: RateLimiter, hosts: RunHosts) -> T:
+    """`send()`, one request to an arXiv host (API or PDFs), under arXiv's rules: the shared rate limit before
+    every try, retries of transient failures, no request to a host found unreachable in this run.
+
+    Raises HostUnreachableError, RetriesExhausted (one line: cause and attempts), or what `send` raised otherwise."""
+    try:
+        return call_with_retries(url, send, retry_policy(settings), is_transient, sleep=sleep, hosts=hosts,
+                                 before_each=lambda: rate_limiter.wait_turn(settings.delay_seconds, sleep))
+    except Exception as exc:
+        if not is_transient(exc):
+            raise
+        cause = describe_failure(exc, settings.timeout_seconds)
+        raise RetriesExhausted(f"{cause} {attempts_text(getattr(exc, 'attempts', 1))}") from None
 
 
 def describe_failure(exc: BaseException, timeout: float) -> str:
@@ -160,7 +109,8 @@ class ArxivClient(arxiv.Client):
         page_size: int = 100,
         session: requests.Session | None = None,
         sleep: Sleep = time.sleep,
-        rate_limiter: RateLimiter = PROCESS_RATE_LIMITER,
+        rate_limiter: RateLimiter = ARXIV_RATE_LIMITER,
+        hosts: RunHosts = RUN_HOSTS,
     ):
         # num_retries=0: the library's own instant retries are replaced by ours.
         super().__init__(page_size=page_size, delay_seconds=settings.delay_seconds, num_retries=0)
@@ -170,28 +120,17 @@ class ArxivClient(arxiv.Client):
         self._session.headers["User-Agent"] = USER_AGENT
         self._sleep = sleep
         self._rate_limiter = rate_limiter
+        self._hosts = hosts
         self.requests_made = 0
 
     def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0) -> arxiv.ParsedFeed:
         try:
-            for attempt in retrying(self.settings.retries, self._sleep):
-                with attempt:
-                    return self._fetch_page(url, first_page)
-        except ArxivApiError:
-            raise
-        except Exception as exc:
-            if not is_transient(exc):
-                raise
-            tries = self.settings.retries + 1
-            raise ArxivApiError(
-                f"{describe_failure(exc, self.settings.timeout_seconds)} after {tries} "
-                f"attempt{'s' if tries > 1 else ''}",
-                stage="arxiv",
-            ) from None
-        raise AssertionError("unreachable")  # pragma: no cover
+            return request_arxiv(url, lambda: self._fetch_page(url, first_page), self.settings, sleep=self._sleep,
+                                 rate_limiter=self._rate_limiter, hosts=self._hosts)
+        except (ArxivApiError, HostUnreachableError, RetriesExhausted) as exc:
+            raise ArxivApiError(exc.message, stage="arxiv") from None
 
     def _fetch_page(self, url: str, first_page: bool) -> arxiv.ParsedFeed:
-        self._rate_limiter.wait_turn(self.settings.delay_seconds, self._sleep)
         self.requests_made += 1
         resp = self._session.get(url, timeout=self.settings.timeout_seconds)
         if resp.status_code in RETRYABLE_STATUS:

@@ -1,8 +1,11 @@
 """Tonight's papers: ids from the command line, the log's pending list, and the arXiv queries in settings.
 
 `gather_sources` returns a `SourcePlan`: the papers to take (metadata fetched, de-duplicated), the
-ones skipped and why, pending items left unresolved, and failures (one per bad id or failed query;
-one bad source never sinks the others). With `record=False` it changes nothing (`paperflow sources`).
+ones skipped and why, pending items left unresolved (with the reason), failures (one per bad id or
+failed query; one bad source never sinks the others), and `unreadable`: the sources that could not be
+read at all (the arXiv API down or unreachable), which makes a run end with a non-zero exit code.
+Taken papers are not recorded here: the orchestrator records each once. With `record=False` not even
+the queries' last runs are stored (`paperflow sources`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from paperflow.errors import PaperflowError
 from paperflow.sources.ids import ArxivId, InvalidIdError, parse_arxiv_id
 from paperflow.ledger import Ledger, PaperState
 from paperflow.models import Failure, Paper, SourceKind
-from paperflow.sources.pending import PendingResolution, resolve_pending
+from paperflow.sources.pending import PendingResolution, PendingStatus, resolve_pending
 from paperflow.settings import ArxivQuery, Settings
 from paperflow.log.weekly_log import ParsedLog
 
@@ -35,12 +38,17 @@ class SourcePlan(BaseModel):
     pending: list[PendingResolution] = []  # every open pending item and what it resolved to
     pending_lines: dict[str, int] = {}  # paper key -> 0-based line of its pending item (to tick it)
     failures: list[Failure] = []
+    unreadable: list[str] = []  # sources that could not be read at all, with the cause
     query_counts: dict[str, int] = {}  # query name -> papers it returned since its last run
     api_requests: int = 0
 
     @property
     def unresolved(self) -> list[PendingResolution]:
         return [p for p in self.pending if p.status.value in ("unresolved", "error")]
+
+
+Wanted = dict[ArxivId, tuple[SourceKind, str]]  # requested id -> (source kind, what named it)
+STAGE = "resolve"
 
 
 def query_name(query: ArxivQuery) -> str:
@@ -95,69 +103,100 @@ def gather_sources(
     A paper is skipped when its id is already drafted/in review/merged/rejected in the ledger (a newer
     version too, unless `redraft_new_versions`), when its title is already in the log, when an earlier
     source found it, or (pending/query papers) when it failed `settings.max_attempts` times.
-    With `record`, taken papers are recorded as FOUND and each successful query's run time is stored.
+    With `record`, each successful query's run time is stored.
     """
     now = now or datetime.now(UTC)
     client = client or ArxivClient(settings.arxiv)
     start_requests = client.requests_made
     plan = SourcePlan()
+    wanted = _command_line_ids(ids, plan)
+    if parsed_log is not None:
+        _pending_ids(settings, parsed_log, ledger, client, now, plan, wanted)
+    candidates = _fetch_metadata(client, wanted, plan)
+    if use_queries:
+        candidates += _query_results(settings, ledger, client, now, record, plan)
+    _dedupe(candidates, settings, ledger, parsed_log, redraft_new_versions, plan)
+    plan.api_requests = client.requests_made - start_requests
+    return plan
 
-    # Ids from the command line and the pending list go to arXiv in one batch.
-    wanted: dict[ArxivId, tuple[SourceKind, str]] = {}
+
+def _command_line_ids(ids: Sequence[str], plan: SourcePlan) -> Wanted:
+    """The ids given on the command line; bad ones become failures."""
+    wanted: Wanted = {}
     for text in ids:
         try:
             wanted.setdefault(parse_arxiv_id(text), (SourceKind.COMMAND_LINE, text))
         except InvalidIdError as exc:
-            plan.failures.append(Failure(paper=text.strip()[:80] or "(empty)", stage="id", reason=exc.message))
-    if parsed_log is not None:
-        plan.pending = resolve_pending(settings, parsed_log, ledger, client, now=now)
-        for res in plan.pending:
-            ref = res.arxiv_ref()
-            if ref is not None and ref not in wanted:
-                wanted[ref] = (SourceKind.PENDING, res.item.text)
-                plan.pending_lines.setdefault(ref.base, res.item.line)
-    candidates: list[Paper] = []
-    if wanted:
+            plan.failures.append(Failure(paper=text.strip()[:80] or "(empty)", stage=STAGE, reason=exc.message))
+    return wanted
+
+
+def _pending_ids(settings: Settings, parsed_log: ParsedLog, ledger: Ledger, client: ArxivClient, now: datetime,
+                 plan: SourcePlan, wanted: Wanted) -> None:
+    """The pending list's items as ids (adds to `wanted`, remembers each item's line for the tick)."""
+    plan.pending = resolve_pending(settings, parsed_log, ledger, client, now=now)
+    for res in plan.pending:
+        ref = res.arxiv_ref()
+        if ref is not None and ref not in wanted:
+            wanted[ref] = (SourceKind.PENDING, res.item.text)
+            plan.pending_lines.setdefault(ref.base, res.item.line)
+    failed = [res for res in plan.pending if res.status == PendingStatus.ERROR]
+    if failed:
+        plan.unreadable.append(f"the pending list: {len(failed)} title search(es) failed: {failed[0].reason}")
+
+
+def _fetch_metadata(client: ArxivClient, wanted: Wanted, plan: SourcePlan) -> list[Paper]:
+    """arXiv metadata of every wanted id, in one batch; unknown ids and an API failure become failures."""
+    if not wanted:
+        return []
+    try:
+        found, missing = fetch_papers(client, list(wanted), SourceKind.COMMAND_LINE)
+    except ArxivApiError as exc:
+        plan.failures.extend(Failure(paper=str(i), stage=STAGE, reason=exc.message) for i in wanted)
+        plan.unreadable.append(f"arXiv metadata of {len(wanted)} id(s): {exc.message}")
+        return []
+    papers = []
+    for paper in found:
+        ref = parse_arxiv_id(paper.versioned_id or "")
+        kind, detail = wanted.get(ref) or wanted.get(ArxivId(ref.base)) or (SourceKind.COMMAND_LINE, None)
+        papers.append(paper.model_copy(update={"source": kind, "source_detail": detail}))
+    for arxiv_id in missing:
+        plan.failures.append(Failure(paper=str(arxiv_id), stage=STAGE, reason="arXiv has no paper with this id"))
+        plan.pending_lines.pop(arxiv_id.base, None)
+    return papers
+
+
+def _query_results(settings: Settings, ledger: Ledger, client: ArxivClient, now: datetime, record: bool,
+                   plan: SourcePlan) -> list[Paper]:
+    """Each configured query's papers since its last successful run (stored when `record`)."""
+    papers: list[Paper] = []
+    for query in settings.arxiv.queries:
+        name = query_name(query)
+        since = ledger.last_query_run(name) or now - timedelta(days=settings.arxiv.lookback_days)
         try:
-            found, missing = fetch_papers(client, list(wanted), SourceKind.COMMAND_LINE)
-        except ArxivApiError as exc:
-            found, missing = [], []
-            plan.failures.extend(Failure(paper=str(i), stage="arxiv", reason=exc.message) for i in wanted)
-        for paper in found:
-            ref = parse_arxiv_id(paper.versioned_id or "")
-            kind, detail = wanted.get(ref) or wanted.get(ArxivId(ref.base)) or (SourceKind.COMMAND_LINE, None)
-            candidates.append(paper.model_copy(update={"source": kind, "source_detail": detail}))
-        for arxiv_id in missing:
-            plan.failures.append(Failure(paper=str(arxiv_id), stage="arxiv", reason="arXiv has no paper with this id"))
-            plan.pending_lines.pop(arxiv_id.base, None)
+            found = query_papers(client, query, since, now)
+        except PaperflowError as exc:
+            plan.failures.append(Failure(paper=f"query {name!r}", stage=STAGE, reason=exc.message))
+            plan.unreadable.append(f"query {name!r}: {exc.message}")
+            continue
+        plan.query_counts[name] = len(found)
+        papers.extend(found)
+        if record:
+            ledger.set_query_run(name, now)
+    return papers
 
-    if use_queries:
-        for query in settings.arxiv.queries:
-            name = query_name(query)
-            last = ledger.last_query_run(name)
-            since = last or now - timedelta(days=settings.arxiv.lookback_days)
-            try:
-                papers = query_papers(client, query, since, now)
-            except PaperflowError as exc:
-                plan.failures.append(Failure(paper=f"query {name!r}", stage="arxiv", reason=exc.message))
-                continue
-            plan.query_counts[name] = len(papers)
-            candidates.extend(papers)
-            if record:
-                ledger.set_query_run(name, now)
 
+def _dedupe(candidates: list[Paper], settings: Settings, ledger: Ledger, parsed_log: ParsedLog | None,
+            redraft: bool, plan: SourcePlan) -> None:
+    """Take each candidate once, unless the ledger or the log says it is done (plan.skipped, with why)."""
     seen: set[str] = set()
     for paper in candidates:
-        reason = _skip_reason(paper, settings, ledger, parsed_log, seen, redraft_new_versions)
+        reason = _skip_reason(paper, settings, ledger, parsed_log, seen, redraft)
         if reason:
             plan.skipped.append(Skipped(key=paper.key, title=paper.title, source=paper.source, reason=reason))
             continue
         seen.add(paper.key)
         plan.take.append(paper)
-        if record:
-            ledger.record_found(paper)
-    plan.api_requests = client.requests_made - start_requests
-    return plan
 
 
 def _skip_reason(

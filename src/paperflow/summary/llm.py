@@ -1,8 +1,11 @@
 """One chat call to any OpenAI-compatible endpoint, with retries and structured-output negotiation.
 
-- The openai SDK talks to the server; its own retries are off (max_retries=0) because tenacity owns
-  them here: 429 (honouring Retry-After), 5xx, timeouts and connection errors are retried with
-  exponential backoff, within `llm.retries` re-tries and a total time cap `llm.retry_max_seconds`.
+- The openai SDK talks to the server; its own retries are off (max_retries=0) because paperflow.http's
+  RetryPolicy owns them here: 429 (honouring Retry-After), 5xx, timeouts and dropped connections are
+  retried with exponential backoff, within `llm.retries` re-tries and a total time cap
+  `llm.retry_max_seconds`. A refused connection (nothing listening: the server is starting, or not
+  there at all) is retried for CONNECT_RETRY_SECONDS only; then the endpoint is unreachable for the
+  run and the next papers fail at once with the same line.
 - Structured output: `json_schema` where the server takes it, else `json_object` with the schema
   (llama.cpp server), else `json_object`, else plain text (the prompt carries the schema anyway).
   With `llm.response_format = "auto"` a 400/422 that complains about the response format moves to
@@ -13,8 +16,6 @@
 
 from __future__ import annotations
 
-import email.utils
-import math
 import os
 import re
 import threading
@@ -26,15 +27,19 @@ from urllib.parse import urlsplit
 
 import httpx2
 import openai
-from tenacity import (
-    RetryCallState,
-    Retrying,
-    retry_if_exception,
-    stop_after_attempt,
-    stop_before_delay,
-)
+from tenacity import RetryCallState
 
 from paperflow.errors import PaperflowError
+from paperflow.http import (
+    RUN_HOSTS,
+    USER_AGENT,
+    HostUnreachableError,
+    RetryPolicy,
+    RunHosts,
+    attempts_text,
+    connect_failure,
+    retry_after_seconds,
+)
 from paperflow.settings import LLMSettings
 
 STAGE = "summarize"
@@ -42,6 +47,7 @@ FORMATS = ("json_schema", "json_object_schema", "json_object", "text")
 # Placeholder sent to servers that need no key (llama.cpp, Ollama, vLLM, LM Studio); the SDK insists on one.
 NO_KEY = "no-key-configured"
 _MAX_BACKOFF_SECONDS = 60.0
+CONNECT_RETRY_SECONDS = 5.0  # how long a refused connection is tried again before the endpoint counts as gone
 
 _format_memory: dict[str, str] = {}
 _semaphores: dict[str, threading.BoundedSemaphore] = {}
@@ -103,31 +109,6 @@ def _semaphore(base_url: str, size: int) -> threading.BoundedSemaphore:
 
 
 
-def retry_after_seconds(headers: Mapping[str, str] | httpx2.Headers | None) -> float | None:
-    """Seconds a server asked to wait (Retry-After-Ms, Retry-After seconds or HTTP date), or None."""
-    if not headers:
-        return None
-    value = headers.get("retry-after-ms")
-    if value:
-        try:
-            return max(0.0, float(value) / 1000)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-        return max(0.0, seconds) if math.isfinite(seconds) else None
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
 _FORMAT_COMPLAINT = re.compile(r"response[_ ]?format|json[_ ]?schema|json[_ ]?object|\bschema\b|grammar", re.I)
 
 
@@ -138,6 +119,11 @@ def _format_rejected(exc: openai.APIStatusError) -> bool:
     if exc.status_code in (400, 422):
         return bool(_FORMAT_COMPLAINT.search(text))
     return exc.status_code == 500 and "response_format" in text
+
+
+def _asked_wait(exc: BaseException) -> float | None:
+    """The server's Retry-After (or Retry-After-Ms) on an HTTP error answer."""
+    return retry_after_seconds(exc.response.headers) if isinstance(exc, openai.APIStatusError) else None
 
 
 def _retriable(exc: BaseException) -> bool:
@@ -165,6 +151,7 @@ class LLMClient:
         *,
         http_client: httpx2.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        hosts: RunHosts = RUN_HOSTS,
     ):
         """Raises LLMError when no endpoint or model is configured, or the key variable is unset."""
         if not llm.base_url:
@@ -185,12 +172,14 @@ class LLMClient:
             api_key = value.strip()
         self._secret = api_key if api_key != NO_KEY else None
         self._sleep = sleep
+        self._hosts = hosts
         self._client = openai.OpenAI(
             api_key=api_key,
             base_url=llm.base_url,
             timeout=llm.timeout_seconds,
-            max_retries=0,  # tenacity owns retries (one policy, one time cap)
+            max_retries=0,  # paperflow.http's RetryPolicy owns retries (one policy, one time cap)
             http_client=http_client,
+            default_headers={"User-Agent": USER_AGENT},
         )
 
     # -- public ------------------------------------------------------------------------------
@@ -214,6 +203,10 @@ class LLMClient:
         Raises LLMError (one line, no secret) when the server keeps failing, rejects the request,
         or accepts none of the response formats.
         """
+        try:
+            self._hosts.check(self.base_url)
+        except HostUnreachableError as exc:
+            raise LLMError(f"LLM at {self.where}: {exc.message}", stage=STAGE) from None
         formats = self.formats_to_try()
         started = time.monotonic()
         attempts = 0
@@ -248,13 +241,20 @@ class LLMClient:
         }
         if response_format is not None:
             kwargs["response_format"] = response_format
-        retrying = Retrying(
-            retry=retry_if_exception(_retriable),
-            stop=stop_after_attempt(llm.retries + 1) | stop_before_delay(llm.retry_max_seconds),
-            wait=self._wait,
-            sleep=self._sleep,
-            reraise=True,
-        )
+        policy = RetryPolicy(retries=llm.retries, backoff_seconds=llm.retry_backoff_seconds,
+                             max_backoff_seconds=_MAX_BACKOFF_SECONDS, max_seconds=llm.retry_max_seconds)
+        retrying = policy.retrying(_retriable, retry_after=_asked_wait, sleep=self._sleep)
+        policy_stop = retrying.stop
+
+        def stop(state: RetryCallState) -> bool:
+            # A refused connection is tried again briefly (a server starting up), never for minutes.
+            exc = state.outcome.exception() if state.outcome else None
+            waited = state.seconds_since_start + (state.upcoming_sleep or 0)
+            if exc is not None and connect_failure(exc) and waited > CONNECT_RETRY_SECONDS:
+                return True
+            return policy_stop(state)
+
+        retrying.stop = stop
         started = time.monotonic()
         semaphore = _semaphore(self.base_url, llm.max_concurrency)
         try:
@@ -263,21 +263,15 @@ class LLMClient:
                     response = self._client.chat.completions.create(**kwargs)
             return response, retrying.statistics.get("attempt_number", 1)
         except (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError) as exc:
-            raise self._error(exc, retrying.statistics.get("attempt_number", 1), time.monotonic() - started) from None
+            error = self._error(exc, retrying.statistics.get("attempt_number", 1), time.monotonic() - started)
+            cause = connect_failure(exc)
+            if cause is not None:
+                self._hosts.mark(self.base_url, cause)
+            raise error from None
         except openai.APIStatusError as exc:
             if exc.status_code >= 500 and not _format_rejected(exc):
                 raise self._error(exc, retrying.statistics.get("attempt_number", 1), time.monotonic() - started) from None
             raise
-
-    def _wait(self, state: RetryCallState) -> float:
-        """Retry-After when the server sent one, else exponential backoff from llm.retry_backoff_seconds."""
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, openai.APIStatusError):
-            asked = retry_after_seconds(exc.response.headers)
-            if asked is not None:
-                return asked
-        base = self.settings.retry_backoff_seconds
-        return min(_MAX_BACKOFF_SECONDS, base * 2 ** (state.attempt_number - 1))
 
     def _completion(self, response: Any, fmt: str, seconds: float, attempts: int) -> Completion:
         choice = response.choices[0] if response.choices else None
@@ -302,11 +296,12 @@ class LLMClient:
         return text[:300]
 
     def _error(self, exc: Exception, attempts: int, seconds: float) -> LLMError:
-        tries = f"after {attempts} attempt{'s' if attempts != 1 else ''} in {seconds:.1f} s"
+        tries = f"{attempts_text(attempts)} in {seconds:.1f} s"
         if isinstance(exc, openai.APITimeoutError):
             cause = f"no answer within {self.settings.timeout_seconds:g} s (timeout) {tries}"
         elif isinstance(exc, openai.APIConnectionError):
-            cause = f"cannot connect {tries}"
+            why = connect_failure(exc)
+            cause = f"cannot connect{f' ({why})' if why else ''} {tries}"
         elif isinstance(exc, openai.RateLimitError):
             cause = f"rate limited (HTTP 429) {tries}"
         elif isinstance(exc, openai.AuthenticationError):

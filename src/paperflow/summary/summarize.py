@@ -26,11 +26,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import jinja2
 from pydantic import BaseModel, ValidationError
 
+from paperflow import cache_keys
 from paperflow.errors import PaperflowError
 from paperflow.summary.llm import Completion, LLMClient, cost_of
 from paperflow.models import POINT_LABELS, DraftedBy, Paper, Summary, SummaryContent
@@ -38,13 +39,9 @@ from paperflow.summary.evidence import EvidenceIndex, support_for
 from paperflow.summary.numbers import unsupported_numbers
 from paperflow.settings import Settings
 
-if TYPE_CHECKING:
-    from paperflow.ledger import Ledger
-
 STAGE = "summarize"
 SCHEMA_NAME = "paper_summary"
 PROMPT_NAMES = ("system", "user", "repair")
-CACHE_FORMAT = 1
 VERDICT_OPENING = {"zh": "总体上", "en": "Overall"}
 _MAX_ORGS = 4
 _ECHO_MAX_CHARS = 20_000  # of an invalid answer, quoted back to the model with the re-ask
@@ -377,36 +374,6 @@ def validation_message(exc: ValidationError, limit: int = 5) -> str:
 # ------------------------------------------------------------------------------------ cache
 
 
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def cache_key(paper: Paper, text: str, settings: Settings, examples: Sequence[str]) -> str:
-    """Hash of everything that changes the answer: paper, its text, prompts, model, settings, examples."""
-    llm = settings.llm
-    parts = {
-        "format": CACHE_FORMAT,
-        "paper": paper.arxiv_id or "",
-        "version": paper.version,
-        "text": _sha256(text),  # also stands for a local PDF's content and the extraction settings
-        "prompts": prompt_hash(settings),
-        "language": settings.log.language,
-        "endpoint": llm.base_url,
-        "model": llm.model,
-        "temperature": llm.temperature,
-        "max_output_tokens": llm.max_output_tokens,
-        "examples": _sha256("\0".join(examples)),
-    }
-    return _sha256(json.dumps(parts, sort_keys=True, default=str))
-
-
-def cache_path(settings: Settings, paper: Paper, key: str) -> Path:
-    """output/summaries/<paper>-<key>.json"""
-    stem = paper.versioned_id or f"local-{_sha256(str(paper.local_pdf or paper.title))[:12]}"
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem)
-    return settings.output_dir / "summaries" / f"{stem}-{key[:16]}.json"
-
-
 def load_cached(path: Path) -> SummaryResult | None:
     """The cached result at `path`, or None when absent or unreadable (then it is redone)."""
     try:
@@ -423,7 +390,7 @@ def load_cached(path: Path) -> SummaryResult | None:
 def save_summary(path: Path, result: SummaryResult, key: str) -> Path:
     """Write the result as JSON atomically (a crash never leaves half a file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"format": CACHE_FORMAT, "cache_key": key, "result": result.model_dump(mode="json", exclude={"path"})}
+    payload = {"format": cache_keys.SUMMARY_FORMAT, "cache_key": key, "result": result.model_dump(mode="json", exclude={"path"})}
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -474,7 +441,7 @@ def local_source_of(paper: Paper, text: str) -> str:
             return hashlib.sha256(Path(paper.local_pdf).read_bytes()).hexdigest()
         except OSError:
             pass
-    return _sha256(text)
+    return cache_keys.sha256(text)
 
 
 def summarize_paper(
@@ -482,20 +449,19 @@ def summarize_paper(
     selected: SelectedLike,
     settings: Settings,
     examples: Sequence[str],
-    ledger: Ledger | None,
     *,
     client: LLMClient | None = None,
 ) -> SummaryResult:
     """Summarize `paper` from its selected text with the configured LLM (or take it from the cache).
 
-    Returns a SummaryResult whose summary has drafted_by=LLM. Tokens and cost of every call made
-    (repairs included) are added to the ledger row `paper.key`, on failure too.
-    Raises SummarizeError (invalid answers after llm.max_repairs re-asks, broken prompt) or
-    LLMError (endpoint failures after retries); both one line naming the paper and stage.
+    Returns a SummaryResult whose summary has drafted_by=LLM, with the tokens and cost of every call
+    made (repairs included). Raises SummarizeError (invalid answers after llm.max_repairs re-asks,
+    broken prompt) or LLMError (endpoint failures after retries); both one line naming the paper and
+    stage, and carrying `spent` = (input tokens, output tokens, cost) of the calls already paid for.
     """
     label = paper_label(paper)
-    key = cache_key(paper, selected.text, settings, examples)
-    path = cache_path(settings, paper, key)
+    key = cache_keys.llm_summary(paper, selected.text, settings, examples)
+    path = cache_keys.summary_file(settings, paper, key)
     cached = load_cached(path)
     if cached is not None:
         return cached
@@ -539,15 +505,11 @@ def summarize_paper(
             result.path = save_summary(path, result, key)
             return result
     except PaperflowError as exc:
-        raise type(exc)(exc.message, paper=label, stage=STAGE) from None
-    finally:
-        if ledger is not None and spent.calls:
-            ledger.record_usage(paper.key, spent.input_tokens, spent.output_tokens,
-                                cost_of(settings.llm, settings.llm.model, spent.input_tokens, spent.output_tokens))
-    raise SummarizeError(
+        raise spent.on(type(exc)(exc.message, paper=label, stage=STAGE), settings) from None
+    raise spent.on(SummarizeError(
         f"no valid summary after {spent.calls} answers ({settings.llm.max_repairs} re-asks): {error}",
         paper=label, stage=STAGE,
-    )
+    ), settings)
 
 
 class _Spent:
@@ -556,6 +518,12 @@ class _Spent:
         self.output_tokens = 0
         self.seconds = 0.0
         self.calls = 0
+
+    def on(self, error: PaperflowError, settings: Settings) -> PaperflowError:
+        """`error` carrying what was paid for before it: `spent` = (input tokens, output tokens, cost)."""
+        cost = cost_of(settings.llm, settings.llm.model, self.input_tokens, self.output_tokens) if self.calls else None
+        error.spent = (self.input_tokens, self.output_tokens, cost)  # type: ignore[attr-defined]
+        return error
 
     def add(self, completion: Completion) -> None:
         self.input_tokens += completion.input_tokens

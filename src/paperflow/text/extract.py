@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 from paperflow.errors import PaperflowError
+from paperflow.layout import OutputLayout
 from paperflow.settings import Settings
 from paperflow.text.budget import EXCLUDED_KINDS, Coverage, SelectedInput, missing_core_kinds, select_input
 from paperflow.text.engine import Engine, Line, RawDocument, RawPage, read_in_child
@@ -216,7 +217,7 @@ def extract_pdf(path: Path | str, settings: Settings, paper_label: str | None = 
         sha256 = file_sha256(path)
     except OSError as exc:
         raise ExtractError("cannot read the file", paper=label, detail=exc.strerror or str(exc)) from None
-    cache_file = settings.output_dir / "text" / f"{sha256}.json"
+    cache_file = OutputLayout.of(settings).text / f"{sha256}.json"
     limits = settings.extract
     if use_cache and (cached := _load_cached(cache_file, limits.engine)) is not None:
         if cached.pages > limits.max_pages:

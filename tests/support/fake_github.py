@@ -14,15 +14,14 @@ When `remote` (a bare repository) is given, the head branch must exist there, as
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+
+from tests.support.local_server import LocalServer, Reply, Request
 
 
 @dataclass
@@ -57,23 +56,20 @@ class FakeGitHub:
         self.faults: list[Fault] = []
         self.seen: list[Seen] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._server = LocalServer(self._serve)
 
     # -- lifecycle -----------------------------------------------------------------------------
 
     def __enter__(self) -> FakeGitHub:
-        self._thread.start()
+        self._server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.close()
 
     @property
     def api_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}{self.prefix}"
+        return f"{self._server.origin}{self.prefix}"
 
     # -- test controls -------------------------------------------------------------------------
 
@@ -165,39 +161,8 @@ class FakeGitHub:
                     return 200, self._pr_json(pr), {}
             return 404, {"message": "Not Found"}, {}
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:  # keep test output clean
-                pass
-
-            def _serve(self, method: str) -> None:
-                parts = urlsplit(self.path)
-                path = parts.path
-                if path.startswith(fake.prefix):
-                    path = path[len(fake.prefix):]
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length) if length else b""
-                body = json.loads(raw) if raw else None
-                status, data, headers = fake._route(method, path, parse_qs(parts.query), body,
-                                                    self.headers.get("Authorization"))
-                payload = json.dumps(data).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(payload)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def do_GET(self) -> None:
-                self._serve("GET")
-
-            def do_POST(self) -> None:
-                self._serve("POST")
-
-            def do_PATCH(self) -> None:
-                self._serve("PATCH")
-
-        return Handler
+    def _serve(self, request: Request) -> Reply:
+        path = request.path.removeprefix(self.prefix)
+        status, data, headers = self._route(request.method, path, request.query_lists, request.json(),
+                                            request.headers.get("authorization"))
+        return Reply(status, data, headers, content_type="application/json; charset=utf-8")

@@ -1,103 +1,17 @@
-"""Local HTTP servers for the arXiv tests: replayed real API responses, real PDFs, and faults.
-
-Everything listens on 127.0.0.1 only. A server is driven by a handler function that gets the request
-and returns a `Reply`; every request is counted in `server.requests`.
-"""
+"""Handlers for the arXiv tests on a tests.support.local_server.LocalServer: replayed real API
+responses and real PDFs from ../shared/data."""
 
 from __future__ import annotations
 
 import re
-import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+
+from tests.support.local_server import Handler, Reply, Request
 
 ATOM = "http://www.w3.org/2005/Atom"
 OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
-
-
-@dataclass
-class Request:
-    method: str
-    path: str
-    query: dict[str, str]
-
-    @property
-    def id_list(self) -> list[str]:
-        raw = self.query.get("id_list", "")
-        return [i for i in raw.split(",") if i]
-
-
-@dataclass
-class Reply:
-    status: int = 200
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    stall_seconds: float = 0.0  # wait before answering (the client should time out first)
-    content_type: str = "application/atom+xml; charset=utf-8"
-    send_length: bool = True
-
-
-Handler = Callable[[Request], Reply]
-
-
-class LocalServer:
-    """A threaded HTTP server on 127.0.0.1 with a random port, answering through `handler`."""
-
-    def __init__(self, handler: Handler):
-        self.handler = handler
-        self.requests: list[Request] = []
-        self._stop = threading.Event()
-        outer = self
-
-        class _Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-                parts = urlsplit(self.path)
-                query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
-                request = Request("GET", parts.path, query)
-                outer.requests.append(request)
-                reply = outer.handler(request)
-                if reply.stall_seconds:
-                    outer._stop.wait(reply.stall_seconds)
-                try:
-                    self.send_response(reply.status)
-                    self.send_header("Content-Type", reply.content_type)
-                    if reply.send_length:
-                        self.send_header("Content-Length", str(len(reply.body)))
-                    for name, value in reply.headers.items():
-                        self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(reply.body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (a timeout test, an oversize body refused)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._server.daemon_threads = True
-        self._server.block_on_close = False
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def origin(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def url(self, path: str) -> str:
-        return self.origin + path
-
-    def __enter__(self) -> LocalServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._server.shutdown()
-        self._server.server_close()
+FEED = "application/atom+xml; charset=utf-8"
 
 
 # ------------------------------------------------------------------------------ the arXiv API, replayed
@@ -201,13 +115,13 @@ def _replay(shared_data: Path) -> Handler:
         if ids:
             key = ",".join(ids)
             if key in _ID_FILES:
-                return Reply(200, api_file(shared_data, _ID_FILES[key]))
+                return Reply(200, api_file(shared_data, _ID_FILES[key]), content_type=FEED)
             if any(not re.fullmatch(r"[\w./-]+", i) or i == "abc" for i in ids):
-                return Reply(400, api_file(shared_data, ERROR_FEED))
+                return Reply(400, api_file(shared_data, ERROR_FEED), content_type=FEED)
             found = [e for e in map(lookup, ids) if e is not None]
             if not found:
-                return Reply(200, api_file(shared_data, EMPTY_FEED))
-            return Reply(200, feed_of(found))  # a list never recorded as a whole: its real entries
+                return Reply(200, api_file(shared_data, EMPTY_FEED), content_type=FEED)
+            return Reply(200, feed_of(found), content_type=FEED)  # a list never recorded as a whole: its real entries
         query = request.query.get("search_query", "")
         if query.startswith("ti:"):
             words = re.findall(r"ti:\"?([^\s\"()]+)", query)
@@ -216,14 +130,14 @@ def _replay(shared_data: Path) -> Handler:
                 if all(w.lower() in " ".join(e.findtext(f"{{{ATOM}}}title").lower().split()) for w in words)
             ]
             limit = int(request.query.get("max_results", "10"))
-            return Reply(200, feed_of(hits[:limit]))
+            return Reply(200, feed_of(hits[:limit]), content_type=FEED)
         start = int(request.query.get("start", "0"))
         size = int(request.query.get("max_results", "10"))
         if size == 10 and start in SEARCH_PAGES_10:
-            return Reply(200, api_file(shared_data, SEARCH_PAGES_10[start]))
+            return Reply(200, api_file(shared_data, SEARCH_PAGES_10[start]), content_type=FEED)
         if start == 0:
-            return Reply(200, api_file(shared_data, SEARCH_100))
-        return Reply(200, feed_of([], total=0))
+            return Reply(200, api_file(shared_data, SEARCH_100), content_type=FEED)
+        return Reply(200, feed_of([], total=0), content_type=FEED)
 
     return handle
 
@@ -246,26 +160,3 @@ def pdf_server_handler(pdf_dir: Path) -> Handler:
         return Reply(404, b"<html>no such paper</html>", content_type="text/html")
 
     return handle
-
-
-class Script:
-    """A handler that plays replies in order, then repeats the last one."""
-
-    def __init__(self, *replies: Reply | Handler):
-        self.replies = list(replies)
-        self.calls = 0
-
-    def __call__(self, request: Request) -> Reply:
-        reply = self.replies[min(self.calls, len(self.replies) - 1)]
-        self.calls += 1
-        return reply(request) if callable(reply) else reply
-
-
-class RecordingSleep:
-    """Stands in for time.sleep in retry loops: records the waits asked for, sleeps not at all."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)

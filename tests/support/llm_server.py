@@ -7,15 +7,13 @@
   Retry-After, 500, a stall longer than the client's timeout, invalid JSON, ...) and records every
   request, for the faults a real server will not produce on demand.
 
-Use from a test module with `pytest_plugins = ["tests.llm_server"]` or by importing the fixtures.
+Use from a test module by importing the fixture: `from tests.support.llm_server import llama_server`.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -23,21 +21,17 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support import local_server
+from tests.support.local_server import LocalServer, Request, free_port
+
 LLAMA_MODEL_ALIAS = "gemma3-270m"
 LLAMA_START_SECONDS = 180.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --------------------------------------------------------------------------- the real llama.cpp server
@@ -123,14 +117,8 @@ def chat_completion(content: str, *, prompt_tokens: int = 100, completion_tokens
     }
 
 
-@dataclass
-class Reply:
-    """One scripted answer: HTTP status, headers, JSON body (or raw text), delay before answering."""
-
-    status: int = 200
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
+class Reply(local_server.Reply):
+    """One scripted answer: HTTP status, headers, JSON body (or raw text), a stall before answering."""
 
     @classmethod
     def answer(cls, content: str, **kwargs: Any) -> Reply:
@@ -142,7 +130,10 @@ class Reply:
 
 
 class FaultServer:
-    """Plays `script` in order, one reply per POST; the last reply repeats once the script is used up."""
+    """Plays `script` in order, one reply per POST; the last reply repeats once the script is used up.
+
+    `requests` holds the JSON body of every POST, `headers` their headers (lower-case names), `times`
+    when each arrived."""
 
     def __init__(self, script: list[Reply]):
         self.script = list(script)
@@ -150,59 +141,24 @@ class FaultServer:
         self.headers: list[dict[str, str]] = []
         self.times: list[float] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server = LocalServer(self._next)
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+        return f"{self._server.origin}/v1"
 
     def __enter__(self) -> FaultServer:
-        self._thread.start()
+        self._server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.close()
 
-    def _next(self, body: dict[str, Any], headers: dict[str, str]) -> Reply:
+    def _next(self, request: Request) -> Reply:
+        if request.method != "POST":
+            return Reply(404, {"error": {"message": "not found"}})
         with self._lock:
-            self.requests.append(body)
-            self.headers.append(headers)
+            self.requests.append(request.json())
+            self.headers.append(request.headers)
             self.times.append(time.monotonic())
-            index = len(self.requests) - 1
-            return self.script[min(index, len(self.script) - 1)]
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:  # quiet
-                pass
-
-            def do_POST(self) -> None:  # noqa: N802
-                length = int(self.headers.get("content-length", 0))
-                raw = self.rfile.read(length)
-                try:
-                    body = json.loads(raw)
-                except ValueError:
-                    body = {"raw": raw.decode(errors="replace")}
-                reply = server._next(body, {k.lower(): v for k, v in self.headers.items()})
-                if reply.delay:
-                    time.sleep(reply.delay)
-                data = (reply.body if isinstance(reply.body, str) else json.dumps(reply.body)).encode()
-                try:
-                    self.send_response(reply.status)
-                    self.send_header("content-type", "application/json")
-                    self.send_header("content-length", str(len(data)))
-                    for name, value in reply.headers.items():
-                        self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (timeout test)
-
-        return Handler
+            return self.script[min(len(self.requests) - 1, len(self.script) - 1)]
