@@ -118,17 +118,16 @@ def threshold(texts, rng: random.Random) -> None:
     print(f"{count} look-ups in {seconds:.2f} s ({1000 * seconds / count:.2f} ms per quote)\n")
 
 
-def _summarize(paper, text, settings, base_url: str):
-    """The paper through paperflow's own summarizer against the endpoint at `base_url`, and the support
-    of each claim of its answer (the summary's own when the summarizer fills it)."""
-    from paperflow.summary.evidence import EvidenceIndex, support_for
+def _summarize(paper, text, settings):
+    """The paper through paperflow's own summarizer against the configured endpoint, and the support
+    of each claim of its answer, as the summarizer found it."""
+    from paperflow.summary.evidence import EvidenceIndex
     from paperflow.summary.summarize import summarize_paper
     from paperflow.text.extract import select_input
 
     selected = select_input(text, settings.extract.max_input_tokens)
-    result = summarize_paper(paper, selected, settings, [], None)
-    support = result.summary.support or support_for(result.summary, EvidenceIndex.from_paper_text(text))
-    return result, support
+    result = summarize_paper(paper, selected, settings, [], evidence=EvidenceIndex.from_paper_text(text))
+    return result, result.summary.support
 
 
 def _settings(base_url: str, model: str, output_dir: Path, max_output_tokens: int = 1500):
@@ -172,7 +171,7 @@ def scripted(texts, rng: random.Random, pdf_dir: Path) -> None:
                       "verdict": "总体上，值得读。", "verdict_quote": fit(noisy(closing[0], rng, 1))}
             with FaultServer([Reply.answer(json.dumps(answer, ensure_ascii=False))]) as server:
                 settings = _settings(server.base_url, "scripted", Path(tmp))
-                _, support = _summarize(local_paper(pdf_dir / label), text, settings, server.base_url)
+                _, support = _summarize(local_paper(pdf_dir / label), text, settings)
             points, verdict = support[:-1], support[-1]
             kept = sum(s.evidence is not None for s in points[:3])
             flagged = sum(s.evidence is None for s in points[3:])
@@ -203,7 +202,7 @@ def local_llm(texts, pdf_dir: Path, max_output_tokens: int) -> None:
             for label, text in texts.items():
                 settings = _settings(base_url, LLAMA_MODEL_ALIAS, Path(tmp), max_output_tokens)
                 try:
-                    result, support = _summarize(local_paper(pdf_dir / label), text, settings, base_url)
+                    result, support = _summarize(local_paper(pdf_dir / label), text, settings)
                 except Exception as exc:  # noqa: BLE001 - a small model may fail a paper: count it, go on
                     print(f"{label:<50} failed: {str(exc)[:80]}")
                     continue

@@ -76,8 +76,12 @@ def reviewed(world, github):
     night 2: a third paper in PR 2, closed unmerged. Then the nightly sync."""
     settings = world["settings"]
     ledger = Ledger.open(settings)
-    drafted_in_ledger(world, ledger, [MIXTRAL, EMU2])
-    drafted_in_ledger(world, ledger, [THIRD], OTHER_DAY)
+    for summary, day, model, prompt in ((MIXTRAL, DAY, "test-model", "p1"), (EMU2, DAY, None, "extractive"),
+                                        (THIRD, OTHER_DAY, "test-model", "p1")):
+        # As a night leaves them: summarized by a model with a prompt version, drafted on `day`.
+        walk_to(ledger, Paper(arxiv_id=summary.arxiv_id, version=summary.version, title=summary.title),
+                PaperState.DRAFTED, drafted_on=day, summary_path=str(save_summary(world, summary)), model=model,
+                prompt_version=prompt)
     publish_drafts(settings, [MIXTRAL, EMU2], DAY, "", ledger=ledger)
     publish_drafts(settings, [THIRD], OTHER_DAY, "", ledger=ledger)
     edit_on_the_branch(world, rewrite_mixtral)
@@ -109,10 +113,6 @@ def test_a_merged_entry_is_compared_with_its_draft_part_by_part(reviewed):
 
 def test_stats_per_month_model_and_prompt(reviewed):
     world, ledger, _ = reviewed
-    for key, model, prompt in ((MIXTRAL.key, "test-model", "p1"), (THIRD.key, "test-model", "p1"),
-                               (EMU2.key, None, "extractive")):
-        with ledger._write() as conn:  # as the summarize transition records them
-            conn.execute("UPDATE papers SET model = ?, prompt_version = ? WHERE key = ?", (model, prompt, key))
     groups = {(g.model, g.prompt_version): g for g in monthly_stats(ledger.rows())}
     llm, extractive = groups[("test-model", "p1")], groups[("extractive", "extractive")]
     assert (llm.month, llm.drafted, llm.merged, llm.rejected, llm.open) == ("2024.1", 2, 1, 1, 0)
