@@ -107,3 +107,16 @@ def test_redraft_keeps_the_persons_entry_and_sets_the_new_draft_aside(tmp_path, 
     assert row.state == PaperState.MERGED and row.redraft_path and row.redraft_branch is None
     shown = CliRunner().invoke(app, ["--config", str(config), "show", "1406.2661"])
     assert "re-draft (your entry in the log is unchanged):" in shown.output
+
+
+def test_a_dry_run_redraft_records_nothing_and_leaves_the_paper_merged(tmp_path, shared_data):
+    config = setup(tmp_path)
+    assert run(config, str(shared_data / GAN), "--llm", "none").exit_code == 0
+    log = tmp_path / "log.md"
+    before = log.read_bytes()
+    dry = run(config, str(shared_data / GAN), "--llm", "none", "--redraft", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert log.read_bytes() == before
+    row = Ledger.open(load_settings(config)).get("1406.2661")
+    # Summarizing moved it through SUMMARIZED; the dry run must bring it back, with no re-draft recorded.
+    assert row.state == PaperState.MERGED and row.redraft_path is None

@@ -545,9 +545,9 @@ class Orchestrator:
         for o in outcomes:
             assert o.result is not None
             note = "re-draft (dry run)" if dry_run else "re-draft: goes into the next pull request beside your entry"
-            if not dry_run:
-                self.ledger.transition(o.paper.key, Transition.REDRAFT, redraft_path=str(o.result.path),
-                                       redraft_branch=None)
+            # Back to the state of a paper whose entry is in the log; a dry run records no re-draft.
+            fields = {} if dry_run else {"redraft_path": str(o.result.path), "redraft_branch": None}
+            self.ledger.transition(o.paper.key, Transition.REDRAFT, **fields)
             self.report.drafted.append(ReportedPaper(key=o.paper.key, title=o.result.summary.title, note=note))
             self.progress(o.label, "insert", f"not inserted: your entry stays; {note}")
 
