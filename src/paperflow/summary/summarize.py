@@ -184,6 +184,15 @@ def prompt_hash(settings: Settings) -> str:
     return digest.hexdigest()
 
 
+EXTRACTIVE_PROMPT = "extractive"  # the prompt version of a draft written without an LLM
+
+
+def prompt_version(settings: Settings) -> str:
+    """A short name of the prompts in use (their hash, schema included), kept with each draft so that
+    `paperflow stats` shows what a prompt edit changed."""
+    return prompt_hash(settings)[:10]
+
+
 def _read_template(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -432,6 +441,14 @@ def build_summary(content: SummaryContent, paper: Paper, *, drafted_by: DraftedB
     )
 
 
+def with_support(result: SummaryResult, evidence: EvidenceIndex | None) -> SummaryResult:
+    """A cached result made before its claims were checked gets their support now (milliseconds, no LLM)."""
+    if evidence is None or result.summary.support:
+        return result
+    summary = result.summary.model_copy(update={"support": support_for(result.summary, evidence)})
+    return result.model_copy(update={"summary": summary})
+
+
 def local_source_of(paper: Paper, text: str) -> str:
     """The local_source of a paper without an arXiv id: the PDF's content hash when readable."""
     if paper.local_sha256:
@@ -451,11 +468,12 @@ def summarize_paper(
     examples: Sequence[str],
     *,
     client: LLMClient | None = None,
+    evidence: EvidenceIndex | None = None,
 ) -> SummaryResult:
     """Summarize `paper` from its selected text with the configured LLM (or take it from the cache).
 
     Returns a SummaryResult whose summary has drafted_by=LLM, with the tokens and cost of every call
-    made (repairs included). Raises SummarizeError (invalid answers after llm.max_repairs re-asks,
+    made (repairs included), and, given `evidence` (the whole paper's text), the support of each claim. Raises SummarizeError (invalid answers after llm.max_repairs re-asks,
     broken prompt) or LLMError (endpoint failures after retries); both one line naming the paper and
     stage, and carrying `spent` = (input tokens, output tokens, cost) of the calls already paid for.
     """
@@ -464,7 +482,7 @@ def summarize_paper(
     path = cache_keys.summary_file(settings, paper, key)
     cached = load_cached(path)
     if cached is not None:
-        return cached
+        return with_support(cached, evidence)
     try:
         prompt = render_prompt(paper, selected.text, selected.coverage.describe(), settings, examples)
     except PromptError as exc:
@@ -495,7 +513,7 @@ def summarize_paper(
             summary = build_summary(
                 content, paper, drafted_by=DraftedBy.LLM, model=settings.llm.model,
                 local_source=local_source_of(paper, selected.text),
-                checked_text="\n".join([paper.title, paper.abstract, selected.text]),
+                checked_text="\n".join([paper.title, paper.abstract, selected.text]), evidence=evidence,
             )
             result = SummaryResult(
                 summary=summary, input_tokens=spent.input_tokens, output_tokens=spent.output_tokens,
