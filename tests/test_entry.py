@@ -59,6 +59,16 @@ def test_english_entry_and_single_organisation():
     assert text.endswith("Overall, fine.\n")
 
 
+@pytest.mark.parametrize("orgs, topic, opening", [
+    (["Mistral AI"], "sparse MoE 语言模型", "2023.12 Mistral AI 的一篇文章，研究 sparse MoE 语言模型，要点："),
+    (["清华"], "多模态", "2023.12 清华的一篇文章，研究多模态，要点："),
+    (["DeepMind"], "3D 重建", "2023.12 DeepMind 的一篇文章，研究 3D 重建，要点："),
+    ([], "Large Transformer 的推理", "2023.12 一篇文章，研究 Large Transformer 的推理，要点："),
+])
+def test_a_space_between_chinese_and_a_latin_word_as_the_person_writes(orgs, topic, opening):
+    assert f"\n{opening}\n" in render_entry(emu2(organisations=orgs, topic=topic), TEMPLATE)
+
+
 def test_local_source_has_no_arxiv_link():
     text = render_entry(emu2(arxiv_id=None, local_source="paper.pdf", organisations=[]), TEMPLATE)
     assert "arXiv" not in text

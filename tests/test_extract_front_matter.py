@@ -11,8 +11,8 @@ import pytest
 from paperflow.settings import Settings
 from paperflow.text.extract import extract_pdf
 from paperflow.text.frontmatter import _loose
-from tests.paper_truth import PAPERS
-from tests.text_quality import glued_per_thousand, glued_words, glyph_artifacts
+from tests.support.paper_truth import PAPERS
+from tests.support.text_quality import glued_per_thousand, glued_words, glyph_artifacts
 
 LIGATURES = re.compile("[\ufb00-\ufb06]")
 

@@ -5,6 +5,7 @@ year.month, its organisation and its arXiv link."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
@@ -120,3 +121,18 @@ def test_summarize_a_local_arxiv_pdf_opens_with_its_own_month_organisation_and_l
     assert "2021.7 DeepMind 的一篇文章" in result.output  # the paper's own year.month, not today's
     assert "https://arxiv.org/abs/2107.05407" in result.output
     assert "Equal contribution" not in result.output and "contributed equally" not in result.output
+
+
+def test_summarize_refuses_a_fifo_or_a_folder_without_reading_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    fifo = tmp_path / "paper.pdf"
+    os.mkfifo(fifo)  # opening it to read would block the run for ever
+    folder = tmp_path / "papers.pdf"
+    folder.mkdir()
+    (tmp_path / "log.md").write_text("# pending list\n\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["summarize", str(fifo), str(folder), "str-absent.pdf", "--llm", "none",
+                                      "--log", str(tmp_path / "log.md")])
+    assert result.exit_code == 1, result.output
+    assert f"{fifo}: resolve: FAILED: not a regular file" in result.output
+    assert f"{folder}: resolve: FAILED: not a regular file" in result.output
+    assert "str-absent.pdf: resolve: FAILED: no such file" in result.output

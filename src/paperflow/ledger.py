@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
 from paperflow.errors import PaperflowError
 from paperflow.layout import OutputLayout
@@ -80,6 +80,7 @@ class Transition(StrEnum):
     OPEN_REVIEW = "open_review"  # a pull request proposes it
     MERGE = "merge"  # its pull request was merged with the draft in it
     REJECT = "reject"  # its pull request was closed, or merged without the draft
+    REDRAFT = "redraft"  # a new version summarized beside the person's entry (it waits for a pull request)
 
 
 # transition: (states it may start from, None = no row yet; the state it leads to, None = unchanged;
@@ -89,16 +90,21 @@ RULES: dict[Transition, tuple[frozenset[PaperState | None], PaperState | None, f
     Transition.REOPEN: (DONE_STATES, PaperState.FOUND, frozenset()),
     Transition.DOWNLOAD: (IN_PROGRESS_STATES, PaperState.DOWNLOADED, frozenset({"pdf_path", "version"})),
     Transition.EXTRACT: (frozenset({PaperState.DOWNLOADED}), PaperState.EXTRACTED, frozenset({"title"})),
-    Transition.SUMMARIZE: (frozenset({PaperState.EXTRACTED}), PaperState.SUMMARIZED, frozenset({"summary_path"})),
+    Transition.SUMMARIZE: (frozenset({PaperState.EXTRACTED}), PaperState.SUMMARIZED,
+                           frozenset({"summary_path", "model", "prompt_version"})),
     Transition.DRAFT: (frozenset({PaperState.SUMMARIZED}), PaperState.DRAFTED,
                        frozenset({"drafted_on", "summary_path"})),
     Transition.FAIL: (IN_PROGRESS_STATES | {None}, PaperState.FAILED, frozenset({"last_stage", "last_error"})),
     Transition.DEFER: (frozenset({PaperState.EXTRACTED}), PaperState.DEFERRED, frozenset()),
-    Transition.PROPOSE: (REVIEWABLE_STATES, None, frozenset({"review_branch", "title", "drafted_on"})),
+    Transition.PROPOSE: (REVIEWABLE_STATES, None, frozenset({"review_branch", "title", "drafted_on", "draft_entry"})),
     Transition.OPEN_REVIEW: (REVIEWABLE_STATES, PaperState.IN_REVIEW,
-                             frozenset({"review_branch", "pr_number", "title", "drafted_on"})),
-    Transition.MERGE: (REVIEWABLE_STATES, PaperState.MERGED, frozenset({"pr_number"})),
+                             frozenset({"review_branch", "pr_number", "title", "drafted_on", "draft_entry"})),
+    Transition.MERGE: (REVIEWABLE_STATES, PaperState.MERGED,
+                       frozenset({"pr_number", "edit_ratio", "edit_parts", "most_edited"})),
     Transition.REJECT: (REVIEWABLE_STATES, PaperState.REJECTED, frozenset({"pr_number"})),
+    # The person's entry stays as it is (merged); the re-draft goes into a pull request beside it.
+    Transition.REDRAFT: (frozenset({PaperState.SUMMARIZED}), PaperState.MERGED,
+                          frozenset({"redraft_path", "redraft_branch"})),
 }
 
 
@@ -132,6 +138,22 @@ class LedgerRow(BaseModel):
     pr_number: int | None = None
     created_at: datetime
     updated_at: datetime
+    # m003: what the draft was made with, how much the person rewrote it, newer arXiv versions, re-drafts
+    model: str | None = None  # the LLM's model name; None for an extractive draft
+    prompt_version: str | None = None  # first characters of the prompts' hash; "extractive" without an LLM
+    draft_entry: str | None = None  # the entry as proposed for review (what the merged entry is compared with)
+    edit_ratio: float | None = None  # 0 = merged as drafted .. 1 = rewritten; None = not measured
+    edit_parts: dict[str, float] | None = None  # mean edit ratio per kind of part (keywords, opening, point, verdict)
+    most_edited: str | None = None
+    latest_version: int | None = None  # the newest arXiv version seen after the entry was merged
+    version_listed: int | None = None  # the newest version a pull request already mentioned
+    redraft_path: str | None = None  # the summary of a re-draft waiting for a pull request
+    redraft_branch: str | None = None  # the review branch whose pull request shows it
+
+    @field_validator("edit_parts", mode="before")
+    @classmethod
+    def _json_parts(cls, value: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
 
     @property
     def done(self) -> bool:
@@ -208,9 +230,17 @@ _M002_PAPER_EVENTS = [
 
 # In order. A released migration is never edited or renamed: a schema change is a new entry. m001 is
 # written with IF NOT EXISTS because ledgers made before migrations existed already hold its tables.
+_M003_EVIDENCE_AND_EDITS = [
+    f"ALTER TABLE papers ADD COLUMN {column}" for column in (
+        "model TEXT", "prompt_version TEXT", "draft_entry TEXT", "edit_ratio REAL", "edit_parts TEXT",
+        "most_edited TEXT", "latest_version INTEGER", "version_listed INTEGER", "redraft_path TEXT",
+        "redraft_branch TEXT")
+]
+
 MIGRATIONS: list[tuple[str, list[str]]] = [
     ("m001_initial", _M001_INITIAL),
     ("m002_paper_events", _M002_PAPER_EVENTS),
+    ("m003_evidence_and_edits", _M003_EVIDENCE_AND_EDITS),
 ]
 MIGRATIONS_TABLE = "_paperflow_migrations"
 
@@ -243,6 +273,8 @@ def _now() -> str:
 def _db_value(value: Any) -> Any:
     if isinstance(value, StrEnum):
         return value.value
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, Path):
@@ -429,6 +461,22 @@ class Ledger:
                 " WHERE key = ?",
                 (int(input_tokens), int(output_tokens), cost, cost, now, key),
             )
+
+    def record_latest_version(self, key: str, version: int) -> None:
+        """The newest arXiv version seen of a paper (kept when higher than the one recorded)."""
+        with self._write() as conn:
+            conn.execute("UPDATE papers SET latest_version = ?, updated_at = ? WHERE key = ?"
+                         " AND (latest_version IS NULL OR latest_version < ?)", (version, _now(), key, version))
+
+    def mark_version_listed(self, key: str, version: int) -> None:
+        """A pull request has said that `version` is out: not said again."""
+        with self._write() as conn:
+            conn.execute("UPDATE papers SET version_listed = ?, updated_at = ? WHERE key = ?", (version, _now(), key))
+
+    def mark_redraft_listed(self, key: str, branch: str) -> None:
+        """The re-draft is shown in the pull request of review branch `branch` (and in no later one)."""
+        with self._write() as conn:
+            conn.execute("UPDATE papers SET redraft_branch = ?, updated_at = ? WHERE key = ?", (branch, _now(), key))
 
     def get(self, key: str) -> LedgerRow | None:
         with self._connect() as conn:

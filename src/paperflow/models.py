@@ -30,6 +30,8 @@ VERDICT_MAX = 3000
 NAME_MAX = 300  # model name, local source
 NUMBERS_MAX = 1000
 NUMBER_MAX = 64
+QUOTE_MAX = 2000  # a supporting quote as the summarizer gave it
+PASSAGE_MAX = 4000  # the paper's own words found for it
 
 _INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"}
 
@@ -75,6 +77,9 @@ class Point(BaseModel):
 
     label: str = Field(max_length=20, description="one of 背景, 数据, 模型, 实验结果, 其他")
     text: PointText
+    quote: str | None = Field(None, max_length=QUOTE_MAX,
+                              description="a sentence of the paper supporting the point, copied verbatim in the "
+                                          "paper's language (paperflow looks it up in the paper)")
 
     @field_validator("label")
     @classmethod
@@ -98,6 +103,9 @@ class SummaryContent(BaseModel):
     points: list[Point] = Field(min_length=3, max_length=5)
     verdict: str = Field(max_length=VERDICT_MAX,
                          description="the reader's judgement, starting with 总体上 (or Overall in English)")
+    verdict_quote: str | None = Field(None, max_length=QUOTE_MAX,
+                                      description="the sentence of the paper's conclusion or limitations the verdict "
+                                                  "draws on, copied verbatim in the paper's language")
 
     @field_validator("published")
     @classmethod
@@ -125,6 +133,32 @@ class SummaryContent(BaseModel):
         return value
 
 
+class Evidence(BaseModel):
+    """The paper's own words behind a claim, found by paperflow (paperflow.summary.evidence), never
+    written by a model: the quote as the summarizer gave it, the passage of the paper it matched, the
+    1-based page where that passage starts, its section, and how well it matched (0-100)."""
+
+    quote: str = Field(max_length=QUOTE_MAX)
+    page: int = Field(ge=1)
+    score: float = Field(ge=0, le=100)
+    passage: str = Field(max_length=PASSAGE_MAX)
+    section: str | None = Field(None, max_length=TITLE_MAX, description="heading of the section the passage is in")
+
+
+class Support(BaseModel):
+    """What supports one claim of a draft: a point (1-based `point`) or the verdict (`point` None).
+    Either `evidence` (verified) or `flag` (why none was found, e.g. "no supporting passage found")."""
+
+    point: int | None = Field(None, ge=1, le=5)
+    quote: str | None = Field(None, max_length=QUOTE_MAX, description="the summarizer's quote, verified or not")
+    evidence: Evidence | None = None
+    flag: str | None = Field(None, max_length=500)
+
+    @property
+    def claim(self) -> str:
+        return f"point {self.point}" if self.point is not None else "verdict"
+
+
 class Summary(SummaryContent):
     """A summary of one paper: what the entry template renders and `paperflow log insert` reads."""
 
@@ -136,6 +170,14 @@ class Summary(SummaryContent):
     model: Name | None = None
     unsupported_numbers: list[Number] = Field(default_factory=list, max_length=NUMBERS_MAX,
                                               description="numbers not found in the paper")
+    support: list[Support] = Field(default_factory=list, max_length=6,
+                                   description="per point and for the verdict: the paper's passage behind it, or a "
+                                               "flag; paperflow's finding, never part of the log entry")
+
+    @property
+    def unsupported_claims(self) -> list[Support]:
+        """The claims with no verified passage of the paper behind them."""
+        return [s for s in self.support if s.evidence is None]
 
     @field_validator("arxiv_id")
     @classmethod

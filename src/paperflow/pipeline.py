@@ -39,7 +39,9 @@ from paperflow.layout import OutputLayout
 from paperflow.ledger import IllegalTransitionError, Ledger, PaperState, Transition
 from paperflow.log.entry import draft_entry
 from paperflow.log.storage import NoLogConfiguredError
-from paperflow.log.weekly_log import DraftEntry, ParsedLog, insert_entries, read_log, style_examples
+from paperflow.log.weekly_log import DraftEntry, ParsedLog, insert_entries, normalize_title, read_log
+from paperflow.review.edits import style_examples
+from paperflow.review.versions import NewVersion, check_new_versions
 from paperflow.models import Failure, Paper, SourceKind
 from paperflow.report import ReportedPaper, RunReport, StageClock
 from paperflow.settings import Settings
@@ -50,7 +52,17 @@ from paperflow.sources.gather import gather_sources
 from paperflow.sources.ids import InvalidIdError, parse_arxiv_id
 from paperflow.sources.local import is_local_pdf, resolve_local_pdf
 from paperflow.summary.extractive import extractive_summary
-from paperflow.summary.summarize import SummaryResult, load_cached, paper_label, save_summary, summarize_paper
+from paperflow.summary.evidence import EvidenceIndex
+from paperflow.summary.summarize import (
+    EXTRACTIVE_PROMPT,
+    SummaryResult,
+    load_cached,
+    paper_label,
+    prompt_version,
+    save_summary,
+    summarize_paper,
+    with_support,
+)
 from paperflow.text.budget import SelectedInput, select_input
 from paperflow.text.extract import PaperText, extract_pdf
 from paperflow.text.frontmatter import apply_front_matter
@@ -136,13 +148,15 @@ def write_summary(extracted: Extracted, settings: Settings, examples: list[str],
     """The LLM's summary (or its cache), or an extractive draft without an LLM, saved in output/summaries/.
     Raises SummarizeError / LLMError, or BudgetExceeded when the next call would cross the night's
     `budget`; those carry `spent` (input tokens, output tokens, cost) when the LLM was paid before."""
+    evidence = EvidenceIndex.from_paper_text(extracted.text)  # each claim's quote is looked up in the paper
     if use_llm:
-        return summarize_paper(extracted.paper, extracted.selected, settings, examples, budget=budget)
+        return summarize_paper(extracted.paper, extracted.selected, settings, examples, evidence=evidence,
+                               budget=budget)
     key = summary_key(extracted, settings, examples, use_llm)
     path = cache_keys.summary_file(settings, extracted.paper, key, extractive=True)
     cached = load_cached(path)
     if cached is not None:
-        return cached
+        return with_support(cached, evidence)
     today = settings.today()
     result = SummaryResult(summary=extractive_summary(extracted.paper, extracted.text, settings.log.language,
                                                       f"{today.year}.{today.month}"))
@@ -167,6 +181,9 @@ def describe_result(result: SummaryResult) -> str:
         how = f"{result.input_tokens} in / {result.output_tokens} out tokens, {result.llm_seconds:.1f} s"
     unsupported = f", numbers not in the paper: {', '.join(summary.unsupported_numbers)}" \
         if summary.unsupported_numbers else ""
+    if summary.support:
+        unsupported += f", evidence for {len(summary.support) - len(summary.unsupported_claims)} of " \
+                       f"{len(summary.support)} claims"
     return how + unsupported
 
 
@@ -248,17 +265,28 @@ class Orchestrator:
         self._examples: list[str] = []
         self._plan: NightPlan | None = None  # a night's selection (sources.budget); None for `summarize`
         self._budget: NightBudget | None = None  # a night's LLM caps, checked before each call
+        self._prompt_version = EXTRACTIVE_PROMPT
+        self._redraft = False
 
     # -- the two kinds of run --------------------------------------------------------------------
 
-    def summarize(self, items: Sequence[str], *, day: date, dry_run: bool = False) -> RunResult:
-        """The papers named in `items` (arXiv ids, URLs, local PDF files) drafted into the log under `day`."""
+    def summarize(self, items: Sequence[str], *, day: date, dry_run: bool = False, redraft: bool = False
+                  ) -> RunResult:
+        """The papers named in `items` (arXiv ids, URLs, local PDF files) drafted into the log under `day`.
+
+        With `redraft`, a paper already in the log is drafted again (its newest version) but never
+        inserted: the person's entry stays, and the re-draft waits for the next pull request beside it."""
         self._start("summarize", dry_run)
+        self._redraft = redraft
         with self.clock.timed("resolve"):
             gathered = self._resolve_items(list(items))
-            gathered.papers = self._not_in_log(gathered.papers, gathered)
+            if not redraft:
+                gathered.papers = self._not_in_log(gathered.papers, gathered)
         outcomes = self.executor.map(self.process, self._admit(gathered))
-        entries = self._finish_drafts(outcomes, day, dry_run, gathered.tick_lines, on_branch=False)
+        aside = [o for o in outcomes if redraft and o.result is not None and self._in_log(o.result.summary.title)]
+        self._set_aside(aside, dry_run)
+        entries = self._finish_drafts([o for o in outcomes if o not in aside], day, dry_run, gathered.tick_lines,
+                                      on_branch=False)
         return self._end(gathered, outcomes, entries)
 
     def nightly(self, items: Sequence[str] = (), *, day: date, dry_run: bool = False) -> RunResult:
@@ -281,7 +309,9 @@ class Orchestrator:
         drafted = [o for o in outcomes if o.result is not None and o.failure is None]
         self._report_selection(drafted)
         if review_on and drafted:
-            self._review(drafted, day, gathered)
+            new_versions, notes = check_new_versions(self.settings, self.ledger)
+            self.report.notes += notes
+            self._review(drafted, day, gathered, new_versions)
         elif not dry_run and drafted:
             self.report.notes.append("review is off (review.enabled = false): the drafts are in the log")
         return self._end(gathered, outcomes, entries)
@@ -294,8 +324,15 @@ class Orchestrator:
         self.clock = StageClock()
         self._log = read_log(self.log_path).parsed
         wanted = self.settings.log.style_examples if self.use_llm else 0
-        self._examples = style_examples(self._log, wanted) if wanted else []
+        self._examples = style_examples(self._log, wanted, self._edit_ratios()) if wanted else []
+        self._prompt_version = prompt_version(self.settings) if self.use_llm else EXTRACTIVE_PROMPT
         self._plan = self._budget = None
+
+    def _edit_ratios(self) -> dict[str, float | None]:
+        """Normalised title -> edit ratio of every paper paperflow drafted (None: not measured): the
+        person's heavily edited entries are the best style examples, unedited drafts never are."""
+        return {normalize_title(row.title): row.edit_ratio for row in self.ledger.rows()
+                if row.title and (row.drafted_on is not None or row.draft_entry)}
 
     def _resolve_items(self, items: list[str]) -> Gathered:
         """Papers for ids, URLs or local PDFs (metadata of all ids in one request); the rest are failures."""
@@ -306,8 +343,9 @@ class Orchestrator:
                 path = Path(item).expanduser()
                 if path.is_file():  # an arXiv paper's PDF is that arXiv paper (sources.local)
                     gathered.papers.append(resolve_local_pdf(path, self.settings))
-                else:
-                    gathered.failures.append(Failure(paper=item, stage="resolve", reason="no such file"))
+                else:  # a folder, a FIFO or a device is never read (a FIFO would block the run)
+                    reason = "not a regular file" if path.exists() else "no such file"
+                    gathered.failures.append(Failure(paper=item, stage="resolve", reason=reason))
                 continue
             try:
                 wanted.append(parse_arxiv_id(item))
@@ -420,7 +458,7 @@ class Orchestrator:
             paper = extracted.paper
             self.ledger.transition(paper.key, Transition.EXTRACT, **({"title": paper.title} if paper.local_pdf else {}))
             self._done(paper, stage, f"{extracted.text.pages} pages, {len(extracted.text.sections)} sections")
-            if paper.local_pdf and self._in_log(paper.title):
+            if paper.local_pdf and self._in_log(paper.title) and not self._redraft:
                 reason = f"《{paper.title}》 is already in the log"
                 self.progress(paper_label(paper), "summarize", f"skipped: {reason}")
                 with self._lock:
@@ -431,7 +469,8 @@ class Orchestrator:
                 result = self.executor.stage(stage, write_summary, extracted=extracted, settings=self.settings,
                                              examples=self._examples, use_llm=self.use_llm, budget=self._budget)
             self._spent(paper, result.input_tokens, result.output_tokens, result.cost)
-            self.ledger.transition(paper.key, Transition.SUMMARIZE, summary_path=result.path)
+            self.ledger.transition(paper.key, Transition.SUMMARIZE, summary_path=result.path,
+                                   model=result.summary.model, prompt_version=self._prompt_version)
             self._done(paper, stage, describe_result(result))
             return PaperOutcome(paper, result=result, coverage=extracted.coverage)
         except BudgetExceeded as exc:
@@ -566,6 +605,18 @@ class Orchestrator:
                 self.progress(o.label, "insert", f"skipped: {o.skipped}")
         return []
 
+    def _set_aside(self, outcomes: list[PaperOutcome], dry_run: bool) -> None:
+        """Re-drafts of papers already in the log: the person's entry stays as it is; the new draft is
+        recorded to be shown in the next pull request beside it (never inserted)."""
+        for o in outcomes:
+            assert o.result is not None
+            note = "re-draft (dry run)" if dry_run else "re-draft: goes into the next pull request beside your entry"
+            # Back to the state of a paper whose entry is in the log; a dry run records no re-draft.
+            fields = {} if dry_run else {"redraft_path": str(o.result.path), "redraft_branch": None}
+            self.ledger.transition(o.paper.key, Transition.REDRAFT, **fields)
+            self.report.drafted.append(ReportedPaper(key=o.paper.key, title=o.result.summary.title, note=note))
+            self.progress(o.label, "insert", f"not inserted: your entry stays; {note}")
+
     def _drafted(self, outcome: PaperOutcome, day: date, note: str | None) -> None:
         assert outcome.result is not None
         path = str(outcome.result.path) if outcome.result.path else None
@@ -574,7 +625,8 @@ class Orchestrator:
 
     # -- 4. review -------------------------------------------------------------------------------
 
-    def _review(self, drafted: list[PaperOutcome], day: date, gathered: Gathered) -> None:
+    def _review(self, drafted: list[PaperOutcome], day: date, gathered: Gathered,
+                new_versions: list[NewVersion] | None = None) -> None:
         from paperflow.review.publish import publish_drafts
 
         ticks = {gathered.tick_lines[o.paper.key] for o in drafted if o.paper.key in gathered.tick_lines}
@@ -586,7 +638,8 @@ class Orchestrator:
                     self.settings, summaries, day, self.report.to_markdown(selection=False),
                     coverage={o.result.summary.key: o.coverage or "" for o in drafted if o.result is not None},
                     unresolved=self.report.unresolved_pending, failures=self.report.failures,
-                    tick_pending=tick_texts, ledger=self.ledger, selection=self._pr_selection(drafted),
+                    tick_pending=tick_texts, ledger=self.ledger, new_versions=new_versions,
+                    selection=self._pr_selection(drafted),
                 )
         except PaperflowError as exc:  # the drafts are DRAFTED with their cached summary: `paperflow review` redoes this
             self.report.review = f"review failed: {exc.message}"

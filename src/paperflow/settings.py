@@ -328,10 +328,6 @@ class Settings(BaseSettings):
         """Today's date in the configured time zone (the machine's local zone by default)."""
         return datetime.now(self.zone()).date() if self.zone() else date.today()
 
-    def output_path(self, *parts: str) -> Path:
-        """A path under output_dir, created as a folder when `parts` names one that does not exist."""
-        return self.output_dir.joinpath(*parts)
-
     def prompts_path(self) -> Path:
         return self.prompts_dir or DEFAULT_PROMPTS_DIR
 

@@ -86,7 +86,7 @@ def _register_all() -> None:
     from paperflow.cli import log_cmds
 
     log_cmds.register(app)
-    for name in ("arxiv_cmds", "extract_cmds", "summarize_cmds", "flow_cmds", "review_cmds"):
+    for name in ("arxiv_cmds", "extract_cmds", "summarize_cmds", "flow_cmds", "review_cmds", "stats_cmds"):
         try:
             module = __import__(f"paperflow.cli.{name}", fromlist=["register"])
         except ModuleNotFoundError as exc:

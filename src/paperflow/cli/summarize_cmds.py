@@ -22,6 +22,8 @@ from paperflow.cli.common import log_path as common_log_path
 from paperflow.ledger import Ledger
 from paperflow.pipeline import Orchestrator, RunResult, ThreadExecutor
 from paperflow.prefect_env import server_configured
+from paperflow.log.entry import draft_entry
+from paperflow.summary.evidence import describe_support
 from paperflow.summary.extractive import HOW_TO_CONFIGURE
 
 
@@ -35,15 +37,19 @@ def summarize(
     llm: Optional[str] = typer.Option(None, "--llm", help="'none': extractive drafts, no LLM even if one is configured"),
     dry_run: bool = typer.Option(False, "--dry-run", help="print the entries instead of inserting them; writes nothing"),
     create: bool = typer.Option(False, "--create", help="start a new log (with a # pending list) if there is none"),
+    redraft: bool = typer.Option(False, "--redraft", help="draft a paper already in your log again (its newest "
+                                 "version): your entry stays, the new draft goes into the next pull request"),
 ) -> None:
-    """Summarize papers and insert the drafts into your log under today's date."""
+    """Summarize papers and insert the drafts into your log under today's date.
+
+    Each draft's claims are looked up in the paper: --dry-run prints the evidence under each draft."""
     settings = settings_from(ctx)
     if llm not in (None, "none"):
         raise typer.BadParameter("only 'none' is accepted; configure endpoints in [llm]", param_hint="--llm")
     when = parse_day(day, settings)
     log_path = common_log_path(settings, log, create=None if dry_run else create)
-    if server_configured(settings) and log is None and llm is None:
-        # The flow takes the log and the LLM from the settings: --log / --llm none run the plain path.
+    if server_configured(settings) and log is None and llm is None and not redraft:
+        # The flow takes the log and the LLM from the settings: --log / --llm none / --redraft run the plain path.
         _run_flow(ctx, settings, papers, when, dry_run)
         return
     use_llm = llm is None and settings.llm.enabled
@@ -58,10 +64,14 @@ def summarize(
     workers = settings.llm.max_concurrency if use_llm else 1
     orchestrator = Orchestrator(settings, ThreadExecutor(workers), Ledger.open(settings), log_path=log_path,
                                 use_llm=use_llm, progress=progress)
-    result = orchestrator.summarize(papers, day=when, dry_run=dry_run)
-    for entry in result.entries:
+    result = orchestrator.summarize(papers, day=when, dry_run=dry_run, redraft=redraft)
+    for outcome in result.drafted if dry_run or redraft else []:
+        assert outcome.result is not None
         typer.echo("")
-        typer.echo(entry.text, nl=False)
+        typer.echo(draft_entry(outcome.result.summary, settings).text, nl=False)
+        typer.echo("")
+        for line in describe_support(outcome.result.summary):
+            typer.echo(line)
     if not result.outcomes and not result.failures and not result.report.skipped:
         typer.echo("nothing to draft")
     if dry_run:
@@ -101,6 +111,8 @@ def _print_table(result: RunResult) -> None:
             notes.append("cached")
         if summary.unsupported_numbers:
             notes.append(f"{len(summary.unsupported_numbers)} numbers not in paper")
+        if summary.unsupported_claims:
+            notes.append(f"{len(summary.unsupported_claims)} of {len(summary.support)} claims without evidence")
         if outcome.skipped:
             notes.append(outcome.skipped)
         rows.append((outcome.label, summary.drafted_by.value, str(outcome.result.input_tokens),

@@ -67,11 +67,16 @@ def join_organisations(orgs: list[str], language: str) -> str:
         return ""
     if language == "zh":
         if len(orgs) == 1:
-            return f"{orgs[0]} "
+            return orgs[0] + latin_gap(orgs[0][-1])  # "DeepMind 的", "清华的"
         return "、".join(orgs[:-1]) + f"和{orgs[-1]}合作"
     if len(orgs) == 1:
         return orgs[0]
     return ", ".join(orgs[:-1]) + f" and {orgs[-1]}"
+
+
+def latin_gap(char: str) -> str:
+    """The space the person puts between Chinese and a Latin word or number ("研究 sparse MoE", "研究多模态")."""
+    return " " if char.isascii() and char.isalnum() else ""
 
 
 def arxiv_link(summary: Summary) -> str:
@@ -117,6 +122,7 @@ def render_entry(summary: Summary, template: Path, language: str = "zh") -> str:
             language=language,
             extractive=summary.drafted_by == DraftedBy.EXTRACTIVE,
             label=label,
+            latin_gap=latin_gap,
         )
     except jinja2.TemplateSyntaxError as exc:
         raise EntryError(f"entry template {template} line {exc.lineno}: {exc.message}", stage="entry") from None

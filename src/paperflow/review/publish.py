@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +49,9 @@ from paperflow.layout import OutputLayout
 from paperflow.ledger import IllegalTransitionError, Ledger, LedgerRow, PaperState, Transition
 from paperflow.models import DraftedBy, Failure, Summary
 from paperflow.settings import Settings
+from paperflow.review.edits import compare_entries
+from paperflow.review.versions import NewVersion, pending_new_versions
+from paperflow.summary.evidence import NO_PASSAGE
 from paperflow.log.weekly_log import ParsedLog, create_log, insert_entries, normalize_title, parse_log, read_log
 
 log = logging.getLogger(__name__)
@@ -106,6 +110,7 @@ class ReviewResult(BaseModel):
 
 class SyncResult(BaseModel):
     merged: list[str] = Field(default_factory=list)  # ledger keys
+    edit_ratios: dict[str, float] = Field(default_factory=dict)  # merged key -> how much the person rewrote
     rejected: list[str] = Field(default_factory=list)
     still_open: list[str] = Field(default_factory=list)
     messages: list[str] = Field(default_factory=list)
@@ -320,12 +325,16 @@ def pr_body(
     coverage: Mapping[str, str] | None = None,
     unresolved: Sequence[str] = (),
     failures: Sequence[Failure | str] = (),
+    new_versions: Sequence[NewVersion] = (),
+    redrafts: Sequence[tuple[Summary, str]] = (),
     selection: Sequence[str] = (),
 ) -> str:
     """The pull request's Markdown body: one section per draft (title, arXiv link, what was read,
-    unsupported numbers, extractive or not), tonight's selection (`selection`: Markdown lines made by
-    sources.budget.selection_markdown, already inert), unresolved pending items, failures, the run report.
-    Paper-provided text is escaped so it cannot add headers, HTML or mentions."""
+    unsupported numbers, extractive or not, the evidence behind each claim), tonight's selection
+    (`selection`: Markdown lines made by sources.budget.selection_markdown, already inert), newer arXiv
+    versions of merged papers, re-drafts (summary, entry text) beside the person's entries, unresolved
+    pending items, failures, the run report. Paper-provided text is escaped so it cannot add headers,
+    HTML or mentions."""
     coverage = coverage or {}
     out = [
         f"Drafts for **{log_day(day)}**, written by paperflow. Read and edit them here; merge to keep them, "
@@ -353,11 +362,13 @@ def pr_body(
             out.append(f"- ⚠️ numbers not found in the paper (check them): {numbers}")
         else:
             out.append("- numbers: all found in the paper")
+        out += evidence_block(s)
         out.append("")
     if not summaries:
         out += ["No drafts.", ""]
     if selection:
         out += ["### Tonight's selection", "", *selection]
+    out += new_versions_section(new_versions) + redrafts_section(redrafts)
     out += ["### Pending items not resolved", ""]
     out += [f"- {_inline(escape_text(t))}" for t in unresolved] or ["- none"]
     out += ["", "### Failures", ""]
@@ -366,6 +377,72 @@ def pr_body(
     keys = ",".join(s.key for s in summaries)
     out.append(f"{BODY_MARKER}day={day.isoformat()} keys={keys} -->")
     return "\n".join(out) + "\n"
+
+
+EVIDENCE_CHARS = 300  # of a passage or quote in the pull request (a body holds at most 65,536 characters)
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links and images, tables
+
+
+def _quoted(text: str) -> str:
+    """Paper or model text as inert Markdown on one line: no HTML (so no `</details>`), no emphasis,
+    links or code, no #references or @mentions; clipped to EVIDENCE_CHARS."""
+    text = escape_text(text)
+    if len(text) > EVIDENCE_CHARS:
+        text = text[: EVIDENCE_CHARS - 1].rstrip() + "…"
+    return _inline(_MARKDOWN_SPECIAL.sub(r"\\\1", text))
+
+
+def evidence_block(s: Summary) -> list[str]:
+    """Lines for one draft: how many of its claims the paper supports, and a collapsible block with
+    the paper's passage (and page) behind each point and the verdict, or the flag of a claim with none."""
+    if not s.support:
+        return ["- evidence: not checked (no paper text behind this draft)"]
+    flagged = [x.claim for x in s.support if x.evidence is None]
+    head = f"- evidence: {len(s.support) - len(flagged)} of {len(s.support)} claims found in the paper"
+    if flagged:
+        head += f"; ⚠️ {NO_PASSAGE} for {', '.join(flagged)}"
+    lines = [head, "", "<details><summary>The paper's words behind each claim</summary>", ""]
+    for x in s.support:
+        claim = f"**{x.claim}**"
+        if x.point is not None and x.point <= len(s.points):
+            claim += f" ({_quoted(s.points[x.point - 1].label)})"
+        if x.evidence is not None:
+            where = f"p. {x.evidence.page}" + (f", {_quoted(x.evidence.section)}" if x.evidence.section else "")
+            lines.append(f"- {claim}, {where}: “{_quoted(x.evidence.passage)}”")
+        else:
+            quote = f" The draft quoted: “{_quoted(x.quote)}”" if x.quote else ""
+            lines.append(f"- {claim}: ⚠️ {_quoted(x.flag or NO_PASSAGE)}.{quote}")
+    return [*lines, "", "</details>"]
+
+
+def new_versions_section(new_versions: Sequence[NewVersion]) -> list[str]:
+    """Merged papers with a newer arXiv version: what is out and the command that re-drafts it."""
+    if not new_versions:
+        return []
+    out = ["### New arXiv versions of merged papers", "",
+           "Your entries stay as they are. A re-draft is added to a pull request beside your entry, for you to "
+           "merge by hand.", ""]
+    for v in new_versions:
+        out.append(f"- 《{_inline(escape_title(v.title))}》 (arXiv:{_inline(escape_text(v.key))}): {v.describe()}")
+    return [*out, ""]
+
+
+def redrafts_section(redrafts: Sequence[tuple[Summary, str]]) -> list[str]:
+    """Re-drafts of new versions: the new entry as text to copy from (never inserted over the person's
+    entry), with the evidence behind its claims."""
+    if not redrafts:
+        return []
+    out = ["### Re-drafts of new versions", "",
+           "These papers are already in your log: your entries are unchanged. Copy what you want from the new "
+           "drafts below into them.", ""]
+    for summary, entry in redrafts:
+        version = f" v{summary.version}" if summary.version else ""
+        out += [f"#### 《{_inline(escape_title(summary.title))}》{version}", ""]
+        fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", entry)), default=0) + 1)
+        out += ["<details><summary>The new draft</summary>", "", f"{fence}markdown", entry.rstrip("\n"), fence, "",
+                "</details>", ""]
+        out += [*evidence_block(summary), ""]
+    return out
 
 
 def _inline(text: str) -> str:
@@ -429,6 +506,7 @@ def publish_drafts(
     env: Mapping[str, str] | None = None,
     client: GitHubClient | None = None,
     lock_timeout: float = 600.0,
+    new_versions: Sequence[NewVersion] | None = None,
     selection: Sequence[str] = (),
 ) -> ReviewResult:
     """Put the day's drafts on the review branch, push it and open or update its pull request.
@@ -438,8 +516,10 @@ def publish_drafts(
     pr_number, state in_review once a pull request exists). `coverage` maps Summary.key to the line
     saying what part of the paper was read. `tick_pending` are pending-item texts to tick (items
     naming a drafted paper by title or arXiv id are ticked anyway). `token` defaults to the one
-    resolved from settings (`env` replaces os.environ for that). `selection`: the night's selection
-    for the body (see `pr_body`).
+    resolved from settings (`env` replaces os.environ for that). `new_versions` are merged papers with a
+    newer arXiv version to mention (default: those the ledger has recorded and no pull request mentioned);
+    the ledger's re-drafts not yet shown in an earlier pull request are shown beside the drafts.
+    `selection`: the night's selection for the body (see `pr_body`).
 
     Returns a ReviewResult; a push or API failure is not raised but reported in `messages`, with the
     exact `commands` that finish the job, and the commit stays on the local branch. Raises
@@ -457,7 +537,7 @@ def publish_drafts(
         with FileLock(str(lock_path), timeout=lock_timeout):
             return _publish(settings, drafts, day, report_md, coverage=coverage, unresolved=unresolved,
                             failures=failures, tick_pending=tick_pending, ledger=ledger, token=token, env=env,
-                            client=client, selection=selection)
+                            client=client, new_versions=new_versions, selection=selection)
     except Timeout:
         raise ReviewError(f"another paperflow run is publishing the drafts of {day}; try again later") from None
 
@@ -476,6 +556,7 @@ def _publish(
     token: Secret | None | object,
     env: Mapping[str, str] | None,
     client: GitHubClient | None,
+    new_versions: Sequence[NewVersion] | None = None,
     selection: Sequence[str] = (),
 ) -> ReviewResult:
     target = _locate(settings, day)
@@ -501,15 +582,26 @@ def _publish(
     if not result.committed and result.mode.startswith("update"):
         result.mode = "unchanged"
     result.commit, result.papers = tip, [s.key for s in proposed]
+    versions = list(new_versions) if new_versions is not None else pending_new_versions(ledger) if ledger else []
+    redrafts = _redrafts(settings, ledger, target.branch, messages)
     body = pr_body(day, proposed, report_md, coverage=coverage, unresolved=unresolved, failures=failures,
+                   new_versions=versions, redrafts=[(summary, entry) for _, summary, entry in redrafts],
                    selection=selection)
     result.body_path = body_path(settings, day)
     result.body_path.write_text(body, encoding="utf-8")
 
+    def record(pr_number: int | None) -> None:
+        _record(settings, ledger, proposed, day, target.branch, pr_number, messages)
+        if ledger is not None:  # said once: the next pull request does not repeat them
+            for version in versions:
+                ledger.mark_version_listed(version.key, version.latest_version)
+            for key, _, _ in redrafts:
+                ledger.mark_redraft_listed(key, target.branch)
+
     def by_hand(*, push: bool, force: bool = False) -> ReviewResult:
         result.commands = _manual_commands(target, settings, day, result.body_path, push=push, force=force,
                                            n=len(proposed))
-        _record(ledger, proposed, day, target.branch, None, messages)
+        record(None)
         return result
 
     if target.remote is None:
@@ -528,8 +620,27 @@ def _publish(
         messages.append(f"{exc.message}; the branch {target.branch} is pushed, open the pull request by hand")
         return by_hand(push=False)
     result.pr_number, result.pr_url, result.pr_created = pr.number, pr.url, created
-    _record(ledger, proposed, day, target.branch, pr.number, messages)
+    record(pr.number)
     return result
+
+
+def _redrafts(settings: Settings, ledger: Ledger | None, branch: str, messages: list[str]
+              ) -> list[tuple[str, Summary, str]]:
+    """(key, summary, entry text) of the re-drafts to show in this branch's pull request: those not yet
+    shown in another one (`paperflow summarize ID --redraft` made them)."""
+    if ledger is None:
+        return []
+    found = []
+    for row in ledger.rows(PaperState.MERGED):
+        if not row.redraft_path or row.redraft_branch not in (None, branch):
+            continue
+        try:
+            summary = load_summary(row.redraft_path)
+        except ReviewError as exc:
+            messages.append(f"{row.key}: re-draft left out: {exc.message}")
+            continue
+        found.append((row.key, summary, draft_entry(summary, settings).text))
+    return found
 
 
 def _github_client(settings: Settings, target: _Target, token: Secret | None | object,
@@ -634,15 +745,17 @@ def _open_or_update(client: GitHubClient, target: _Target, title: str, body: str
     return client.update_pull(existing.number, title=title, body=body), False
 
 
-def _record(ledger: Ledger | None, summaries: Sequence[Summary], day: date, branch: str, pr_number: int | None,
-            messages: list[str]) -> None:
+def _record(settings: Settings, ledger: Ledger | None, summaries: Sequence[Summary], day: date, branch: str,
+            pr_number: int | None, messages: list[str]) -> None:
     """The review transitions: OPEN_REVIEW when a pull request proposes the papers, else PROPOSE (on the
-    branch, no pull request yet). A paper the ledger does not hold as drafted is named, not recorded."""
+    branch, no pull request yet), with the entry as proposed (the merged entry is compared with it). A
+    paper the ledger does not hold as drafted is named, not recorded."""
     if ledger is None:
         return
     for s in summaries:
         row = ledger.get(s.key)
-        fields: dict[str, object] = {"review_branch": branch, "title": s.title}
+        fields: dict[str, object] = {"review_branch": branch, "title": s.title,
+                                     "draft_entry": draft_entry(s, settings).text}
         if row is None or row.drafted_on is None:
             fields["drafted_on"] = day
         try:
@@ -674,12 +787,12 @@ def _client_for(settings: Settings, env: Mapping[str, str] | None, messages: lis
     return GitHubClient(review.api_url, repository, secret)
 
 
-def _merged_titles_present(settings: Settings) -> Callable[[str], bool | None]:
-    """A function telling whether a title is in the log on the freshly fetched default branch
-    (None when that log cannot be read)."""
+def _merged_log(settings: Settings) -> Callable[[], ParsedLog | None]:
+    """A function giving the log on the freshly fetched default branch, read once (None when that log
+    cannot be read)."""
     cache: dict[str, ParsedLog | None] = {}
 
-    def present(title: str) -> bool | None:
+    def merged() -> ParsedLog | None:
         if "log" not in cache:
             cache["log"] = None
             try:
@@ -690,10 +803,23 @@ def _merged_titles_present(settings: Settings) -> Callable[[str], bool | None]:
                     cache["log"] = parse_log(data)
             except PaperflowError:
                 pass
-        parsed = cache["log"]
-        return None if parsed is None else parsed.has_title(title)
+        return cache["log"]
 
-    return present
+    return merged
+
+
+def _edits(row: LedgerRow, merged: ParsedLog | None) -> dict[str, object]:
+    """The MERGE transition's edit fields: the merged entry compared with the draft as proposed, part by
+    part (paperflow.review.edits); nothing when either is unknown."""
+    if merged is None or not row.draft_entry:
+        return {}
+    key = normalize_title(row.title)
+    entry = next((e for e in merged.entries if normalize_title(e.title) == key), None)
+    if entry is None:
+        return {}
+    edits = compare_entries(row.draft_entry, merged.entry_text(entry))
+    return {"edit_ratio": edits.ratio, "edit_parts": {k.value: round(v, 4) for k, v in edits.by_kind().items()},
+            "most_edited": edits.most_edited.value if edits.most_edited else None}
 
 
 def sync_review_state(
@@ -737,20 +863,26 @@ def sync_review_state(
         result.messages.append(f"{exc.message}; the remaining pull requests are checked next run")
     except GitHubError as exc:
         result.messages.append(f"{exc.message}; pull requests not checked")
-    present = _merged_titles_present(settings)
+    merged_log = _merged_log(settings)
     for pr, pr_rows in pulls:
         for row in pr_rows:
+            fields: dict[str, object] = {}
             if pr.merged:
-                kept = present(row.title) if row.title else None
+                parsed = merged_log()
+                kept = parsed.has_title(row.title) if parsed is not None and row.title else None
                 transition = Transition.REJECT if kept is False else Transition.MERGE
                 (result.rejected if kept is False else result.merged).append(row.key)
+                if kept:
+                    fields = _edits(row, parsed)
+                    if "edit_ratio" in fields:
+                        result.edit_ratios[row.key] = float(fields["edit_ratio"])  # type: ignore[arg-type]
             elif pr.state == "closed":
                 transition = Transition.REJECT
                 result.rejected.append(row.key)
             else:
                 transition = Transition.OPEN_REVIEW
                 result.still_open.append(row.key)
-            ledger.transition(row.key, transition, pr_number=pr.number)
+            ledger.transition(row.key, transition, pr_number=pr.number, **fields)
     return result
 
 

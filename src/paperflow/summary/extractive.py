@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from paperflow.text.extract import PaperText
 from paperflow.models import DraftedBy, Paper, Point, Summary, SummaryContent
 from paperflow.text.sections import SectionKind
+from paperflow.summary.evidence import EvidenceIndex
 from paperflow.summary.summarize import build_summary
 
 HOW_TO_CONFIGURE = (
@@ -138,7 +139,7 @@ def extractive_content(paper: Paper, text: PaperText, language: str, published: 
 
     def point(label: str, sentence: str | None) -> None:
         if sentence and len(points) < 5:
-            points.append(Point(label=label, text=sentence))
+            points.append(Point(label=label, text=sentence, quote=sentence))  # its own evidence
 
     topic = next((s for s in abstract if len(s) <= MAX_TOPIC_CHARS), None)
     if topic is not None:
@@ -156,7 +157,7 @@ def extractive_content(paper: Paper, text: PaperText, language: str, published: 
             break
         point("其他", _first([sentence], used))
     while len(points) < 3:
-        points.append(Point(label="其他", text=paper.title))
+        points.append(Point(label="其他", text=paper.title, quote=paper.title))
     closing = _first(conclusion, used) or _first(list(reversed(abstract)), used) or paper.title
     if language == "zh":
         verdict = f"总体上，（摘录草稿，评价待写）论文的结论是：{closing}"
@@ -172,6 +173,7 @@ def extractive_content(paper: Paper, text: PaperText, language: str, published: 
         keywords=keywords(body),
         points=points,
         verdict=verdict,
+        verdict_quote=closing,
     )
 
 
@@ -185,4 +187,5 @@ def extractive_summary(paper: Paper, text: PaperText, language: str, published: 
     return build_summary(
         content, paper, drafted_by=DraftedBy.EXTRACTIVE, model=None,
         local_source=text.sha256, checked_text="\n".join([paper.title, paper.abstract, text.text]),
+        evidence=EvidenceIndex.from_paper_text(text),
     )

@@ -35,6 +35,7 @@ from paperflow import cache_keys
 from paperflow.errors import PaperflowError
 from paperflow.summary.llm import Completion, LLMClient, cost_of
 from paperflow.models import POINT_LABELS, DraftedBy, Paper, Summary, SummaryContent
+from paperflow.summary.evidence import EvidenceIndex, support_for
 from paperflow.summary.numbers import unsupported_numbers
 from paperflow.settings import Settings
 
@@ -47,12 +48,15 @@ _ECHO_MAX_CHARS = 20_000  # of an invalid answer, quoted back to the model with 
 _JSON_OVERHEAD_TOKENS = 150  # keys, labels, brackets, the date
 # field: (share of the character budget, how many of them, lowest and highest limit in characters)
 _FIELD_SHARES = {
-    "point": (0.60, 5, 20, 600),
-    "verdict": (0.15, 1, 20, 800),
-    "topic": (0.05, 1, 10, 160),
+    "point": (0.36, 5, 20, 600),
+    "quote": (0.28, 6, 40, 400),  # five points and the verdict
+    "verdict": (0.12, 1, 20, 800),
+    "topic": (0.04, 1, 10, 160),
     "keyword": (0.12, 6, 8, 60),
     "organisation": (0.08, _MAX_ORGS, 8, 80),
 }
+# Quotes are in the paper's language, which is mostly English whatever the log's language is.
+_QUOTE_CHARS_PER_TOKEN = 3.0
 
 
 class SummarizeError(PaperflowError):
@@ -119,10 +123,11 @@ def field_limits(max_output_tokens: int, language: str) -> dict[str, int]:
     one per three for English, plus the JSON around it). A model that rambles is cut by the schema
     (a constrained decoder cannot exceed it), not by the token limit in the middle of the JSON."""
     chars_per_token = 1.0 if language == "zh" else 3.0
-    budget = max(0, max_output_tokens - _JSON_OVERHEAD_TOKENS) * chars_per_token
+    tokens = max(0, max_output_tokens - _JSON_OVERHEAD_TOKENS)
     limits = {}
     for name, (share, count, low, high) in _FIELD_SHARES.items():
-        limits[name] = int(min(high, max(low, budget * share / count)))
+        rate = _QUOTE_CHARS_PER_TOKEN if name == "quote" else chars_per_token
+        limits[name] = int(min(high, max(low, tokens * rate * share / count)))
     return limits
 
 
@@ -152,8 +157,10 @@ def llm_schema(language: str, max_output_tokens: int = 1500) -> dict[str, Any]:
                     "properties": {
                         "label": {"type": "string", "enum": list(POINT_LABELS)},
                         "text": text(limits["point"]),
+                        "quote": text(limits["quote"], description="a sentence of the paper supporting the point, "
+                                                                  "copied verbatim in the paper's language"),
                     },
-                    "required": ["label", "text"],
+                    "required": ["label", "text", "quote"],
                     "additionalProperties": False,
                 },
             },
@@ -161,8 +168,10 @@ def llm_schema(language: str, max_output_tokens: int = 1500) -> dict[str, Any]:
             # spell out "no quote, no backslash" so the grammar can only produce valid JSON.
             "verdict": {"type": "string", "pattern": f'^{opening}[^"\\\\]{{1,{limits["verdict"]}}}$',
                         "description": f"starts with {opening}"},
+            "verdict_quote": text(limits["quote"], description="the sentence of the paper's conclusion or "
+                                                               "limitations the verdict draws on, copied verbatim"),
         },
-        "required": ["published", "organisations", "topic", "keywords", "points", "verdict"],
+        "required": ["published", "organisations", "topic", "keywords", "points", "verdict", "verdict_quote"],
         "additionalProperties": False,
     }
 
@@ -184,6 +193,15 @@ def prompt_hash(settings: Settings) -> str:
     schema = llm_schema(settings.log.language, settings.llm.max_output_tokens)
     digest.update(json.dumps(schema, sort_keys=True, ensure_ascii=False).encode())
     return digest.hexdigest()
+
+
+EXTRACTIVE_PROMPT = "extractive"  # the prompt version of a draft written without an LLM
+
+
+def prompt_version(settings: Settings) -> str:
+    """A short name of the prompts in use (their hash, schema included), kept with each draft so that
+    `paperflow stats` shows what a prompt edit changed."""
+    return prompt_hash(settings)[:10]
 
 
 def _read_template(path: Path) -> str:
@@ -418,8 +436,9 @@ def paper_label(paper: Paper) -> str:
 
 
 def build_summary(content: SummaryContent, paper: Paper, *, drafted_by: DraftedBy, model: str | None,
-                  local_source: str | None, checked_text: str) -> Summary:
-    """A Summary: the content from the summarizer, identity from the paper, numbers checked."""
+                  local_source: str | None, checked_text: str, evidence: EvidenceIndex | None = None) -> Summary:
+    """A Summary: the content from the summarizer, identity from the paper, numbers checked, and with
+    `evidence` (the paper's text) each point's and the verdict's quote looked up in the paper."""
     return Summary(
         **content.model_dump(),
         title=paper.title,
@@ -429,7 +448,16 @@ def build_summary(content: SummaryContent, paper: Paper, *, drafted_by: DraftedB
         drafted_by=drafted_by,
         model=model,
         unsupported_numbers=unsupported_numbers(content, checked_text),
+        support=support_for(content, evidence) if evidence is not None else [],
     )
+
+
+def with_support(result: SummaryResult, evidence: EvidenceIndex | None) -> SummaryResult:
+    """A cached result made before its claims were checked gets their support now (milliseconds, no LLM)."""
+    if evidence is None or result.summary.support:
+        return result
+    summary = result.summary.model_copy(update={"support": support_for(result.summary, evidence)})
+    return result.model_copy(update={"summary": summary})
 
 
 def local_source_of(paper: Paper, text: str) -> str:
@@ -451,6 +479,7 @@ def summarize_paper(
     examples: Sequence[str],
     *,
     client: LLMClient | None = None,
+    evidence: EvidenceIndex | None = None,
     budget: CallBudget | None = None,
 ) -> SummaryResult:
     """Summarize `paper` from its selected text with the configured LLM (or take it from the cache).
@@ -458,7 +487,7 @@ def summarize_paper(
     the night's cap is not made, and its BudgetExceeded carries `spent` like any other error.
 
     Returns a SummaryResult whose summary has drafted_by=LLM, with the tokens and cost of every call
-    made (repairs included). Raises SummarizeError (invalid answers after llm.max_repairs re-asks,
+    made (repairs included), and, given `evidence` (the whole paper's text), the support of each claim. Raises SummarizeError (invalid answers after llm.max_repairs re-asks,
     broken prompt) or LLMError (endpoint failures after retries); both one line naming the paper and
     stage, and carrying `spent` = (input tokens, output tokens, cost) of the calls already paid for.
     """
@@ -467,7 +496,7 @@ def summarize_paper(
     path = cache_keys.summary_file(settings, paper, key)
     cached = load_cached(path)
     if cached is not None:
-        return cached
+        return with_support(cached, evidence)
     try:
         prompt = render_prompt(paper, selected.text, selected.coverage.describe(), settings, examples)
     except PromptError as exc:
@@ -498,7 +527,7 @@ def summarize_paper(
             summary = build_summary(
                 content, paper, drafted_by=DraftedBy.LLM, model=settings.llm.model,
                 local_source=local_source_of(paper, selected.text),
-                checked_text="\n".join([paper.title, paper.abstract, selected.text]),
+                checked_text="\n".join([paper.title, paper.abstract, selected.text]), evidence=evidence,
             )
             result = SummaryResult(
                 summary=summary, input_tokens=spent.input_tokens, output_tokens=spent.output_tokens,

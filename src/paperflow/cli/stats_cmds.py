@@ -1,0 +1,128 @@
+"""`paperflow show ID` (a draft with the evidence behind each claim) and `paperflow stats` (what became
+of the drafts, month by month, and how much of them the person rewrote)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from paperflow.cli.common import UsageError, print_json, settings_from
+from paperflow.layout import OutputLayout
+from paperflow.ledger import Ledger, LedgerRow
+from paperflow.log.entry import draft_entry
+from paperflow.models import Summary
+from paperflow.review.publish import ReviewError, load_summary
+from paperflow.settings import Settings
+from paperflow.sources.ids import InvalidIdError, parse_arxiv_id
+from paperflow.sources.local import is_local_pdf, local_paper
+from paperflow.stats import monthly_stats, stats_table
+from paperflow.summary.evidence import describe_support
+
+
+def _keys(paper: str, settings: Settings) -> list[str]:
+    """Ledger keys `paper` may stand for: an arXiv id or URL, a local PDF (its arXiv id, its content hash),
+    or a key as the ledger writes it."""
+    if is_local_pdf(paper):
+        path = Path(paper).expanduser()
+        if not path.is_file():
+            raise UsageError(f"{paper}: no such file")
+        found = local_paper(path, settings)
+        return list(dict.fromkeys([found.key, f"local:{found.local_sha256}"]))
+    try:
+        return [parse_arxiv_id(paper).base]
+    except InvalidIdError:
+        return [paper.strip()]
+
+
+def _cached_summaries(settings: Settings, key: str) -> list[Path]:
+    """Summary files of an arXiv id in output/summaries/, newest first (papers the ledger never recorded)."""
+    folder = OutputLayout.of(settings).summaries
+    if not folder.is_dir():
+        return []
+    stem = key.replace("/", "_")
+    found = [*folder.glob(f"{stem}v*.json"), *folder.glob(f"{stem}-*.json")]
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def _describe(summary: Summary, settings: Settings) -> list[str]:
+    lines = [draft_entry(summary, settings).text.rstrip("\n"), "", *describe_support(summary)]
+    if summary.unsupported_numbers:
+        lines.append(f"numbers not found in the paper: {', '.join(summary.unsupported_numbers)}")
+    return lines
+
+
+def _status(row: LedgerRow) -> str:
+    parts = [row.state.value.replace("_", " ")]
+    if row.version:
+        parts.append(f"v{row.version}")
+    if row.drafted_on:
+        parts.append(f"drafted {row.drafted_on.isoformat()}")
+    if row.pr_number:
+        parts.append(f"pull request #{row.pr_number}")
+    if row.latest_version and row.version and row.latest_version > row.version:
+        parts.append(f"v{row.latest_version} is out (paperflow summarize {row.key} --redraft)")
+    if row.edit_ratio is not None:
+        parts.append(f"edit ratio {row.edit_ratio:.2f}" + (f", most edited: {row.most_edited}" if row.most_edited else ""))
+    return ", ".join(parts)
+
+
+def show(
+    ctx: typer.Context,
+    paper: str = typer.Argument(..., metavar="ID|URL|FILE.pdf", help="the paper: arXiv id or URL, or its local PDF"),
+    as_json: bool = typer.Option(False, "--json", help="print the summary (with its evidence) as JSON"),
+) -> None:
+    """Print a paper's draft with the evidence behind each claim: the paper's passage and page, or a
+    flag when none was found. A re-draft of a newer version is printed after it."""
+    settings = settings_from(ctx)
+    ledger = Ledger.open(settings)
+    row = next((r for key in _keys(paper, settings) if (r := ledger.get(key)) is not None), None)
+    found: list[tuple[str, str]] = []  # (heading, summary file)
+    if row is not None and row.summary_path and row.summary_path != row.redraft_path:
+        found.append(("", row.summary_path))
+    if row is not None and row.redraft_path:
+        found.append(("re-draft (your entry in the log is unchanged)", row.redraft_path))
+    if not found:
+        found = [("", str(p)) for p in _cached_summaries(settings, _keys(paper, settings)[0])[:1]]
+    if not found:
+        raise UsageError(f"{paper}: no draft of this paper (summarize it first: paperflow summarize {paper})")
+    summaries = []
+    for heading, path in found:
+        try:
+            summaries.append((heading, load_summary(path)))
+        except ReviewError as exc:
+            raise UsageError(f"{paper}: {exc.message}") from None
+    if as_json:
+        print_json([s.model_dump(mode="json") for _, s in summaries])
+        return
+    if row is not None:
+        typer.echo(f"{row.key}: {_status(row)}")
+    for heading, summary in summaries:
+        typer.echo(f"\n{heading}:" if heading else "")
+        if heading:
+            typer.echo("")
+        for line in _describe(summary, settings):
+            typer.echo(line)
+
+
+def stats(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="print the groups as JSON"),
+) -> None:
+    """Per month (and model and prompt version): drafts made, merged, rejected, left open; the mean
+    edit ratio of the merged ones (0 = merged as drafted, 1 = rewritten) and the part edited most."""
+    settings = settings_from(ctx)
+    groups = monthly_stats(Ledger.open(settings).rows())
+    if as_json:
+        print_json([g.model_dump() for g in groups])
+        return
+    if not groups:
+        typer.echo("no drafts yet")
+        return
+    for line in stats_table(groups):
+        typer.echo(line)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("show")(show)
+    app.command("stats")(stats)
