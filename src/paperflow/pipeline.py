@@ -46,7 +46,14 @@ from paperflow.models import Failure, Paper, SourceKind
 from paperflow.report import ReportedPaper, RunReport, StageClock
 from paperflow.settings import Settings
 from paperflow.sources.arxiv_api import ArxivApiError, ArxivClient, fetch_papers
-from paperflow.sources.budget import BudgetExceeded, NightBudget, NightPlan, night_budget, select_tonight, selection_markdown
+from paperflow.sources.budget import (
+    BudgetExceeded,
+    NightBudget,
+    NightPlan,
+    night_budget,
+    select_tonight,
+    selection_markdown,
+)
 from paperflow.sources.download import download_pdf
 from paperflow.sources.gather import gather_sources
 from paperflow.sources.ids import InvalidIdError, parse_arxiv_id

@@ -96,7 +96,9 @@ def sources(
     ledger = Ledger.open(settings)
     plan = gather_sources(settings, ledger, ids=ids or [], parsed_log=parsed, record=False,
                           redraft_new_versions=redraft_new_versions)
-    examples = style_examples(parsed, settings.log.style_examples) if parsed is not None and settings.llm.enabled else []
+    # The style examples are part of each paper's prompt, so of its estimate.
+    wanted = settings.log.style_examples if parsed is not None and settings.llm.enabled else 0
+    examples = style_examples(parsed, wanted) if wanted else []
     night = select_tonight(plan.take, parsed, settings, examples)
     if as_json:
         data = plan.model_dump(mode="json", exclude={"pending", "take"})
