@@ -11,7 +11,8 @@
 3. The local test LLM (llama.cpp with gemma-3 270M, started here): the share of its points whose quote
    is verified in the paper.
 
-    .venv/bin/python benchmarks/evidence.py [--data DIR] [--seed N] [--no-llm] [--max-output-tokens N]
+Run from the repository root:
+    .venv/bin/python -m benchmarks.evidence [--data DIR] [--seed N] [--no-llm] [--max-output-tokens N]
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # tests.support
 
 
 def _load(data: Path):
