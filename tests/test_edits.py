@@ -39,7 +39,7 @@ def test_the_rendered_draft_splits_into_its_parts():
     parts = split_entry(DRAFT)
     assert parts.title == "Mixtral of Experts"
     assert parts.keywords == ["sparse MoE", "routing", "Mixtral"]  # the arXiv link is not a keyword
-    assert parts.opening == "2024.1 Mistral AI 的一篇文章，研究sparse MoE 语言模型，要点："
+    assert parts.opening == "2024.1 Mistral AI 的一篇文章，研究 sparse MoE 语言模型，要点："
     assert parts.points == [
         "背景：MoE 可以在同样推理成本下扩大参数量。",
         "模型，每层 8 个 expert，每个 token 由 router 选 2 个，总参数 47B，激活 13B。",
@@ -84,7 +84,7 @@ def test_points_added_removed_and_reordered_are_counted_as_such():
     parts = split_entry(DRAFT)
     merged = "\n".join([
         "《Mixtral of Experts》", "",
-        "2024.1 Mistral AI 的一篇文章，研究sparse MoE 语言模型，要点：", "",
+        "2024.1 Mistral AI 的一篇文章，研究 sparse MoE 语言模型，要点：", "",
         f"1. {parts.points[3]}",  # results first now
         f"2. {parts.points[0]}",
         "3. 其他，expert 的分工和领域关系不大，更像按 token 句法分工。",  # the person's own point

@@ -48,6 +48,7 @@ def test_affiliations_as_printed(name, extracted):
     assert len(text.affiliations) == len({a.lower() for a in text.affiliations}), "affiliations repeat"
     for affiliation in text.affiliations:  # organisations, never a sentence, an email or a link
         assert "@" not in affiliation and "/" not in affiliation and len(affiliation.split()) <= 10
+        assert not affiliation[:1].islower() and "(" not in affiliation  # never the middle of a footnote's sentence
 
 
 @pytest.mark.parametrize("name", sorted(PAPERS))

@@ -16,7 +16,8 @@ from paperflow.text.sections import SectionKind
 
 PAPERS = ["pdf/arxiv_1706.03762v5_attention_is_all_you_need.pdf", "pdf/arxiv_1810.04805v2_bert.pdf",
           "pdf-hard/arxiv_2107.05407v1_pondernet.pdf", "pdf-hard/neurips2020_wav2vec2_not_arxiv_copy.pdf",
-          "pdf-hard/arxiv_2109.08668v1_primer.pdf"]
+          "pdf-hard/arxiv_2109.08668v1_primer.pdf", "pdf/arxiv_1406.2661v1_gan.pdf",
+          "pdf-hard/ieee_proc_2013_spoken_language_recognition.pdf"]
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +58,23 @@ def test_topic_keywords_organisations(name, drafts):
     for keyword in summary.keywords:
         assert keyword.lower() in source
     assert summary.organisations == text.affiliations[:4] and summary.organisations
+
+
+@pytest.mark.parametrize("name, concluding", [
+    # Its conclusion opens with a limitations paragraph and a Q&A list; the claim comes after them.
+    ("pdf-hard/arxiv_2109.08668v1_primer.pdf", "We recommend the adoption of Primer and Primer-EZ"),
+    # Its conclusion is a numbered list of extensions; its last sentence is the claim.
+    ("pdf/arxiv_1406.2661v1_gan.pdf", "This paper has demonstrated the viability of the adversarial modeling"),
+    ("pdf/arxiv_1706.03762v5_attention_is_all_you_need.pdf", "In this work, we presented the Transformer"),
+])
+def test_the_verdict_quotes_what_the_paper_concludes_not_a_hedge_or_a_list_item(name, concluding, drafts):
+    closing = drafts[name][1].verdict.split("论文的结论是：", 1)[1]
+    assert closing.startswith(concluding), closing
+
+
+def test_a_heading_glued_to_the_abstract_is_not_the_topic(drafts):
+    topic = drafts["pdf-hard/ieee_proc_2013_spoken_language_recognition.pdf"][1].topic
+    assert topic.startswith("Spoken language recognition refers to"), topic
 
 
 def test_the_papers_own_date_wins_over_the_month_passed_in(drafts):

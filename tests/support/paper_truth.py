@@ -50,7 +50,9 @@ PAPERS: dict[str, Truth] = {
         "Primer: Searching for Efficient Transformers for Language Modeling", "2109.08668v1",
         "Primer: Searching for Efficient Transformers for Language Modeling", ("Google Research",)),
     "pdf-hard/ieee_proc_2013_spoken_language_recognition.pdf": Truth(
-        "Spoken Language Recognition: From Fundamentals to Practice"),  # affiliations only in the closing bios
+        # affiliations in the first page's footnote: "H. Li is with the Institute for Infocomm Research, …"
+        "Spoken Language Recognition: From Fundamentals to Practice", None, None,
+        ("Institute for Infocomm Research", "University of New South Wales")),
     "pdf-hard/neurips2020_wav2vec2_not_arxiv_copy.pdf": Truth(
         "wav2vec 2.0: A Framework for Self-Supervised Learning of Speech Representations", None,
         "wav2vec 2.0: A Framework for Self-Supervised Learning of Speech Representations", ("Facebook AI",)),

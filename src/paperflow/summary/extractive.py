@@ -32,6 +32,15 @@ _CONTRIBUTION = re.compile(
     re.I,
 )
 _RESULT = re.compile(r"\b(achiev|outperform|improv|state[- ]of[- ]the[- ]art|surpass|reach|result|accura|gain)", re.I)
+# What the paper concludes, in its own voice: "we showed", "our results demonstrate", "X outperforms".
+_FINDING = re.compile(
+    r"\b(?:we|our|this (?:paper|work|study))\b[^.]{0,120}?\b(?:show|find|found|demonstrat|present|introduc|propos|"
+    r"achiev|outperform|improv|enabl|establish|contribut|generaliz|recommend)|\bresults? (?:show|suggest|indicate|demonstrate)|"
+    r"\boutperform|state[- ]of[- ]the[- ]art",
+    re.I,
+)
+# A heading glued to the first sentence of its section ("ABSTRACT | Spoken...", "Limitations: There are...").
+_LEADING_HEADING = re.compile(r"^(?:abstract|summary|conclusions?|limitations|discussion)\s*[|:.\u2014-]\s*", re.I)
 _DATA = re.compile(r"\b(dataset|data set|benchmark|corpus|corpora|collected|annotat)", re.I)
 _STOPWORDS = frozenset(
     """about above after again against also among an and any are based been before being between both but
@@ -44,13 +53,15 @@ _STOPWORDS = frozenset(
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of `text`, whitespace folded, without fragments shorter than four words."""
+    """The sentences of `text`, whitespace folded, without fragments shorter than four words and without a
+    section heading glued to the front."""
     folded = " ".join(text.split())
-    return [s.strip() for s in _SENTENCE_SPLIT.split(folded) if len(s.split()) >= 4 or re.search(r"[。！？]$", s)]
+    found = (_LEADING_HEADING.sub("", s.strip()) for s in _SENTENCE_SPLIT.split(folded))
+    return [s for s in found if len(s.split()) >= 4 or re.search(r"[。！？]$", s)]
 
 
 _NOT_PROSE = re.compile(r"https?://|www\.|@|\bcorrespond|equal contribution|^(?:fig(?:ure)?|table|algorithm)\s*\d|"
-                        r"\[\s*…\s*\]|…", re.IGNORECASE)
+                        r"\[\s*…\s*\]|…|[.:]\s*\(?\d+\)?\.$", re.IGNORECASE)  # the last: "…G and D. 2." (a list's next item)
 
 
 def _readable(sentence: str) -> bool:
@@ -74,6 +85,23 @@ def _first(candidates: Iterable[str], used: set[str], pattern: re.Pattern[str] |
             used.add(sentence)
             return sentence
     return None
+
+
+# Paragraphs of a conclusion that are not its conclusion ("Limitations: There are limitations to this study.").
+_ASIDE_PARAGRAPH = re.compile(r"^(?:(?:limitations?|broader impacts?|ethic\w*|practical discussion|societal impacts?)\s*[:.]"
+                              r"|[•▪◦*–-])", re.I)  # and bulleted lists (questions and answers, future items)
+_RUN_IN_HEADING = re.compile(r"^[A-Z][\w ,&-]{2,50}:\s+(?=[A-Z])")  # "Recommendations and Future Directions: We…"
+_WEAK = re.compile(r"^there (?:are|is)\b|\blimitation|\bfuture (?:work|research)|\bnot\b|\bnever\b|\bunlike\b|"
+                   r"\balthough\b", re.I)
+
+
+def _concluding(text: PaperText, used: set[str]) -> str | None:
+    """The sentence the verdict quotes: the conclusion's first claim in the paper's own voice ("This paper has
+    demonstrated…", "We presented…"), outside its limitations paragraphs, never a hedge or a list item."""
+    pool = [s for section in text.of_kind(SectionKind.CONCLUSION)
+            for paragraph in re.split(r"\n\s*\n", section.text) if not _ASIDE_PARAGRAPH.match(paragraph.strip())
+            for s in sentences(_RUN_IN_HEADING.sub("", paragraph.strip())) if not _WEAK.search(s)]
+    return _first(pool, used, _FINDING) or _first(pool, used)
 
 
 def keywords(body: str, limit: int = 5) -> list[str]:
@@ -158,7 +186,8 @@ def extractive_content(paper: Paper, text: PaperText, language: str, published: 
         point("其他", _first([sentence], used))
     while len(points) < 3:
         points.append(Point(label="其他", text=paper.title, quote=paper.title))
-    closing = _first(conclusion, used) or _first(list(reversed(abstract)), used) or paper.title
+    closing = (_concluding(text, used) or _first(conclusion, used)
+               or _first(list(reversed(abstract)), used) or paper.title)
     if language == "zh":
         verdict = f"总体上，（摘录草稿，评价待写）论文的结论是：{closing}"
     else:

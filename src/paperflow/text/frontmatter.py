@@ -49,6 +49,8 @@ _ORGANISATION = re.compile(
 )
 _DEPARTMENT = re.compile(r"^(?:the\s+)?(?:department|d[ée]partement|dept\.?|school of|faculty|division|graduate school|"
                          r"college of|chair|group)\b", re.IGNORECASE)
+_IS_WITH = re.compile(r"\b(?:is|are)\s+(?:also\s+)?with\s+(?:the\s+)?([A-Z][^,;()]{2,100}?)(?=,|;|\(|\.\s|$)"
+                      r"|\band\s+also\s+with\s+(?:the\s+)?([A-Z][^,;()]{2,100}?)(?=,|;|\()")
 _ABSTRACT_HEADING = re.compile(r"^(?:abstract|a\s?b\s?s\s?t\s?r\s?a\s?c\s?t|摘\s*要)\b", re.IGNORECASE)
 _SECTION_HEADING = re.compile(r"^(?:1\.?|I\.)\s+[A-Z]|^keywords?\b|^index terms\b", re.IGNORECASE)
 _NOT_A_TITLE = re.compile(
@@ -93,8 +95,16 @@ def read_front_matter(first_page: list[Line], height: float, footnotes: list[Lin
             authors.extend(_names_in(text))
     for line in footnotes:  # "1DeepMind, London, UK. Correspondence to: ..."
         first_part = _LEADING_MARKERS.sub("", line.text).split(",")[0]
+        if first_part[:1].islower():
+            continue  # the rest of a sentence begun on the line above ("and Research (A*STAR), Singapore")
         if _ORGANISATION.search(first_part) and not _sentence(first_part) and not _DEPARTMENT.match(first_part):
             affiliations.extend(affiliations_in(line.text.split(". ")[0]))
+    # IEEE and ACM journals: "H. Li is with the Institute for Infocomm Research, … and also with the University of
+    # New South Wales, …" in the first page's footnote, across lines.
+    for match in _IS_WITH.finditer(" ".join(line.text for line in footnotes)):
+        organisation = (match.group(1) or match.group(2)).strip()
+        if _ORGANISATION.search(organisation) and len(organisation.split()) <= 10:
+            affiliations.append(organisation)
     domains = [d for text in block + [line.text for line in footnotes] for d in email_domains(text)]
     return FrontMatter(title=title, authors=_unique(authors)[:30], affiliations=_unique(affiliations)[:10],
                        email_domains=_unique(domains)[:10])

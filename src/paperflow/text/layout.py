@@ -45,7 +45,7 @@ _CONTENTS_TITLE = re.compile(r"^(?:table of )?contents$|^目\s*录$", re.IGNOREC
 _FOOTNOTE_MARKER = re.compile(
     r"^(?:[∗*†‡§¶⋆★♠♣♦♥]|\d{1,2}(?=\s*[A-Za-z(\"“<]|$))"
     r"|^(?:correspond|equal contribution|work (?:done|performed)|preprint|code (?:is|and)|project page|"
-    r"e-?mail|contact|©|copyright|https?://|www\.)",
+    r"e-?mail|contact|©|copyright|https?://|www\.|manuscript received|digital object identifier)",
     re.IGNORECASE,
 )
 # A venue, licence or copyright line at the foot of the first page (printed at body size in some styles).
