@@ -47,6 +47,7 @@ from paperflow.pipeline import (
     write_summary,
 )
 from paperflow.settings import Settings
+from paperflow.sources.budget import NightBudget
 from paperflow.sources.download import DownloadError
 from paperflow.summary.summarize import SummaryResult
 
@@ -89,11 +90,13 @@ def _download(paper: Paper, settings: Settings) -> Path:
         return fetch_pdf(paper, settings)
 
 
-def _summarize(extracted: Extracted, settings: Settings, examples: list[str], use_llm: bool) -> SummaryResult:
+def _summarize(extracted: Extracted, settings: Settings, examples: list[str], use_llm: bool,
+               budget: NightBudget | None = None) -> SummaryResult:
+    # `budget` is the run's own object (tasks run in this process's threads): every call is counted in it.
     if not use_llm:
         return write_summary(extracted, settings, examples, use_llm)
     with slot(LLM_LIMIT, settings.llm.max_concurrency):
-        return write_summary(extracted, settings, examples, use_llm)
+        return write_summary(extracted, settings, examples, use_llm, budget)
 
 
 def _may_pass(task: Any, task_run: Any, state: Any) -> bool:

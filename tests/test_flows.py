@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.flows import FakeLLM, PaperSite, write_config
+from tests.support.flows import FakeLLM, PaperSite, prefect_harness, write_config  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.prefect
 
@@ -33,24 +33,6 @@ LOG = """# papers-weekly
 
 总体上，不错。
 """
-
-
-@pytest.fixture(scope="module")
-def prefect_harness(tmp_path_factory):
-    from prefect.settings import PREFECT_HOME, PREFECT_LOCAL_STORAGE_PATH, temporary_settings
-    from prefect.testing.utilities import prefect_test_harness
-
-    from prefect.settings import PREFECT_SERVER_ANALYTICS_ENABLED
-
-    home = tmp_path_factory.mktemp("prefect-home")
-    with pytest.MonkeyPatch.context() as patch:
-        # module scope runs before conftest's per-test environment: telemetry off here too
-        patch.setenv("DO_NOT_TRACK", "1")
-        patch.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-        with temporary_settings({PREFECT_HOME: home, PREFECT_LOCAL_STORAGE_PATH: home / "storage",
-                                 PREFECT_SERVER_ANALYTICS_ENABLED: False}):
-            with prefect_test_harness():
-                yield
 
 
 def test_a_night_drafts_the_good_papers_reports_the_bad_and_a_rerun_does_nothing(

@@ -54,13 +54,14 @@ class PaperState(StrEnum):
     MERGED = "merged"
     REJECTED = "rejected"
     FAILED = "failed"
+    DEFERRED = "deferred"  # its next LLM call would have crossed a night's budget: the next night takes it first
 
 
 # A paper in one of these states is finished as far as drafting goes: never drafted again by default.
 DONE_STATES = frozenset({PaperState.DRAFTED, PaperState.IN_REVIEW, PaperState.MERGED, PaperState.REJECTED})
 # On its way through the stages, or failed on the way: it may (re)start the stages.
 IN_PROGRESS_STATES = frozenset({PaperState.FOUND, PaperState.DOWNLOADED, PaperState.EXTRACTED,
-                                PaperState.SUMMARIZED, PaperState.FAILED})
+                                PaperState.SUMMARIZED, PaperState.FAILED, PaperState.DEFERRED})
 REVIEWABLE_STATES = frozenset({PaperState.DRAFTED, PaperState.IN_REVIEW})
 
 
@@ -74,6 +75,7 @@ class Transition(StrEnum):
     SUMMARIZE = "summarize"  # its summary is written
     DRAFT = "draft"  # its entry is in the log (or waits for the review branch)
     FAIL = "fail"  # a stage failed: attempts + 1, the stage and the error kept
+    DEFER = "defer"  # the night's LLM budget stopped it before its LLM call (not a failure: no attempt counted)
     PROPOSE = "propose"  # its draft is on a review branch without a pull request (state kept)
     OPEN_REVIEW = "open_review"  # a pull request proposes it
     MERGE = "merge"  # its pull request was merged with the draft in it
@@ -93,6 +95,7 @@ RULES: dict[Transition, tuple[frozenset[PaperState | None], PaperState | None, f
     Transition.DRAFT: (frozenset({PaperState.SUMMARIZED}), PaperState.DRAFTED,
                        frozenset({"drafted_on", "summary_path"})),
     Transition.FAIL: (IN_PROGRESS_STATES | {None}, PaperState.FAILED, frozenset({"last_stage", "last_error"})),
+    Transition.DEFER: (frozenset({PaperState.EXTRACTED}), PaperState.DEFERRED, frozenset()),
     Transition.PROPOSE: (REVIEWABLE_STATES, None, frozenset({"review_branch", "title", "drafted_on", "draft_entry"})),
     Transition.OPEN_REVIEW: (REVIEWABLE_STATES, PaperState.IN_REVIEW,
                              frozenset({"review_branch", "pr_number", "title", "drafted_on", "draft_entry"})),

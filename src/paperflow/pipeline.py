@@ -46,6 +46,14 @@ from paperflow.models import Failure, Paper, SourceKind
 from paperflow.report import ReportedPaper, RunReport, StageClock
 from paperflow.settings import Settings
 from paperflow.sources.arxiv_api import ArxivApiError, ArxivClient, fetch_papers
+from paperflow.sources.budget import (
+    BudgetExceeded,
+    NightBudget,
+    NightPlan,
+    night_budget,
+    select_tonight,
+    selection_markdown,
+)
 from paperflow.sources.download import download_pdf
 from paperflow.sources.gather import gather_sources
 from paperflow.sources.ids import InvalidIdError, parse_arxiv_id
@@ -69,6 +77,7 @@ from paperflow.text.frontmatter import apply_front_matter
 log = logging.getLogger("paperflow")
 
 STAGES = ("resolve", "download", "extract", "summarize", "insert", "review")
+PR_OVER_BUDGET_LISTED = 30  # over-budget papers listed in a pull request (its body holds 65,536 characters)
 T = TypeVar("T")
 Progress = Callable[[str, str, str], None]  # (paper label, stage, detail); a failure's detail starts "FAILED: "
 
@@ -141,13 +150,15 @@ def read_text(paper: Paper, pdf: Path, settings: Settings) -> Extracted:
     return Extracted(paper=paper, text=text, selected=select_input(text, settings.extract.max_input_tokens))
 
 
-def write_summary(extracted: Extracted, settings: Settings, examples: list[str], use_llm: bool) -> SummaryResult:
+def write_summary(extracted: Extracted, settings: Settings, examples: list[str], use_llm: bool,
+                  budget: NightBudget | None = None) -> SummaryResult:
     """The LLM's summary (or its cache), or an extractive draft without an LLM, saved in output/summaries/.
-    Raises SummarizeError / LLMError; those carry `spent` (input tokens, output tokens, cost) when the
-    LLM was paid before it failed."""
+    Raises SummarizeError / LLMError, or BudgetExceeded when the next call would cross the night's
+    `budget`; those carry `spent` (input tokens, output tokens, cost) when the LLM was paid before."""
     evidence = EvidenceIndex.from_paper_text(extracted.text)  # each claim's quote is looked up in the paper
     if use_llm:
-        return summarize_paper(extracted.paper, extracted.selected, settings, examples, evidence=evidence)
+        return summarize_paper(extracted.paper, extracted.selected, settings, examples, evidence=evidence,
+                               budget=budget)
     key = summary_key(extracted, settings, examples, use_llm)
     path = cache_keys.summary_file(settings, extracted.paper, key, extractive=True)
     cached = load_cached(path)
@@ -188,13 +199,15 @@ def describe_result(result: SummaryResult) -> str:
 
 @dataclass
 class PaperOutcome:
-    """What became of one paper: a summary, a failure, or skipped (already in the log)."""
+    """What became of one paper: a summary, a failure, skipped (already in the log), or over the
+    night's budget (deferred to the next night)."""
 
     paper: Paper
     result: SummaryResult | None = None
     failure: Failure | None = None
     skipped: str | None = None
     coverage: str | None = None
+    over_budget: str | None = None
 
     @property
     def label(self) -> str:
@@ -257,6 +270,8 @@ class Orchestrator:
         self.report = RunReport()
         self._log: ParsedLog | None = None
         self._examples: list[str] = []
+        self._plan: NightPlan | None = None  # a night's selection (sources.budget); None for `summarize`
+        self._budget: NightBudget | None = None  # a night's LLM caps, checked before each call
         self._prompt_version = EXTRACTIVE_PROMPT
         self._redraft = False
 
@@ -290,14 +305,16 @@ class Orchestrator:
             self.report.notes += _sync_review(self.settings, self.ledger)
         given = list(items)
         with self.clock.timed("resolve"):
-            again = [key for key in self._retry_keys() if key not in given]
+            again = [key for key in self._retry_keys() + self._deferred_keys() if key not in given]
             gathered = self._gather(given + again)
         left_for_person = {p.key for p in self.report.skipped}
         gathered.papers = [p for p in gathered.papers if p.key not in left_for_person or p.source_detail in given]
+        gathered.papers = self._select(gathered.papers)
         outcomes = self.executor.map(self.process, self._admit(gathered))
         on_branch = review_on and _log_in_git_repo(self.log_path)
         entries = self._finish_drafts(outcomes, day, dry_run, gathered.tick_lines, on_branch=on_branch)
         drafted = [o for o in outcomes if o.result is not None and o.failure is None]
+        self._report_selection(drafted)
         if review_on and drafted:
             new_versions, notes = check_new_versions(self.settings, self.ledger)
             self.report.notes += notes
@@ -316,6 +333,7 @@ class Orchestrator:
         wanted = self.settings.log.style_examples if self.use_llm else 0
         self._examples = style_examples(self._log, wanted, self._edit_ratios()) if wanted else []
         self._prompt_version = prompt_version(self.settings) if self.use_llm else EXTRACTIVE_PROMPT
+        self._plan = self._budget = None
 
     def _edit_ratios(self) -> dict[str, float | None]:
         """Normalised title -> edit ratio of every paper paperflow drafted (None: not measured): the
@@ -456,12 +474,14 @@ class Orchestrator:
             stage = "summarize"
             with self.clock.timed(stage):
                 result = self.executor.stage(stage, write_summary, extracted=extracted, settings=self.settings,
-                                             examples=self._examples, use_llm=self.use_llm)
+                                             examples=self._examples, use_llm=self.use_llm, budget=self._budget)
             self._spent(paper, result.input_tokens, result.output_tokens, result.cost)
             self.ledger.transition(paper.key, Transition.SUMMARIZE, summary_path=result.path,
                                    model=result.summary.model, prompt_version=self._prompt_version)
             self._done(paper, stage, describe_result(result))
             return PaperOutcome(paper, result=result, coverage=extracted.coverage)
+        except BudgetExceeded as exc:
+            return self._over_budget(paper, exc)
         except PaperflowError as exc:
             reason = exc.message
             spent = getattr(exc, "spent", None)
@@ -500,6 +520,58 @@ class Orchestrator:
         except IllegalTransitionError as exc:  # another run finished it meanwhile: its state stands
             log.debug("%s", exc)
             return self.ledger.get(key)
+
+    # -- tonight's selection and budget (sources.budget) -----------------------------------------
+
+    def _deferred_keys(self) -> list[str]:
+        """Papers a night's budget stopped before their LLM call: first in line the next night."""
+        return [row.key for row in self.ledger.rows(PaperState.DEFERRED) if not row.key.startswith("local:")]
+
+    def _select(self, papers: list[Paper]) -> list[Paper]:
+        """Tonight's papers within `[nightly] max_papers` and the LLM caps: asked-for ones first (ids,
+        pending items, deferred and failed papers), then query results by relevance to the log. The rest
+        are reported as over budget (with a line for the pending list), not recorded: they are not lost
+        as long as the person queues them. Sets the run-time budget every LLM call is checked against."""
+        plan = select_tonight(papers, self._log, self.settings, self._examples, use_llm=self.use_llm)
+        self._plan, self._budget = plan, night_budget(self.settings, self.use_llm)
+        for over in plan.over_budget:
+            self.progress(paper_label(over.paper), "resolve", f"over budget: {over.reason}")
+        return list(plan.take)
+
+    def _over_budget(self, paper: Paper, exc: BudgetExceeded) -> PaperOutcome:
+        """The night's budget refused the paper's next LLM call: not a failure. Deferred in the ledger
+        (the next night takes it first) and reported with the papers over budget."""
+        spent = getattr(exc, "spent", None)
+        if spent:
+            self._spent(paper, *spent)
+        reason = f"{exc.message}; deferred to the next night"
+        try:
+            self.ledger.transition(paper.key, Transition.DEFER)
+        except IllegalTransitionError as error:  # another run finished it meanwhile: its state stands
+            log.debug("%s", error)
+        with self._lock:
+            if self._plan is not None:
+                self._plan.refuse(paper, reason)
+        self.progress(paper_label(paper), "summarize", f"over budget: {reason}")
+        return PaperOutcome(paper, over_budget=reason)
+
+    def _pr_selection(self, drafted: list[PaperOutcome]) -> list[str]:
+        if self._plan is None:
+            return []
+        return selection_markdown(self._plan, [o.paper.key for o in drafted], max_listed=PR_OVER_BUDGET_LISTED)
+
+    def _report_selection(self, drafted: list[PaperOutcome]) -> None:
+        plan = self._plan
+        if plan is None:
+            return
+        self.report.selection = selection_markdown(plan, [o.paper.key for o in drafted])
+        self.report.over_budget = [
+            ReportedPaper(key=o.paper.key, title=o.paper.title,
+                          note=(f"score {o.score:.3f}; " if o.score is not None else "") + o.reason)
+            for o in plan.over_budget
+        ]
+        if self._budget is not None:
+            self.report.notes.append(self._budget.describe())
 
     # -- 3. insert -------------------------------------------------------------------------------
 
@@ -570,10 +642,11 @@ class Orchestrator:
         try:
             with self.clock.timed("review"):
                 result = publish_drafts(
-                    self.settings, summaries, day, self.report.to_markdown(),
+                    self.settings, summaries, day, self.report.to_markdown(selection=False),
                     coverage={o.result.summary.key: o.coverage or "" for o in drafted if o.result is not None},
                     unresolved=self.report.unresolved_pending, failures=self.report.failures,
                     tick_pending=tick_texts, ledger=self.ledger, new_versions=new_versions,
+                    selection=self._pr_selection(drafted),
                 )
         except PaperflowError as exc:  # the drafts are DRAFTED with their cached summary: `paperflow review` redoes this
             self.report.review = f"review failed: {exc.message}"

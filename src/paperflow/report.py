@@ -77,6 +77,10 @@ class RunReport(BaseModel):
     skipped: list[ReportedPaper] = Field(default_factory=list)  # already done, or left for a person
     failures: list[ReportedFailure] = Field(default_factory=list)
     unresolved_pending: list[str] = Field(default_factory=list)
+    # A night's selection (paperflow.sources.budget): papers over its budget, not drafted, and the
+    # Markdown that explains the selection (budget line, scores, lines to paste into the pending list).
+    over_budget: list[ReportedPaper] = Field(default_factory=list)
+    selection: list[str] = Field(default_factory=list)
     input_tokens: int = 0
     output_tokens: int = 0
     cost: float | None = None
@@ -137,11 +141,14 @@ class RunReport(BaseModel):
         parts = [f"{len(self.drafted)} drafted", f"{len(self.failures)} failed"]
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
+        if self.over_budget:
+            parts.append(f"{len(self.over_budget)} over budget")
         prefix = "dry run: " if self.dry_run else ""
         return f"{prefix}{found} papers found, " + ", ".join(parts)
 
-    def to_markdown(self) -> str:
-        """The report as Markdown. Every text that came from outside (titles, errors) is escaped."""
+    def to_markdown(self, selection: bool = True) -> str:
+        """The report as Markdown. Every text that came from outside (titles, errors) is escaped.
+        `selection=False` leaves out the night's selection (a pull request shows it in its own section)."""
         when = self.started_at.strftime("%Y-%m-%d %H:%M")
         lines = [f"# paperflow {self.kind} run, {when}", "", self.headline() + ".", ""]
         usage = f"Tokens: {self.input_tokens:,} in, {self.output_tokens:,} out"
@@ -163,6 +170,11 @@ class RunReport(BaseModel):
             lines += ["## Drafted", ""]
             lines += [f"- 《{_cell(p.title)}》 ({_cell(p.key)})" + (f": {_cell(p.note)}" if p.note else "")
                       for p in self.drafted]
+            lines.append("")
+
+        if selection and self.selection:
+            # Made inert by sources.budget.selection_markdown (titles escaped, the lines to paste fenced).
+            lines += ["## Tonight's selection", "", *self.selection]
             lines.append("")
 
         if self.failures:

@@ -22,7 +22,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jinja2
 from cronsim import CronSim, CronSimError
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -200,10 +209,23 @@ class LLMSettings(_Section):
     retry_backoff_seconds: float = Field(2.0, gt=0, description="first backoff wait; doubles per retry (max 60)")
     response_format: Literal["auto", "json_schema", "json_object", "text"] = "auto"
     prices: dict[str, LLMPrice] = Field(default_factory=dict, description="model name -> price per 1M tokens")
+    # A night never crosses these: each LLM call is counted from its estimate before it is made.
+    max_tokens_per_night: int | None = Field(None, ge=1, description="input + output tokens of a night's LLM calls")
+    max_cost_per_night: float | None = Field(None, gt=0, description="in the price table's currency")
 
     @property
     def enabled(self) -> bool:
         return bool(self.base_url)
+
+    @model_validator(mode="after")
+    def _cost_cap_has_a_price(self) -> LLMSettings:
+        if self.max_cost_per_night is not None and self.enabled and (self.model or "") not in self.prices:
+            raise ValueError(f"max_cost_per_night needs the price of the model: add [llm.prices.\"{self.model}\"]")
+        return self
+
+
+class NightlySettings(_Section):
+    max_papers: int = Field(10, ge=1, le=1000, description="papers drafted a night; the rest are listed in the PR")
 
 
 class ScheduleSettings(_Section):
@@ -280,6 +302,7 @@ class Settings(BaseSettings):
     arxiv: ArxivSettings = Field(default_factory=ArxivSettings)
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    nightly: NightlySettings = Field(default_factory=NightlySettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     prefect: PrefectSettings = Field(default_factory=PrefectSettings)

@@ -5,6 +5,8 @@
   whose prompt contains one of `fail_on`.
 - `PaperSite`: the arXiv API replayed from the recorded responses (id look-ups), with every PDF link
   pointing at this server, and real PDFs served from ../shared/data (`pdfs` maps an arXiv id to a file).
+- `prefect_harness` (module fixture): an isolated Prefect (prefect_test_harness, temp PREFECT_HOME and
+  storage, telemetry off); import it into a test module to use it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.support.arxiv import ATOM, FEED, feed_of
 from tests.support.local_server import LocalServer, Reply, Request
@@ -32,6 +36,24 @@ ANSWER = {
     ],
     "verdict": "总体上，结构简单，影响很大。",
 }
+
+
+@pytest.fixture(scope="module")
+def prefect_harness(tmp_path_factory):
+    from prefect.settings import PREFECT_HOME, PREFECT_LOCAL_STORAGE_PATH, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    from prefect.settings import PREFECT_SERVER_ANALYTICS_ENABLED
+
+    home = tmp_path_factory.mktemp("prefect-home")
+    with pytest.MonkeyPatch.context() as patch:
+        # module scope runs before conftest's per-test environment: telemetry off here too
+        patch.setenv("DO_NOT_TRACK", "1")
+        patch.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+        with temporary_settings({PREFECT_HOME: home, PREFECT_LOCAL_STORAGE_PATH: home / "storage",
+                                 PREFECT_SERVER_ANALYTICS_ENABLED: False}):
+            with prefect_test_harness():
+                yield
 
 
 class _Started:

@@ -21,7 +21,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -139,11 +139,12 @@ class Reply(local_server.Reply):
 
 class FaultServer:
     """Plays `script` in order, one reply per POST; the last reply repeats once the script is used up.
+    A reply may be a function of the request (an answer that depends on what was asked).
 
     `requests` holds the JSON body of every POST, `headers` their headers (lower-case names), `times`
     when each arrived."""
 
-    def __init__(self, script: list[Reply]):
+    def __init__(self, script: list[Reply | Callable[[Request], Reply]]):
         self.script = list(script)
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
@@ -169,4 +170,5 @@ class FaultServer:
             self.requests.append(request.json())
             self.headers.append(request.headers)
             self.times.append(time.monotonic())
-            return self.script[min(len(self.requests) - 1, len(self.script) - 1)]
+            reply = self.script[min(len(self.requests) - 1, len(self.script) - 1)]
+        return reply(request) if callable(reply) else reply

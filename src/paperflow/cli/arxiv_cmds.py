@@ -16,8 +16,9 @@ from paperflow.sources.ids import ArxivId, InvalidIdError, parse_arxiv_id
 from paperflow.ledger import Ledger
 from paperflow.pipeline import download_papers
 from paperflow.models import SourceKind
+from paperflow.sources.budget import NightPlan, select_tonight
 from paperflow.sources.gather import gather_sources
-from paperflow.log.weekly_log import read_log
+from paperflow.log.weekly_log import read_log, style_examples
 
 
 def fetch(
@@ -84,7 +85,8 @@ def sources(
     redraft_new_versions: bool = typer.Option(False, "--redraft-new-versions",
                                               help="take newer versions of papers already drafted"),
 ) -> None:
-    """Show what tonight's run would take (queries + pending list + IDS). Downloads nothing, records nothing.
+    """Show what tonight's run would take (queries + pending list + IDS) within its budget, each query result
+    with its relevance to your log. Downloads nothing, records nothing.
 
     Exit 1 when a whole source (the pending list, a query, the arXiv API) could not be read."""
     settings = settings_from(ctx)
@@ -94,8 +96,16 @@ def sources(
     ledger = Ledger.open(settings)
     plan = gather_sources(settings, ledger, ids=ids or [], parsed_log=parsed, record=False,
                           redraft_new_versions=redraft_new_versions)
+    # The style examples are part of each paper's prompt, so of its estimate.
+    wanted = settings.log.style_examples if parsed is not None and settings.llm.enabled else 0
+    examples = style_examples(parsed, wanted) if wanted else []
+    night = select_tonight(plan.take, parsed, settings, examples)
     if as_json:
-        data = plan.model_dump(mode="json", exclude={"pending"})
+        data = plan.model_dump(mode="json", exclude={"pending", "take"})
+        data["take"] = [_paper_json(p, night) for p in night.take]
+        data["over_budget"] = [dict(_paper_json(o.paper, night), reason=o.reason, checkbox=o.checkbox())
+                               for o in night.over_budget]
+        data["selection"] = night.describe()
         data["pending"] = [
             {"line": r.item.line + 1, "text": r.item.text, "status": r.status.value, "arxiv_id": r.arxiv_id,
              "describe": r.describe()}
@@ -106,10 +116,17 @@ def sources(
             raise typer.Exit(1)
         return
     if parsed is None:
-        typer.echo("no log configured (--log FILE or [log] path): pending list not read")
-    typer.echo(f"take ({len(plan.take)}):")
-    for paper in plan.take:
+        typer.echo("no log configured (--log FILE or [log] path): pending list not read, query results not scored")
+    typer.echo(f"take ({len(night.take)}):")
+    for paper in night.take:
         typer.echo(f"  arXiv:{paper.versioned_id}  {paper.title}  [{paper.source.value}: {paper.source_detail}]")
+        _echo_relevance(paper.key, night)
+    if night.over_budget:
+        typer.echo(f"over budget, not drafted tonight ({len(night.over_budget)}):")
+        for over in night.over_budget:
+            typer.echo(f"  arXiv:{over.paper.versioned_id}  {over.paper.title}: {over.reason}")
+            _echo_relevance(over.paper.key, night)
+    typer.echo(night.describe())
     if plan.skipped:
         typer.echo(f"skipped ({len(plan.skipped)}):")
         for skipped in plan.skipped:
@@ -127,6 +144,23 @@ def sources(
         typer.echo(f"paperflow sources: could not read {what}", err=True)
     if plan.unreadable:
         raise typer.Exit(1)
+
+
+def _paper_json(paper, night: NightPlan) -> dict:
+    """A paper of `paperflow sources --json`, with its relevance to the log (query results only:
+    `score` 0..1 and the `nearest` entries; null for papers asked for)."""
+    data = paper.model_dump(mode="json")
+    rel = night.relevance.get(paper.key)
+    data["score"] = rel.score if rel else None
+    data["nearest"] = [n.model_dump(mode="json") for n in rel.nearest] if rel else None
+    data["relevance"] = rel.describe() if rel else None
+    return data
+
+
+def _echo_relevance(key: str, night: NightPlan) -> None:
+    rel = night.relevance.get(key)
+    if rel is not None:
+        typer.echo(f"    relevance {rel.describe()}")
 
 
 def register(app: typer.Typer) -> None:

@@ -327,12 +327,14 @@ def pr_body(
     failures: Sequence[Failure | str] = (),
     new_versions: Sequence[NewVersion] = (),
     redrafts: Sequence[tuple[Summary, str]] = (),
+    selection: Sequence[str] = (),
 ) -> str:
     """The pull request's Markdown body: one section per draft (title, arXiv link, what was read,
-    unsupported numbers, extractive or not, the evidence behind each claim), newer arXiv versions of
-    merged papers, re-drafts (summary, entry text) beside the person's entries, unresolved pending
-    items, failures, the run report. Paper-provided text is escaped so it cannot add headers, HTML or
-    mentions."""
+    unsupported numbers, extractive or not, the evidence behind each claim), tonight's selection
+    (`selection`: Markdown lines made by sources.budget.selection_markdown, already inert), newer arXiv
+    versions of merged papers, re-drafts (summary, entry text) beside the person's entries, unresolved
+    pending items, failures, the run report. Paper-provided text is escaped so it cannot add headers,
+    HTML or mentions."""
     coverage = coverage or {}
     out = [
         f"Drafts for **{log_day(day)}**, written by paperflow. Read and edit them here; merge to keep them, "
@@ -364,6 +366,8 @@ def pr_body(
         out.append("")
     if not summaries:
         out += ["No drafts.", ""]
+    if selection:
+        out += ["### Tonight's selection", "", *selection]
     out += new_versions_section(new_versions) + redrafts_section(redrafts)
     out += ["### Pending items not resolved", ""]
     out += [f"- {_inline(escape_text(t))}" for t in unresolved] or ["- none"]
@@ -503,6 +507,7 @@ def publish_drafts(
     client: GitHubClient | None = None,
     lock_timeout: float = 600.0,
     new_versions: Sequence[NewVersion] | None = None,
+    selection: Sequence[str] = (),
 ) -> ReviewResult:
     """Put the day's drafts on the review branch, push it and open or update its pull request.
 
@@ -514,6 +519,7 @@ def publish_drafts(
     resolved from settings (`env` replaces os.environ for that). `new_versions` are merged papers with a
     newer arXiv version to mention (default: those the ledger has recorded and no pull request mentioned);
     the ledger's re-drafts not yet shown in an earlier pull request are shown beside the drafts.
+    `selection`: the night's selection for the body (see `pr_body`).
 
     Returns a ReviewResult; a push or API failure is not raised but reported in `messages`, with the
     exact `commands` that finish the job, and the commit stays on the local branch. Raises
@@ -531,7 +537,7 @@ def publish_drafts(
         with FileLock(str(lock_path), timeout=lock_timeout):
             return _publish(settings, drafts, day, report_md, coverage=coverage, unresolved=unresolved,
                             failures=failures, tick_pending=tick_pending, ledger=ledger, token=token, env=env,
-                            client=client, new_versions=new_versions)
+                            client=client, new_versions=new_versions, selection=selection)
     except Timeout:
         raise ReviewError(f"another paperflow run is publishing the drafts of {day}; try again later") from None
 
@@ -551,6 +557,7 @@ def _publish(
     env: Mapping[str, str] | None,
     client: GitHubClient | None,
     new_versions: Sequence[NewVersion] | None = None,
+    selection: Sequence[str] = (),
 ) -> ReviewResult:
     target = _locate(settings, day)
     _prepare_base(target, settings)
@@ -578,7 +585,8 @@ def _publish(
     versions = list(new_versions) if new_versions is not None else pending_new_versions(ledger) if ledger else []
     redrafts = _redrafts(settings, ledger, target.branch, messages)
     body = pr_body(day, proposed, report_md, coverage=coverage, unresolved=unresolved, failures=failures,
-                   new_versions=versions, redrafts=[(summary, entry) for _, summary, entry in redrafts])
+                   new_versions=versions, redrafts=[(summary, entry) for _, summary, entry in redrafts],
+                   selection=selection)
     result.body_path = body_path(settings, day)
     result.body_path.write_text(body, encoding="utf-8")
 

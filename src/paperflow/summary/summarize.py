@@ -67,6 +67,17 @@ class PromptError(SummarizeError):
     """A prompt template is missing, broken, or does not fence the paper's text."""
 
 
+class CallBudget(Protocol):
+    """What summarize needs of the night's LLM budget (paperflow.sources.budget.NightBudget): each call
+    reserved from its estimate before it is made (raising when it would cross a cap), then settled."""
+
+    def reserve_call(self, messages: Sequence[dict[str, str]], max_output_tokens: int) -> Any: ...
+
+    def settle(self, reservation: Any, input_tokens: int, output_tokens: int) -> None: ...
+
+    def release(self, reservation: Any) -> None: ...
+
+
 class CoverageLike(Protocol):
     def describe(self) -> str: ...
 
@@ -469,8 +480,11 @@ def summarize_paper(
     *,
     client: LLMClient | None = None,
     evidence: EvidenceIndex | None = None,
+    budget: CallBudget | None = None,
 ) -> SummaryResult:
     """Summarize `paper` from its selected text with the configured LLM (or take it from the cache).
+    With a `budget`, every call (repairs too) is counted against it first: a call that would cross
+    the night's cap is not made, and its BudgetExceeded carries `spent` like any other error.
 
     Returns a SummaryResult whose summary has drafted_by=LLM, with the tokens and cost of every call
     made (repairs included), and, given `evidence` (the whole paper's text), the support of each claim. Raises SummarizeError (invalid answers after llm.max_repairs re-asks,
@@ -495,7 +509,7 @@ def summarize_paper(
     error = ""
     try:
         for _ in range(settings.llm.max_repairs + 1):
-            completion = client.complete(messages, schema, SCHEMA_NAME)
+            completion = _counted_call(client, messages, schema, settings, budget)
             spent.add(completion)
             try:
                 if completion.finish_reason == "length":
@@ -528,6 +542,21 @@ def summarize_paper(
         f"no valid summary after {spent.calls} answers ({settings.llm.max_repairs} re-asks): {error}",
         paper=label, stage=STAGE,
     ), settings)
+
+
+def _counted_call(client: LLMClient, messages: list[dict[str, str]], schema: dict[str, Any], settings: Settings,
+                  budget: CallBudget | None) -> Completion:
+    """One chat call, reserved against `budget` (when there is one) before it is made."""
+    if budget is None:
+        return client.complete(messages, schema, SCHEMA_NAME)
+    held = budget.reserve_call(messages, settings.llm.max_output_tokens)
+    try:
+        completion = client.complete(messages, schema, SCHEMA_NAME)
+    except BaseException:
+        budget.release(held)
+        raise
+    budget.settle(held, completion.input_tokens, completion.output_tokens)
+    return completion
 
 
 class _Spent:
