@@ -72,6 +72,18 @@ def test_the_verdict_quotes_what_the_paper_concludes_not_a_hedge_or_a_list_item(
     assert closing.startswith(concluding), closing
 
 
+@pytest.mark.parametrize("name, topic", [
+    # "We propose a new framework for …, in which we simultaneously train two models: …" (over 300 characters)
+    ("pdf/arxiv_1406.2661v1_gan.pdf", "a new framework for estimating generative models via an adversarial process"),
+    ("pdf-hard/arxiv_2109.08668v1_primer.pdf",
+     "Large Transformer models have been central to recent advances in natural language processing"),
+])
+def test_the_topic_is_the_first_sentences_main_clause(name, topic, drafts):
+    summary = drafts[name][1]
+    assert summary.topic == topic
+    assert not any(topic in p.text for p in summary.points)  # its sentence is not quoted again as a point
+
+
 def test_a_heading_glued_to_the_abstract_is_not_the_topic(drafts):
     topic = drafts["pdf-hard/ieee_proc_2013_spoken_language_recognition.pdf"][1].topic
     assert topic.startswith("Spoken language recognition refers to"), topic

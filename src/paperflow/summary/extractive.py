@@ -3,7 +3,7 @@
 Used when no LLM is configured (the default, so `paperflow summarize` works on a fresh machine) or
 when asked for with `--llm none`. Every point is a whole sentence copied from the paper (abstract,
 introduction, results, conclusion; never a footnote, a caption or a table row), so every number in it is the
-paper's own; the topic is the abstract's first sentence, the keywords come from YAKE (a keyword extractor that
+paper's own; the topic is the abstract's first sentence (its main clause, when long), the keywords come from YAKE (a keyword extractor that
 needs no model) over the abstract and introduction, the organisations from the paper's front matter, the date
 is the paper's own. The summary is marked `drafted_by=EXTRACTIVE` and the entry template says so in the log.
 """
@@ -95,6 +95,28 @@ _WEAK = re.compile(r"^there (?:are|is)\b|\blimitation|\bfuture (?:work|research)
                    r"\balthough\b", re.I)
 
 
+TOPIC_CHARS = 160  # a topic reads as a phrase ("研究 …，要点："); a longer first sentence is cut at a clause
+_CLAUSE_END = re.compile(r",\s+(?:in which|which|where|while|whereby|thus|so that)\b|[:;]\s|\.\s|\s[—–]\s|\s\(")
+_WE_PROPOSE = re.compile(r"^(?:in this (?:paper|work),?\s+)?(?:we|this (?:paper|work))\s+"
+                         r"(?:propose|present|introduce|describe|study|explore|investigate)s?\s+(?=\S)", re.I)
+
+
+def _topic(abstract: list[str]) -> tuple[str | None, str | None]:
+    """What the paper is about and the sentence it comes from: the abstract's first sentence, its main clause
+    when the sentence is long, without "We propose" ("a new framework for estimating generative models via an
+    adversarial process")."""
+    if not abstract:
+        return None, None
+    sentence = abstract[0]
+    topic = sentence
+    if len(topic) > TOPIC_CHARS and (cut := _CLAUSE_END.search(topic, 40)) and cut.start() <= MAX_TOPIC_CHARS:
+        topic = topic[: cut.start()]
+    if len(topic) > MAX_TOPIC_CHARS:
+        sentence = next((s for s in abstract[1:] if len(s) <= MAX_TOPIC_CHARS), None)
+        return sentence, sentence
+    return _WE_PROPOSE.sub("", topic), sentence
+
+
 def _concluding(text: PaperText, used: set[str]) -> str | None:
     """The sentence the verdict quotes: the conclusion's first claim in the paper's own voice ("This paper has
     demonstrated…", "We presented…"), outside its limitations paragraphs, never a hedge or a list item."""
@@ -169,9 +191,9 @@ def extractive_content(paper: Paper, text: PaperText, language: str, published: 
         if sentence and len(points) < 5:
             points.append(Point(label=label, text=sentence, quote=sentence))  # its own evidence
 
-    topic = next((s for s in abstract if len(s) <= MAX_TOPIC_CHARS), None)
-    if topic is not None:
-        used.add(topic)
+    topic, topic_sentence = _topic(abstract)
+    if topic_sentence is not None:
+        used.add(topic_sentence)  # not quoted again as a point
     point("背景", _first(intro[:3] + abstract[:1], used))
     point("模型", _first(abstract + intro + method, used, _CONTRIBUTION) or _first(abstract + method, used))
     point("数据", _first(results + method, used, _DATA))
