@@ -140,7 +140,7 @@ def test_without_an_llm_the_draft_is_extractive_and_says_how_to_configure_one(tm
     assert result.exit_code == 0, result.output
     assert "no LLM configured" in result.output and "[llm] base_url" in result.output
     text = (tmp_path / "log.md").read_text("utf-8")
-    assert "摘录草稿" in text and "We propose a new framework for estimating generative models" in text
+    assert "摘录草稿" in text and "研究 a new framework for estimating generative models via an adversarial process" in text
     (summary,) = summaries_in(tmp_path)
     assert summary.drafted_by == "extractive" and summary.unsupported_numbers == []
     # A second run finds the title in the log and drafts nothing new.
