@@ -43,7 +43,7 @@ MESSAGE_OVERHEAD_TOKENS = 8  # role markers and separators a chat template adds 
 COVERAGE_LINE_TOKENS = 64  # "read 5,912 of 14,210 tokens (42%): abstract, introduction, ...; trimmed 3 ..."
 # The prompt's fence marker holds a random 24-hex-digit nonce; 24 digits are the most tokens one can count as,
 # so the estimate is the same every time and never below the real prompt's.
-_WORST_CASE_NONCE = "0" * 24
+WORST_CASE_NONCE = "0" * 24
 _BY_HAND = (SourceKind.PENDING, SourceKind.COMMAND_LINE, SourceKind.LOCAL)
 
 
@@ -89,7 +89,7 @@ def paper_estimate(paper: Paper, settings: Settings, examples: Sequence[str] = (
     Raises PromptError when a prompt template is broken."""
     if not settings.llm.enabled:
         return Estimate()
-    prompt = render_prompt(paper, "", "", settings, examples, nonce=_WORST_CASE_NONCE)
+    prompt = render_prompt(paper, "", "", settings, examples, nonce=WORST_CASE_NONCE)
     call = estimate_call(prompt.messages(), settings.llm.max_output_tokens)
     text = settings.extract.max_input_tokens + COVERAGE_LINE_TOKENS
     return Estimate(input_tokens=call.input_tokens + text, output_tokens=call.output_tokens)
