@@ -42,6 +42,16 @@ def escape_text(text: str) -> str:
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
+def no_mentions(text: str) -> str:
+    """Outside text in a pull request or report without @mentions or #references pinging anyone."""
+    return text.replace("@", "@\u200b").replace("#", "#\u200b") if text else text
+
+
+def code_fence(text: str) -> str:
+    """A backtick fence longer than any backtick run in `text` (at least three), so the text cannot close it."""
+    return "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", text)), default=0))
+
+
 def escape_title(text: str) -> str:
     """A title that cannot close its 《》 early or open another one."""
     return escape_text(text).replace("《", "〈").replace("》", "〉")

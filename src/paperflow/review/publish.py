@@ -32,7 +32,7 @@ from filelock import FileLock, Timeout
 from pydantic import BaseModel, Field
 
 from paperflow.review import git as gitrepo
-from paperflow.log.entry import draft_entry, escape_text, escape_title
+from paperflow.log.entry import code_fence, draft_entry, escape_text, escape_title, no_mentions
 from paperflow.errors import PaperflowError
 from paperflow.review.github import (
     GitHubClient,
@@ -342,23 +342,23 @@ def pr_body(
         "",
     ]
     for s in summaries:
-        out.append(f"### 《{_inline(escape_title(s.title))}》")
+        out.append(f"### 《{no_mentions(escape_title(s.title))}》")
         out.append("")
         if s.arxiv_id:
             link = f"https://arxiv.org/abs/{s.arxiv_id}" + (f"v{s.version}" if s.version else "")
             out.append(f"- arXiv: [{s.arxiv_id}{f'v{s.version}' if s.version else ''}]({link})")
         else:
-            out.append(f"- local file: `{_inline(escape_text(s.local_source or ''))}`")
+            out.append(f"- local file: `{no_mentions(escape_text(s.local_source or ''))}`")
         read = coverage.get(s.key)
-        out.append(f"- read: {_inline(escape_text(read))}" if read else "- read: not recorded")
+        out.append(f"- read: {no_mentions(escape_text(read))}" if read else "- read: not recorded")
         if s.drafted_by == DraftedBy.EXTRACTIVE:
             out.append("- drafted by: **extractive draft** (sentences copied from the paper; no LLM was used)")
         elif s.drafted_by == DraftedBy.LLM:
-            out.append(f"- drafted by: LLM{f' ({_inline(escape_text(s.model))})' if s.model else ''}")
+            out.append(f"- drafted by: LLM{f' ({no_mentions(escape_text(s.model))})' if s.model else ''}")
         else:
             out.append("- drafted by: hand")
         if s.unsupported_numbers:
-            numbers = ", ".join(f"`{_inline(escape_text(n)).replace('`', '')}`" for n in s.unsupported_numbers)
+            numbers = ", ".join(f"`{no_mentions(escape_text(n)).replace('`', '')}`" for n in s.unsupported_numbers)
             out.append(f"- ⚠️ numbers not found in the paper (check them): {numbers}")
         else:
             out.append("- numbers: all found in the paper")
@@ -370,9 +370,9 @@ def pr_body(
         out += ["### Tonight's selection", "", *selection]
     out += new_versions_section(new_versions) + redrafts_section(redrafts)
     out += ["### Pending items not resolved", ""]
-    out += [f"- {_inline(escape_text(t))}" for t in unresolved] or ["- none"]
+    out += [f"- {no_mentions(escape_text(t))}" for t in unresolved] or ["- none"]
     out += ["", "### Failures", ""]
-    out += [f"- {_inline(escape_text(str(f)))}" for f in failures] or ["- none"]
+    out += [f"- {no_mentions(escape_text(str(f)))}" for f in failures] or ["- none"]
     out += ["", "### Run report", "", report_md.strip() or "_no report_", ""]
     keys = ",".join(s.key for s in summaries)
     out.append(f"{BODY_MARKER}day={day.isoformat()} keys={keys} -->")
@@ -389,7 +389,7 @@ def _quoted(text: str) -> str:
     text = escape_text(text)
     if len(text) > EVIDENCE_CHARS:
         text = text[: EVIDENCE_CHARS - 1].rstrip() + "…"
-    return _inline(_MARKDOWN_SPECIAL.sub(r"\\\1", text))
+    return no_mentions(_MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
 
 def evidence_block(s: Summary) -> list[str]:
@@ -423,7 +423,7 @@ def new_versions_section(new_versions: Sequence[NewVersion]) -> list[str]:
            "Your entries stay as they are. A re-draft is added to a pull request beside your entry, for you to "
            "merge by hand.", ""]
     for v in new_versions:
-        out.append(f"- 《{_inline(escape_title(v.title))}》 (arXiv:{_inline(escape_text(v.key))}): {v.describe()}")
+        out.append(f"- 《{no_mentions(escape_title(v.title))}》 (arXiv:{no_mentions(escape_text(v.key))}): {v.describe()}")
     return [*out, ""]
 
 
@@ -437,17 +437,12 @@ def redrafts_section(redrafts: Sequence[tuple[Summary, str]]) -> list[str]:
            "drafts below into them.", ""]
     for summary, entry in redrafts:
         version = f" v{summary.version}" if summary.version else ""
-        out += [f"#### 《{_inline(escape_title(summary.title))}》{version}", ""]
-        fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", entry)), default=0) + 1)
+        out += [f"#### 《{no_mentions(escape_title(summary.title))}》{version}", ""]
+        fence = code_fence(entry)
         out += ["<details><summary>The new draft</summary>", "", f"{fence}markdown", entry.rstrip("\n"), fence, "",
                 "</details>", ""]
         out += [*evidence_block(summary), ""]
     return out
-
-
-def _inline(text: str) -> str:
-    # No @mentions or #references pinging people from a paper's text.
-    return text.replace("@", "@\u200b").replace("#", "#\u200b") if text else text
 
 
 def body_keys(body: str) -> list[str]:

@@ -24,18 +24,18 @@ never gives the LLM more (see `paper_estimate`).
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 
 from pydantic import BaseModel, Field
 
 from paperflow.errors import PaperflowError
-from paperflow.log.entry import escape_text, escape_title
+from paperflow.log.entry import code_fence, escape_text, escape_title, no_mentions
 from paperflow.models import Paper, SourceKind
 from paperflow.settings import LLMPrice, Settings
 from paperflow.log.weekly_log import ParsedLog
 from paperflow.sources.relevance import Relevance, score_papers
+from paperflow.summary.llm import price_cost
 from paperflow.summary.summarize import PromptError, render_prompt
 from paperflow.text.tokens import estimate_tokens
 
@@ -66,13 +66,7 @@ class Estimate(BaseModel):
         return self.input_tokens + self.output_tokens
 
     def cost(self, price: LLMPrice | None) -> float | None:
-        return cost_of(price, self.input_tokens, self.output_tokens)
-
-
-def cost_of(price: LLMPrice | None, input_tokens: int, output_tokens: int) -> float | None:
-    if price is None:
-        return None
-    return input_tokens / 1e6 * price.input_per_million + output_tokens / 1e6 * price.output_per_million
+        return price_cost(price, self.input_tokens, self.output_tokens)
 
 
 def estimate_call(messages: Sequence[Mapping[str, str]], max_output_tokens: int) -> Estimate:
@@ -308,7 +302,7 @@ class NightBudget:
             self._reserved_tokens -= reservation.estimate.tokens
             self._reserved_cost -= reservation.cost
             self.spent_tokens += input_tokens + output_tokens
-            self.spent_cost += cost_of(self.price, input_tokens, output_tokens) or 0.0
+            self.spent_cost += price_cost(self.price, input_tokens, output_tokens) or 0.0
             self.calls += 1
 
     def release(self, reservation: Reservation) -> None:
@@ -338,14 +332,14 @@ def selection_markdown(plan: NightPlan, drafted_keys: Sequence[str] = (), max_li
     why) with a checkbox line each to paste into the pending list; at most `max_listed` of them (the
     first in priority order; a pull request body has a size limit), the rest counted. Outside text is
     made inert."""
-    out = [f"{_inert(plan.describe())}.", ""]  # under the caller's heading
+    out = [f"{no_mentions(plan.describe())}.", ""]  # under the caller's heading
     drafted = [k for k in drafted_keys if k in plan.relevance]
     if drafted:
         out += ["Drafted from the queries, by relevance to your log:", ""]
         for key in drafted:
             rel = plan.relevance[key]
             title = next((p.title for p in plan.take if p.key == key), key)
-            out.append(f"- 《{_inert(escape_title(title))}》: {_inert(escape_text(rel.describe()))}")
+            out.append(f"- 《{no_mentions(escape_title(title))}》: {no_mentions(escape_text(rel.describe()))}")
         out.append("")
     if not plan.over_budget:
         return out
@@ -357,7 +351,7 @@ def selection_markdown(plan: NightPlan, drafted_keys: Sequence[str] = (), max_li
         near = f"; {over.relevance.closeness()}" if over.relevance and over.relevance.nearest else ""
         out.append(f"| {title} | {score} | {_cell(escape_text(over.reason + near))} |")
     lines = [over.checkbox() for over in listed]
-    fence = "`" * max(3, 1 + max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0))
+    fence = code_fence("\n".join(lines))
     out += ["", "To draft one on a later night, paste its line into your pending list:", "", f"{fence}text",
             *lines, fence, ""]
     if len(listed) < len(plan.over_budget):
@@ -365,10 +359,5 @@ def selection_markdown(plan: NightPlan, drafted_keys: Sequence[str] = (), max_li
     return out
 
 
-def _inert(text: str) -> str:
-    # No @mentions or #references pinging people from a paper's title.
-    return text.replace("@", "@\u200b").replace("#", "#\u200b")
-
-
 def _cell(text: str) -> str:
-    return _inert(text).replace("|", "\\|")
+    return no_mentions(text).replace("|", "\\|")

@@ -40,7 +40,7 @@ from paperflow.http import (
     connect_failure,
     retry_after_seconds,
 )
-from paperflow.settings import LLMSettings
+from paperflow.settings import LLMPrice, LLMSettings
 
 STAGE = "summarize"
 FORMATS = ("json_schema", "json_object_schema", "json_object", "text")
@@ -81,7 +81,11 @@ def display_url(base_url: str) -> str:
 
 def cost_of(llm: LLMSettings, model: str | None, input_tokens: int, output_tokens: int) -> float | None:
     """Cost in the price table's currency, or None when the model has no price entry."""
-    price = llm.prices.get(model or "")
+    return price_cost(llm.prices.get(model or ""), input_tokens, output_tokens)
+
+
+def price_cost(price: LLMPrice | None, input_tokens: int, output_tokens: int) -> float | None:
+    """Cost of these tokens at `price` (per million), or None without a price."""
     if price is None:
         return None
     return input_tokens / 1e6 * price.input_per_million + output_tokens / 1e6 * price.output_per_million
