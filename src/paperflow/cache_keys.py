@@ -67,6 +67,16 @@ def summary_file(settings: Settings, paper: Paper, key: str, *, extractive: bool
     return OutputLayout.of(settings).summaries / f"{stem}{'-extractive' if extractive else ''}-{key[:16]}.json"
 
 
+def summary_files_of(settings: Settings, arxiv_key: str) -> list[Path]:
+    """The summary files `summary_file` wrote for an arXiv id (any version, LLM or extractive), newest first."""
+    folder = OutputLayout.of(settings).summaries
+    if not folder.is_dir():
+        return []
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", arxiv_key)
+    found = [*folder.glob(f"{stem}v*.json"), *folder.glob(f"{stem}-*.json")]
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
 def download(paper: Paper) -> str:
     """A PDF per arXiv version, or per local file path."""
     if paper.local_pdf:

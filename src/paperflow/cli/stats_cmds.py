@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from paperflow.cli.common import UsageError, print_json, settings_from
-from paperflow.layout import OutputLayout
+from paperflow.cache_keys import summary_files_of
 from paperflow.ledger import Ledger, LedgerRow
 from paperflow.log.entry import draft_entry
 from paperflow.models import Summary
@@ -33,16 +33,6 @@ def _keys(paper: str, settings: Settings) -> list[str]:
         return [parse_arxiv_id(paper).base]
     except InvalidIdError:
         return [paper.strip()]
-
-
-def _cached_summaries(settings: Settings, key: str) -> list[Path]:
-    """Summary files of an arXiv id in output/summaries/, newest first (papers the ledger never recorded)."""
-    folder = OutputLayout.of(settings).summaries
-    if not folder.is_dir():
-        return []
-    stem = key.replace("/", "_")
-    found = [*folder.glob(f"{stem}v*.json"), *folder.glob(f"{stem}-*.json")]
-    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
 
 
 def _describe(summary: Summary, settings: Settings) -> list[str]:
@@ -83,7 +73,7 @@ def show(
     if row is not None and row.redraft_path:
         found.append(("re-draft (your entry in the log is unchanged)", row.redraft_path))
     if not found:
-        found = [("", str(p)) for p in _cached_summaries(settings, _keys(paper, settings)[0])[:1]]
+        found = [("", str(p)) for p in summary_files_of(settings, _keys(paper, settings)[0])[:1]]
     if not found:
         raise UsageError(f"{paper}: no draft of this paper (summarize it first: paperflow summarize {paper})")
     summaries = []
