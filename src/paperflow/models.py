@@ -7,7 +7,7 @@ import unicodedata
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -88,6 +88,28 @@ class Point(BaseModel):
         if value not in POINT_LABELS:
             raise ValueError(f"label must be one of {', '.join(POINT_LABELS)}, not {value!r}")
         return value
+
+
+class PictureKind(StrEnum):
+    ARCHITECTURE = "architecture"  # the model or method overview figure
+    RESULTS = "results"  # the main results table or plot
+
+
+class Picture(BaseModel):
+    """A picture cropped from the paper for its entry: what it shows, where it came from, and where its PNG is
+    (relative to the log's folder, as the entry links it, e.g. "pic/BLIP2_1.png"). Widths and heights are the
+    entry's display size in pixels, the height from the crop's aspect ratio."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: PictureKind
+    source_kind: Literal["figure", "table"]
+    number: int = Field(ge=1, le=999)
+    page: int = Field(ge=1)
+    caption: str = Field("", max_length=2000)
+    src: str = Field(max_length=500, description="path of the PNG relative to the log's folder, '/' separated")
+    width: int = Field(ge=1, le=4000)
+    height: int = Field(ge=1, le=4000)
 
 
 class SummaryContent(BaseModel):

@@ -10,9 +10,21 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Truth:
     printed_title: str
-    arxiv_id: str | None = None  # with version, as the file's stamp says
+    arxiv_id: str | None = None  # with version, as the file's stamp says (None: no stamp on this copy)
     arxiv_title: str | None = None
     affiliations: tuple[str, ...] = field(default_factory=tuple)  # each must be found (as written)
+    # Issue 18: what a reader names. `organisations`: every organisation of the paper as a reader would name it
+    # (short forms as written: "Google Research", "DeepSeek-AI", "Meta"), the lead one (first author's, or the
+    # team's) first; an extracted organisation must match one of these or of `also_right` (department names and
+    # other printed forms that are not wrong). `published`: "YYYY.M" of this copy: the stamp's date, else the
+    # date printed in the paper, else None. `arxiv_of_copy`: the arXiv id (no version) a stamp-less copy is the
+    # same paper as. `sections`: core kind -> the printed heading of that section as it appears ("3 Method",
+    # "4 Experiments"); "abstract" is "Abstract" even when unlabelled; a core kind the paper truly lacks is absent.
+    organisations: tuple[str, ...] = field(default_factory=tuple)
+    also_right: tuple[str, ...] = field(default_factory=tuple)
+    published: str | None = None
+    arxiv_of_copy: str | None = None
+    sections: dict[str, str] = field(default_factory=dict)
 
 
 PAPERS: dict[str, Truth] = {
