@@ -8,6 +8,7 @@ of its own entry: all line breaks are folded to spaces, so no summary text ever 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import jinja2
 
 from paperflow.errors import PaperflowError
 from paperflow.log.weekly_log import DraftEntry
-from paperflow.models import DraftedBy, Summary
+from paperflow.models import DraftedBy, Picture, PictureKind, Summary
 from paperflow.settings import Settings
 
 ENTRY_TEMPLATE_NAME = "entry.md.j2"
@@ -23,6 +24,11 @@ ENTRY_TEMPLATE_NAME = "entry.md.j2"
 # Labels as the person writes them: 背景 takes a colon, the others a comma (see the format document).
 _ZH_LABEL_PUNCT = {"背景": "："}
 _EN_LABELS = {"背景": "Background", "数据": "Data", "模型": "Model", "实验结果": "Results", "其他": "Other"}
+# The label line the person writes above a picture (the format document, "Pictures from the paper").
+PICTURE_LABELS = {
+    "zh": {PictureKind.ARCHITECTURE: "模型结构：", PictureKind.RESULTS: "实验结果："},
+    "en": {PictureKind.ARCHITECTURE: "Architecture:", PictureKind.RESULTS: "Results:"},
+}
 
 # Characters that end a line somewhere: \n, \r, VT, FF, FS/GS/RS, NEL, LS, PS.
 _LINE_BREAKS = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
@@ -110,8 +116,20 @@ def template_path(prompts_dir: Path, custom: Path | None = None) -> Path:
     return custom if custom else prompts_dir / ENTRY_TEMPLATE_NAME
 
 
-def render_entry(summary: Summary, template: Path, language: str = "zh") -> str:
-    """The entry text, ending in exactly one newline, with "\\n" line endings.
+def picture_context(pictures: Sequence[Picture], language: str) -> list[dict[str, object]]:
+    """What a template gets of each picture: its label line in the log's language, src, width, height, and the
+    paper's caption and page (escaped, for templates that want them). An overview always comes before results."""
+    labels = PICTURE_LABELS["zh" if language == "zh" else "en"]
+    ordered = sorted(pictures, key=lambda p: p.kind != PictureKind.ARCHITECTURE)
+    return [{"label": labels[p.kind], "kind": p.kind.value, "src": escape_text(p.src).replace(" ", "%20"),
+             "width": p.width, "height": p.height, "caption": escape_text(p.caption), "page": p.page,
+             "number": p.number, "source_kind": p.source_kind} for p in ordered]
+
+
+def render_entry(summary: Summary, template: Path, language: str = "zh",
+                 pictures: Sequence[Picture] = ()) -> str:
+    """The entry text, ending in exactly one newline, with "\\n" line endings; `pictures` (cropped from the
+    paper, already written beside the log) go after the points and verdict, as the person pastes them.
 
     The log engine converts line endings to the file's own when it inserts the text.
     """
@@ -133,6 +151,7 @@ def render_entry(summary: Summary, template: Path, language: str = "zh") -> str:
             extractive=summary.drafted_by == DraftedBy.EXTRACTIVE,
             label=label,
             latin_gap=latin_gap,
+            pictures=picture_context(pictures, language),
         )
     except jinja2.TemplateSyntaxError as exc:
         raise EntryError(f"entry template {template} line {exc.lineno}: {exc.message}", stage="entry") from None
@@ -152,8 +171,9 @@ def render_entry(summary: Summary, template: Path, language: str = "zh") -> str:
     return "\n".join(out) + "\n"
 
 
-def draft_entry(summary: Summary, settings: Settings) -> DraftEntry:
+def draft_entry(summary: Summary, settings: Settings, pictures: Sequence[Picture] = ()) -> DraftEntry:
     """The summary as a log entry ready for insert_entries: rendered through the configured entry
-    template in the log's language. The one Summary -> entry step of the CLI, the flows and review."""
+    template in the log's language, with its pictures. The one Summary -> entry step of the CLI, the flows
+    and review."""
     template = template_path(settings.prompts_path(), settings.log.entry_template)
-    return DraftEntry(title=summary.title, text=render_entry(summary, template, settings.log.language))
+    return DraftEntry(title=summary.title, text=render_entry(summary, template, settings.log.language, pictures))
