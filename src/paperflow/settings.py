@@ -152,12 +152,23 @@ class _Section(BaseModel):
 
 
 def _layout_value(value: Any) -> Any:
-    # From the environment a layout's parts come as JSON: PAPERFLOW_LOG__LAYOUT='{"entries": 2}'.
+    """A layout name, or its parts (a TOML table; from the environment a JSON object:
+    PAPERFLOW_LOG__LAYOUT='{"entries": 2}'), checked here so that an error names the part that is wrong."""
     if isinstance(value, str) and value.lstrip().startswith("{"):
         try:
-            return json.loads(value)
+            value = json.loads(value)
         except ValueError:
             raise ValueError("not valid JSON (a layout's parts are written as a JSON object)") from None
+    if isinstance(value, Mapping):
+        try:
+            return Layout.model_validate(dict(value))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            part = ".".join(str(p) for p in first["loc"])
+            message = "unknown key" if first["type"] == "extra_forbidden" else first["msg"].removeprefix("Value error, ")
+            raise ValueError(f"{part}: {message}" if part else message) from None
+    if isinstance(value, str) and value not in ("auto", "weekly", "headings"):
+        raise ValueError(f'{value!r}: must be "auto", "weekly", "headings" or a table of the layout\'s parts')
     return value
 
 

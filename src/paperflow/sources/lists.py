@@ -54,13 +54,32 @@ def list_files(reading_list: ReadingList) -> list[Path]:
     return [path]
 
 
+# ftfy repairs the encoding only: quotes, full-width characters, ligatures, line breaks and normalisation
+# stay as the person wrote them (so a list that is not mojibake is never "repaired").
+_ENCODING_ONLY = ftfy.TextFixerConfig(
+    unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False, fix_character_width=False,
+    uncurl_quotes=False, fix_line_breaks=False, remove_control_chars=False, normalization=None,
+)
+# What is left of UTF-8 read as cp1252: a lead byte's letter (Ã..ï) before a continuation byte's.
+_MOJIBAKE_LEFT = re.compile("[\u00c2-\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+                            "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+
+
 def repair_text(text: str) -> tuple[str, str | None]:
-    """The text with mojibake repaired (ftfy), and one line saying what was done (None: nothing was)."""
-    fixed, steps = ftfy.fix_and_explain(text)
+    """The text with mojibake repaired (ftfy), and one line saying what was done (None: nothing was).
+
+    Where the mojibake lost bytes before it was saved (cp1252 has no characters for 0x81, 0x8d, 0x8f, 0x90,
+    0x9d, so a copy through it drops them), the characters cannot be known again: that text stays as it is,
+    and the note says how much."""
+    fixed, steps = ftfy.fix_and_explain(text, config=_ENCODING_ONLY)
     if fixed == text:
         return text, None
     names = sorted({step for _, step in steps or []})
-    return fixed, "mojibake repaired by ftfy (" + ", ".join(names) + ")"
+    note = "mojibake repaired by ftfy (" + ", ".join(names) + ")"
+    left = len(_MOJIBAKE_LEFT.findall(fixed))
+    if left:
+        note += f"; {left} places stay garbled (bytes lost before the file was saved)"
+    return fixed, note
 
 
 def _cells(row: str) -> list[str]:
