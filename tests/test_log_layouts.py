@@ -256,3 +256,13 @@ def test_layout_parts_are_checked_when_the_settings_load(tmp_path):
     config.write_text('[log.layout]\nentries = 3\ntemplate = "nope.md.j2"\n')
     line = one_line_error(run("--config", str(config), "log", "check", str(tmp_path / "x.md")))
     assert "log.layout.template" in line and "nope.md.j2 does not exist" in line
+
+
+def test_a_draft_is_rendered_for_the_configured_logs_layout(shared_data, tmp_path):
+    # What a dry run prints and review records is the entry as the configured log will hold it.
+    log = copy_log(shared_data, TOPICS, tmp_path)
+    entry = draft_entry(summary(), Settings(output_dir=tmp_path / "out", log={"path": log}))
+    assert entry.text.startswith("#### (2024 Mistral AI) Mixtral of Experts\n")
+    assert entry.layout is not None and entry.layout.entries == 4
+    weekly = draft_entry(summary(), Settings(output_dir=tmp_path / "out"))
+    assert weekly.text.startswith("《Mixtral of Experts》\n")

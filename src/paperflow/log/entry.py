@@ -17,7 +17,7 @@ import jinja2
 
 from paperflow.errors import PaperflowError
 from paperflow.log.layouts import WEEKLY, Layout
-from paperflow.log.weekly_log import DraftEntry
+from paperflow.log.weekly_log import DraftEntry, parse_log
 from paperflow.models import DraftedBy, Picture, PictureKind, Summary
 from paperflow.settings import Settings
 
@@ -180,14 +180,34 @@ def render_entry(summary: Summary, template: Path, language: str = "zh",
     return "\n".join(out) + "\n"
 
 
+def _layout_of(path: Path | None, setting: str) -> Layout:
+    """The layout of the configured log (the weekly one when there is none, or it cannot be read or recognised)."""
+    if path is None:
+        return WEEKLY
+    try:
+        stat = path.expanduser().stat()
+    except OSError:
+        return WEEKLY
+    return _recognised(path.expanduser(), stat.st_mtime_ns, stat.st_size, setting)
+
+
+@lru_cache(maxsize=8)
+def _recognised(path: Path, mtime_ns: int, size: int, setting: str) -> Layout:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return WEEKLY
+    return parse_log(data, setting).layout or WEEKLY  # type: ignore[arg-type]
+
+
 def draft_entry(summary: Summary, settings: Settings, pictures: Sequence[Picture] = (),
                 layout: Layout | None = None) -> DraftEntry:
     """The summary as a log entry ready for insert_entries: rendered through the entry template of `layout`
-    (the log's, when known; else the one set by hand in `[log] layout`, else the weekly one) in the log's
+    (the log's, when known; else the one set by hand in `[log] layout`, else that of the `[log] path` file) in the log's
     language, with its pictures. The entry renders itself again when the log it is inserted into turns out
     to be in another layout. The one Summary -> entry step of the CLI, the flows and review."""
     configured = settings.log.layout
-    chosen = layout or (configured if isinstance(configured, Layout) else WEEKLY)
+    chosen = layout or (configured if isinstance(configured, Layout) else _layout_of(settings.log.path, configured))
 
     def render(target: Layout) -> str:
         template = template_path(settings.prompts_path(), settings.log.entry_template, target)

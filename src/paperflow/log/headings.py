@@ -107,16 +107,16 @@ def document_title(headings: Sequence[Heading]) -> int | None:
     return content[0].line if len(at_top) == 1 and content[0].level == top else None
 
 
-def _weekly_marks(lines: Sequence[str], fenced: frozenset[int]) -> int:
-    marks = 0
+def _weekly_marks(lines: Sequence[str], fenced: frozenset[int]) -> bool:
+    """Whether the file has a month or day header or a 《title》 line (outside code blocks): the weekly log's."""
     for index, raw in enumerate(lines):
         if index in fenced:
             continue
         body = _body(raw)
         month, day = _MONTH.match(body), _DAY.match(body)
         if (month and 1 <= int(month.group(2)) <= 12) or (day and _valid_date(day)) or _TITLE_LINE.match(body):
-            marks += 1
-    return marks
+            return True
+    return False
 
 
 def _entry_level(headings: Sequence[Heading]) -> int | None:
@@ -162,6 +162,9 @@ def choose_layout(lines: Sequence[str], fenced: frozenset[int], setting: LayoutS
         return setting, "set by hand ([log.layout])"
     if setting == "weekly":
         return WEEKLY, 'set: layout = "weekly"'
+    marks = _weekly_marks(lines, fenced) if setting == "auto" else 0
+    if marks:
+        return WEEKLY, "auto: weekly (month or day headers, or 《title》 lines)"
     headings = scan_headings(lines, fenced)
     if setting == "headings":
         found = recognise_headings(lines, fenced, headings)
@@ -169,9 +172,6 @@ def choose_layout(lines: Sequence[str], fenced: frozenset[int], setting: LayoutS
             # No heading entries yet: `## Title` entries, new ones at the end.
             return Layout(name="headings", entries=2, insert="end"), 'set: layout = "headings" (no entries yet)'
         return found, 'set: layout = "headings", recognised from the file'
-    marks = _weekly_marks(lines, fenced)
-    if marks:
-        return WEEKLY, f"auto: weekly ({marks} month, day or 《title》 lines)"
     found = recognise_headings(lines, fenced, headings)
     if found is not None:
         return found, "auto: headings (no month, day or 《title》 lines; entries are the headings with notes under them)"
