@@ -13,6 +13,7 @@ The counts below were made by reading the files, not by running paperflow:
 
 from __future__ import annotations
 
+import difflib
 import json
 import shutil
 from datetime import date
@@ -169,7 +170,12 @@ def test_the_topic_of_the_nearest_entries_or_the_one_set(shared_data, tmp_path):
     speech = summary("Multilingual Speech Recognition by Weak Supervision at Scale", arxiv_id="2501.00002",
                      topic="weakly supervised multilingual speech recognition with a transformer encoder-decoder",
                      keywords=["speech recognition", "weak supervision", "multilingual"])
+    original = log.read_bytes()
     insert_entries(log, [draft_entry(vision, settings), draft_entry(speech, settings)], DAY)
+    # Two places, only insertions: every line of the original is still there, in order, unchanged.
+    ops = difflib.SequenceMatcher(None, original.splitlines(True), log.read_bytes().splitlines(True),
+                                  autojunk=False).get_opcodes()
+    assert [tag for tag, *_ in ops if tag != "equal"] == ["insert", "insert"]
     parsed = parse_log(log.read_bytes())
     by_title = {e.title: e for e in parsed.entries}
     assert by_title[vision.title].topic == "Computer Vision"
@@ -238,6 +244,9 @@ def test_weekly_stays_weekly_and_a_new_log_is_weekly(tmp_path):
     assert parse_log(weekly).layout.name == "weekly"
     assert parse_log(b"# papers-weekly\n\n# pending list\n").layout.name == "weekly"
     assert parse_log(b"").layout.name == "weekly"
+    # A 《book》 quoted in a note does not make a heading log weekly.
+    notes = b"# Notes\n\n## Paper A\n\n\xe3\x80\x8aA book\xe3\x80\x8b\n\n## Paper B\n\ntext\n"
+    assert parse_log(notes).layout.entries == 2 and len(parse_log(notes).entries) == 2
     new, _ = plan_insert(b"# papers-weekly\n\n# pending list\n", [draft_entry(summary(), Settings())], DAY)
     assert b"# 2026.12\n\n## 2026.12.2\n\n\xe3\x80\x8aMixtral of Experts\xe3\x80\x8b" in new
     # A weekly log read as "headings" by hand is read that way: the setting wins over what the file says.
@@ -266,3 +275,18 @@ def test_a_draft_is_rendered_for_the_configured_logs_layout(shared_data, tmp_pat
     assert entry.layout is not None and entry.layout.entries == 4
     weekly = draft_entry(summary(), Settings(output_dir=tmp_path / "out"))
     assert weekly.text.startswith("《Mixtral of Experts》\n")
+
+
+def test_the_llm_style_examples_of_a_heading_log(shared_data):
+    from paperflow.log.weekly_log import normalize_title
+    from paperflow.review.edits import style_examples as ranked_examples
+
+    topics = parse_log((shared_data / "logs" / TOPICS).read_bytes())
+    # Newest last in this file: AIM (2023), then MAE; a paperflow draft it does not know of is never one.
+    examples = ranked_examples(topics, 2, {})
+    assert [e.splitlines()[0] for e in examples] == [
+        "#### (2023 Amazon) AIM: Adapting Image Model for Video Recognition",
+        "#### (2022 Meta, MAIR) MAE: Masked Auto-Encoder:  scalable self-supervised learning for vision"]
+    # An entry paperflow drafted and the person rewrote heavily comes first.
+    heavy = {normalize_title("BERT - Pre-training of Bidirectional Transformer"): 0.9}
+    assert ranked_examples(topics, 1, heavy)[0].startswith("#### (2019 Google AI) BERT")

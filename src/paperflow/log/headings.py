@@ -2,7 +2,7 @@
 
 How `auto` decides (README, "The log format"):
 
-1. Month or day headers (`# 2024.1`, `## 2024.1.3`) or `《title》` lines: the weekly layout.
+1. Month or day headers (`# 2024.1`, `## 2024.1.3`): the weekly layout.
 2. Otherwise the headings, outside code blocks and YAML front matter, the pending-list heading and the
    document's title aside (the first heading, when it is the only one of the file's top level): the entries
    are the headings of the shallowest level at which most headings have text of their own under them
@@ -33,7 +33,6 @@ from paperflow.log.layouts import (
 from paperflow.log.weekly_log import (
     _DAY,
     _MONTH,
-    _TITLE_LINE,
     DraftEntry,
     LogEntry,
     ParsedLog,
@@ -55,7 +54,7 @@ _YEAR_ORG = re.compile(r"^\(\s*((?:19|20)\d{2})\b[ \t,]*([^()]*?)\s*\)\s*(\S.*)$
 _KEYWORDS = re.compile(r"^\s*\*\*keywords:?\*\*", re.IGNORECASE)
 # What paperflow's heading templates write and people do not: the arXiv link in the entry's keywords line.
 _DRAFT_MARK = re.compile(r"\[arXiv:[^\]\s]+\]\(https://arxiv\.org/abs/")
-UNRECOGNISED = ('its layout cannot be recognised (no 《title》 lines or YYYY.M.D day headers, no headings with notes '
+UNRECOGNISED = ('its layout cannot be recognised (no # YYYY.M / ## YYYY.M.D headers, no headings with notes '
                 'under them); set [log] layout = "weekly" or "headings", or its parts (README: "The log format")')
 
 
@@ -108,13 +107,14 @@ def document_title(headings: Sequence[Heading]) -> int | None:
 
 
 def _weekly_marks(lines: Sequence[str], fenced: frozenset[int]) -> bool:
-    """Whether the file has a month or day header or a 《title》 line (outside code blocks): the weekly log's."""
+    """Whether the file has a month or day header (outside code blocks): the weekly log's. A 《title》 line alone
+    is not one: the weekly log's entries are only those under its dates, and notes quote book titles so."""
     for index, raw in enumerate(lines):
         if index in fenced:
             continue
         body = _body(raw)
         month, day = _MONTH.match(body), _DAY.match(body)
-        if (month and 1 <= int(month.group(2)) <= 12) or (day and _valid_date(day)) or _TITLE_LINE.match(body):
+        if (month and 1 <= int(month.group(2)) <= 12) or (day and _valid_date(day)):
             return True
     return False
 
@@ -164,7 +164,7 @@ def choose_layout(lines: Sequence[str], fenced: frozenset[int], setting: LayoutS
         return WEEKLY, 'set: layout = "weekly"'
     marks = _weekly_marks(lines, fenced) if setting == "auto" else 0
     if marks:
-        return WEEKLY, "auto: weekly (month or day headers, or 《title》 lines)"
+        return WEEKLY, "auto: weekly (month and day headers)"
     headings = scan_headings(lines, fenced)
     if setting == "headings":
         found = recognise_headings(lines, fenced, headings)
