@@ -229,6 +229,11 @@ def test_an_unrecognised_layout_is_one_line_and_no_write(tmp_path):
     assert log.read_bytes() == before
     line = one_line_error(run("log", "check", str(log)))
     assert line.startswith(f"paperflow: log: {log}: its layout cannot be recognised") and "[log] layout" in line
+    # A run stops before fetching anything: no guess, no write.
+    ran = run("summarize", "1707.08567", "--log", str(log), "--llm", "none")
+    assert ran.exit_code == 2 and "Traceback" not in ran.output
+    assert ran.stderr.splitlines()[-1].startswith(f"paperflow: log: {log}: its layout cannot be recognised")
+    assert log.read_bytes() == before
     # Said by hand, the same file takes the entry where the layout says.
     config = tmp_path / "paperflow.toml"
     config.write_text('[log]\nlayout = "headings"\n')
