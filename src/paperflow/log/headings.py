@@ -293,12 +293,18 @@ def insertions(parsed: ParsedLog, fresh: Sequence[DraftEntry]) -> list[tuple[int
     for entry in fresh:
         name = layout.topic or nearest_topic(parsed, entry) or parsed.topics[-1].name
         groups.setdefault(name, []).append(entry)
+    headings = scan_headings(parsed.lines, parsed.fenced)
+    title_line = document_title(headings)
+    # Every section above the entries' level, those without entries yet too (a topic the person named).
+    sections = [Topic(strip_title_markup(h.text), h.line, h.level) for h in headings
+                if h.level < int(layout.entries) and h.line != title_line and not _is_pending(h)]
     places = []
     for name, group in groups.items():
-        topic = next((t for t in parsed.topics if normalize_title(t.name) == normalize_title(name)), None)
+        topic = next((t for t in sections if normalize_title(t.name) == normalize_title(name)), None)
         if topic is None:
             # A topic the person named that the file does not have yet: a new section at the end.
-            level = parsed.topics[0].level if parsed.topics else max(1, int(layout.entries) - 1)
+            known = parsed.topics or sections
+            level = known[0].level if known else max(1, int(layout.entries) - 1)
             at = len(parsed.lines)
             block = [f"{'#' * level} {name}\n", "\n", *_entry_lines(group)]
             places.append((at, _wrap(parsed, at, block, blank_before=at > 0)))
