@@ -162,8 +162,7 @@ def choose_layout(lines: Sequence[str], fenced: frozenset[int], setting: LayoutS
         return setting, "set by hand ([log.layout])"
     if setting == "weekly":
         return WEEKLY, 'set: layout = "weekly"'
-    marks = _weekly_marks(lines, fenced) if setting == "auto" else 0
-    if marks:
+    if setting == "auto" and _weekly_marks(lines, fenced):
         return WEEKLY, "auto: weekly (month and day headers)"
     headings = scan_headings(lines, fenced)
     if setting == "headings":
@@ -174,7 +173,7 @@ def choose_layout(lines: Sequence[str], fenced: frozenset[int], setting: LayoutS
         return found, 'set: layout = "headings", recognised from the file'
     found = recognise_headings(lines, fenced, headings)
     if found is not None:
-        return found, "auto: headings (no month, day or 《title》 lines; entries are the headings with notes under them)"
+        return found, "auto: headings (no month or day headers; entries are the headings with notes under them)"
     title = document_title(headings)
     if all(h.line == title or _is_pending(h) for h in headings):
         return WEEKLY, "auto: weekly (no entries yet)"
