@@ -137,13 +137,17 @@ def recognise_headings(lines: Sequence[str], fenced: frozenset[int],
         return None
     entries = [h for h in headings if h.level == level and not _is_pending(h)]
     year_org = 2 * sum(bool(_YEAR_ORG.match(strip_title_markup(h.text))) for h in entries) > len(entries)
-    keywords = 0
+    # Whether the person's entries carry a keywords line (paperflow's drafts always do: they do not count).
+    keywords = hand = 0
     for k, heading in enumerate(headings):
-        if heading.level != level:
+        if heading.level != level or _is_pending(heading):
             continue
         stop = next((h.line for h in headings[k + 1:] if h.level <= level), len(lines))
-        keywords += any(j not in fenced and _KEYWORDS.match(_body(lines[j])) for j in range(heading.line, stop))
-    template = YEAR_ORG_TEMPLATE if year_org else KEYWORDS_TEMPLATE if 2 * keywords > len(entries) else None
+        body = [_body(lines[j]) for j in range(heading.line, stop) if j not in fenced]
+        if not any(_DRAFT_MARK.search(line) for line in body):
+            hand += 1
+            keywords += any(_KEYWORDS.match(line) for line in body)
+    template = YEAR_ORG_TEMPLATE if year_org else KEYWORDS_TEMPLATE if hand and 2 * keywords > hand else None
     title_line = document_title(headings)
     has_topics = any(h.level < level and h.line != title_line and not _is_pending(h)
                      and any(e.line > h.line for e in entries) for h in headings)
