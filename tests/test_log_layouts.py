@@ -295,3 +295,16 @@ def test_the_llm_style_examples_of_a_heading_log(shared_data):
     # An entry paperflow drafted and the person rewrote heavily comes first.
     heavy = {normalize_title("BERT - Pre-training of Bidirectional Transformer"): 0.9}
     assert ranked_examples(topics, 1, heavy)[0].startswith("#### (2019 Google AI) BERT")
+
+
+def test_entries_whose_years_run_newest_first_get_new_ones_on_top(tmp_path):
+    log = tmp_path / "notes.md"
+    log.write_bytes(b"# Papers\n\n### (2023 Meta) LLaMA\n\nnotes\n\n### (2021 OpenAI) CLIP\n\nnotes\n\n"
+                    b"### (2017 Google) Transformer\n\nnotes\n")
+    before = log.read_bytes()
+    parsed = read_log(log).parsed
+    assert (parsed.layout.entries, parsed.layout.title, parsed.layout.insert) == (3, "year-org", "top")
+    insert_entries(log, [draft_entry(summary(), Settings())], DAY)
+    added = pure_insert(before, log.read_bytes())
+    assert log.read_bytes().startswith(b"# Papers\n\n" + added) and added.startswith(b"### (2024 Mistral AI) Mixtral")
+    assert style_examples(read_log(log).parsed, 1)[0].startswith("### (2023 Meta) LLaMA")  # newest first

@@ -64,6 +64,7 @@ class Heading:
     level: int
     text: str
     has_text: bool  # text of its own between it and the next heading
+    pending: bool = False  # the pending list's heading
 
 
 def front_matter_end(lines: Sequence[str]) -> int:
@@ -88,12 +89,13 @@ def scan_headings(lines: Sequence[str], fenced: frozenset[int]) -> list[Heading]
     out = []
     for k, (line, level, text) in enumerate(found):
         stop = found[k + 1][0] if k + 1 < len(found) else len(lines)
-        out.append(Heading(line, level, text, any(not _blank(lines[j]) for j in range(line + 1, stop))))
+        out.append(Heading(line, level, text, any(not _blank(lines[j]) for j in range(line + 1, stop)),
+                           bool(_PENDING_TEXT.match(strip_title_markup(text)))))
     return out
 
 
 def _is_pending(heading: Heading) -> bool:
-    return bool(_PENDING_TEXT.match(strip_title_markup(heading.text)))
+    return heading.pending
 
 
 def document_title(headings: Sequence[Heading]) -> int | None:
@@ -129,6 +131,17 @@ def _entry_level(headings: Sequence[Heading]) -> int | None:
     return None
 
 
+def _entry_spans(headings: Sequence[Heading], level: int, n_lines: int) -> list[tuple[Heading, int]]:
+    """Each heading of `level` with the line where its entry ends (the next heading of its level or above)."""
+    spans, stop = [], n_lines
+    for heading in reversed(headings):
+        if heading.level <= level:
+            if heading.level == level:
+                spans.append((heading, stop))
+            stop = heading.line
+    return spans[::-1]
+
+
 def recognise_headings(lines: Sequence[str], fenced: frozenset[int],
                        headings: Sequence[Heading]) -> Layout | None:
     """The heading layout of the file (level, title form, template, where new entries go), or None."""
@@ -139,18 +152,18 @@ def recognise_headings(lines: Sequence[str], fenced: frozenset[int],
     year_org = 2 * sum(bool(_YEAR_ORG.match(strip_title_markup(h.text))) for h in entries) > len(entries)
     # Whether the person's entries carry a keywords line (paperflow's drafts always do: they do not count).
     keywords = hand = 0
-    for k, heading in enumerate(headings):
-        if heading.level != level or _is_pending(heading):
+    for heading, stop in _entry_spans(headings, level, len(lines)):
+        if _is_pending(heading):
             continue
-        stop = next((h.line for h in headings[k + 1:] if h.level <= level), len(lines))
         body = [_body(lines[j]) for j in range(heading.line, stop) if j not in fenced]
         if not any(_DRAFT_MARK.search(line) for line in body):
             hand += 1
             keywords += any(_KEYWORDS.match(line) for line in body)
     template = YEAR_ORG_TEMPLATE if year_org else KEYWORDS_TEMPLATE if hand and 2 * keywords > hand else None
     title_line = document_title(headings)
-    has_topics = any(h.level < level and h.line != title_line and not _is_pending(h)
-                     and any(e.line > h.line for e in entries) for h in headings)
+    last_entry = max((e.line for e in entries), default=-1)
+    has_topics = any(h.level < level and h.line != title_line and not h.pending and h.line < last_entry
+                     for h in headings)
     if has_topics:
         insert = "topic"
     else:
