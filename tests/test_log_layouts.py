@@ -305,6 +305,9 @@ def test_entries_whose_years_run_newest_first_get_new_ones_on_top(tmp_path):
     parsed = read_log(log).parsed
     assert (parsed.layout.entries, parsed.layout.title, parsed.layout.insert) == (3, "year-org", "top")
     insert_entries(log, [draft_entry(summary(), Settings())], DAY)
-    added = pure_insert(before, log.read_bytes())
-    assert log.read_bytes().startswith(b"# Papers\n\n" + added) and added.startswith(b"### (2024 Mistral AI) Mixtral")
+    after = log.read_bytes()
+    pure_insert(before, after)
+    head = b"# Papers\n\n"
+    assert after.startswith(head + b"### (2024 Mistral AI) Mixtral of Experts\n")  # before the first entry
+    assert after.endswith(b"\n\n" + before[len(head):])
     assert style_examples(read_log(log).parsed, 1)[0].startswith("### (2023 Meta) LLaMA")  # newest first
