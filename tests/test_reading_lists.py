@@ -139,3 +139,20 @@ def test_a_list_paper_is_drafted_once_into_a_flat_log_and_the_list_is_never_writ
     assert second.report.drafted == [] and log.read_bytes() == after_first  # drafted once
     assert any(s.key == "1707.08567" for s in second.report.skipped)
     assert reading.read_bytes() == list_bytes
+
+
+def test_a_folder_of_lists_and_a_list_that_is_not_there(shared_data, tmp_path):
+    folder = tmp_path / "lists"
+    (folder / "older").mkdir(parents=True)
+    (folder / "a.md").write_text("- https://arxiv.org/abs/1707.08567\n", encoding="utf-8")
+    (folder / "older" / "b.markdown").write_text("| [x](https://arxiv.org/abs/1605.08386) |\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("- https://arxiv.org/abs/2104.12255\n", encoding="utf-8")  # not Markdown
+    with PaperSite(shared_data, {}) as site:
+        settings = Settings(output_dir=tmp_path / "out",
+                            sources={"lists": [{"path": folder}, {"path": tmp_path / "gone.md"}]},
+                            arxiv={"api_url": f"{site.origin}/api/query", "delay_seconds": 0, "retries": 0})
+        plan = gather_sources(settings, Ledger.open(settings), client=ArxivClient(settings.arxiv), use_queries=False)
+    assert sorted(p.arxiv_id for p in plan.take) == ["1605.08386", "1707.08567"]
+    assert {p.source_detail for p in plan.take} == {"reading list a.md, line 1", "reading list b.markdown, line 1"}
+    assert plan.unreadable == [f"reading list {tmp_path / 'gone.md'}: does not exist"]
+    assert plan.notes == []  # nothing to repair, nothing said

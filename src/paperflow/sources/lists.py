@@ -134,5 +134,7 @@ def read_list(path: Path) -> ListRead:
 
 def item_label(reading_list: ReadingList, read: ListRead, item: PendingItem) -> str:
     """Where an item is, for reports: "reading list NAME, line N"."""
-    name = reading_list.name or read.path.name
+    name = read.path.name
+    if reading_list.name:
+        name = f"{reading_list.name} ({name})" if read.path != reading_list.path else reading_list.name
     return f"reading list {name}, line {item.line + 1}"
