@@ -1,5 +1,9 @@
 """The weekly paper log: read it, insert drafted entries into it, tick its pending items.
 
+Logs in other layouts (one heading per paper) are read and written through the same functions, in the layout
+`[log] layout` gives or `paperflow.log.headings` recognises (`parse_log(data, layout)`); the rules below hold
+for every layout.
+
 The log is a person's years-old, hand-edited Markdown file (see the format document). The rules:
 
 - Reading tolerates everything: old styles, CRLF, a UTF-8 BOM, bytes that are not UTF-8, no pending
@@ -88,7 +92,7 @@ class LogEntry:
     line: int
     end: int  # exclusive: the entry runs over lines[line:end] (trailing blank lines excluded)
     day: date | None
-    hand_written: bool  # False when paperflow drafted it (it has a keywords line)
+    hand_written: bool  # False when paperflow drafted it (a keywords line; in heading layouts its arXiv link)
     # Heading layouts (paperflow.log.headings): what a "(2019 Google AI) BERT" heading says, and the topic
     # section the entry is in.
     year: int | None = None
