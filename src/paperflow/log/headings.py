@@ -185,8 +185,9 @@ def choose_layout(lines: Sequence[str], fenced: frozenset[int], setting: LayoutS
     if setting == "headings":
         found = recognise_headings(lines, fenced, headings)
         if found is None:
-            # No heading entries yet: `## Title` entries, new ones at the end.
-            return Layout(name="headings", entries=2, insert="end"), 'set: layout = "headings" (no entries yet)'
+            # No heading has notes under it yet: `## Title` entries, new ones at the end.
+            return (Layout(name="headings", entries=2, insert="end"),
+                    'set: layout = "headings"; no heading has notes under it yet, so entries are ## headings')
         return found, 'set: layout = "headings", recognised from the file'
     found = recognise_headings(lines, fenced, headings)
     if found is not None:
