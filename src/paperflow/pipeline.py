@@ -38,8 +38,9 @@ from paperflow.http import RUN_HOSTS
 from paperflow.layout import OutputLayout
 from paperflow.ledger import IllegalTransitionError, Ledger, PaperState, Transition
 from paperflow.log.entry import draft_entry
+from paperflow.log.layouts import Layout
 from paperflow.log.storage import NoLogConfiguredError
-from paperflow.log.weekly_log import DraftEntry, ParsedLog, insert_entries, normalize_title, read_log
+from paperflow.log.weekly_log import DraftEntry, ParsedLog, insert_entries, normalize_title, read_log, require_layout
 from paperflow.review.edits import style_examples
 from paperflow.review.versions import NewVersion, check_new_versions
 from paperflow.models import Failure, Paper, SourceKind
@@ -329,7 +330,8 @@ class Orchestrator:
         RUN_HOSTS.reset()  # a host unreachable last run may be back
         self.report = RunReport(kind=kind, dry_run=dry_run)
         self.clock = StageClock()
-        self._log = read_log(self.log_path).parsed
+        # A log whose layout cannot be recognised stops the run here, before anything is fetched.
+        self._log = require_layout(read_log(self.log_path, self.settings.log.layout))
         wanted = self.settings.log.style_examples if self.use_llm else 0
         self._examples = style_examples(self._log, wanted, self._edit_ratios()) if wanted else []
         self._prompt_version = prompt_version(self.settings) if self.use_llm else EXTRACTIVE_PROMPT
@@ -384,6 +386,7 @@ class Orchestrator:
         gathered.skipped += [(s.key, s.title, s.reason) for s in plan.skipped]
         gathered.unresolved = [f"{res.item.text}: {res.describe()}" for res in plan.unresolved]
         gathered.unreadable += plan.unreadable
+        self.report.notes += plan.notes
         gathered.tick_lines = dict(plan.pending_lines)
         gathered.papers = self._not_in_log(gathered.papers, gathered)
         for failure in plan.failures:
@@ -585,16 +588,16 @@ class Orchestrator:
         if dry_run:
             for o in drafts:
                 self.report.drafted.append(ReportedPaper(key=o.paper.key, title=o.result.summary.title, note="dry run"))
-            return [draft_entry(o.result.summary, self.settings) for o in drafts]
+            return [draft_entry(o.result.summary, self.settings, layout=self._layout()) for o in drafts]
         if on_branch:
             for o in drafts:
                 self._drafted(o, day, o.coverage)
             return []
-        entries = [draft_entry(o.result.summary, self.settings) for o in drafts]
+        entries = [draft_entry(o.result.summary, self.settings, layout=self._layout()) for o in drafts]
         ticks = [tick_lines[o.paper.key] for o in drafts if o.paper.key in tick_lines]
         try:
             with self.clock.timed("insert"):
-                inserted = insert_entries(self.log_path, entries, day, ticks)
+                inserted = insert_entries(self.log_path, entries, day, ticks, layout=self.settings.log.layout)
         except PaperflowError as exc:
             for o in drafts:
                 o.failure = self._paper_failed(o.paper, "insert", exc.message)
@@ -611,6 +614,9 @@ class Orchestrator:
                 self.report.skipped.append(ReportedPaper(key=o.paper.key, title=title, note=o.skipped))
                 self.progress(o.label, "insert", f"skipped: {o.skipped}")
         return []
+
+    def _layout(self) -> Layout | None:
+        return self._log.layout if self._log is not None else None
 
     def _set_aside(self, outcomes: list[PaperOutcome], dry_run: bool) -> None:
         """Re-drafts of papers already in the log: the person's entry stays as it is; the new draft is

@@ -42,6 +42,8 @@ from pydantic_settings import (
 )
 from pydantic_settings import SettingsError as PydanticSettingsError
 
+from paperflow.log.layouts import Layout
+
 CONFIG_FILE_NAME = "paperflow.toml"
 CONFIG_ENV_VAR = "PAPERFLOW_CONFIG"
 ENV_PREFIX = "PAPERFLOW_"
@@ -149,6 +151,27 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
+def _layout_value(value: Any) -> Any:
+    """A layout name, or its parts (a TOML table; from the environment a JSON object:
+    PAPERFLOW_LOG__LAYOUT='{"entries": 2}'), checked here so that an error names the part that is wrong."""
+    if isinstance(value, str) and value.lstrip().startswith("{"):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ValueError("not valid JSON (a layout's parts are written as a JSON object)") from None
+    if isinstance(value, Mapping):
+        try:
+            return Layout.model_validate(dict(value))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            part = ".".join(str(p) for p in first["loc"])
+            message = "unknown key" if first["type"] == "extra_forbidden" else first["msg"].removeprefix("Value error, ")
+            raise ValueError(f"{part}: {message}" if part else message) from None
+    if isinstance(value, str) and value not in ("auto", "weekly", "headings"):
+        raise ValueError(f'{value!r}: must be "auto", "weekly", "headings" or a table of the layout\'s parts')
+    return value
+
+
 class LogSettings(_Section):
     # No default: paperflow never guesses which file is the person's log (README.md of whatever
     # repository it runs in was a bad guess). `--log FILE` or this key names it.
@@ -156,6 +179,20 @@ class LogSettings(_Section):
     language: Literal["zh", "en"] = "zh"
     style_examples: int = Field(3, ge=0, le=20, description="recent hand-written entries shown to the LLM")
     entry_template: OptionalPath = Field(None, description="custom entry template; default prompts/entry.md.j2")
+    # "auto": recognised from the file (paperflow.log.headings); or a layout's parts set by hand.
+    layout: Annotated[Literal["auto", "weekly", "headings"] | Layout, NoDecode, BeforeValidator(_layout_value)] = (
+        Field("auto", description='"auto", "weekly", "headings", or [log.layout] parts'))
+
+
+class ReadingList(_Section):
+    """A Markdown file (or a folder of them) whose links and arXiv ids are papers to read."""
+
+    path: Annotated[Path, AfterValidator(_expand_user)]
+    name: str | None = Field(None, max_length=100, description="what reports call it; default the file name")
+
+
+class SourcesSettings(_Section):
+    lists: list[ReadingList] = Field(default_factory=list)
 
 
 class ArxivQuery(_Section):
@@ -299,6 +336,7 @@ class Settings(BaseSettings):
     max_attempts: int = Field(3, ge=1, le=100, description="nights a failing paper is retried")
     prompts_dir: OptionalPath = Field(None, description="templates folder; default the repository's prompts/")
     log: LogSettings = Field(default_factory=LogSettings)
+    sources: SourcesSettings = Field(default_factory=SourcesSettings)
     arxiv: ArxivSettings = Field(default_factory=ArxivSettings)
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
@@ -400,6 +438,9 @@ def files_problem(settings: Settings) -> str | None:
     else:
         key, template = "prompts_dir", settings.prompts_path() / "entry.md.j2"
     problem = template_problem(template)
+    if not problem and isinstance(settings.log.layout, Layout) and settings.log.entry_template is None:
+        key, template = "log.layout.template", settings.prompts_path() / settings.log.layout.template_name
+        problem = template_problem(template)
     return f"{key}: {problem}" if problem else None
 
 
@@ -437,6 +478,10 @@ def _anchor_paths(settings: Settings, base: Path, file_data: Mapping[str, Any]) 
         settings.prompts_dir = base / settings.prompts_dir
     if log_data.get("entry_template") and from_file(settings.log.entry_template, log_data.get("entry_template")):
         settings.log.entry_template = base / settings.log.entry_template
+    written_lists = (file_data.get("sources", {}) or {}).get("lists", []) or []
+    for reading_list, written in zip(settings.sources.lists, written_lists, strict=False):
+        if isinstance(written, Mapping) and from_file(reading_list.path, written.get("path")):
+            reading_list.path = base / reading_list.path
     return settings
 
 

@@ -92,7 +92,7 @@ def sources(
     settings = settings_from(ctx)
     # Without any log the queries and IDS still say what would be taken; a log named but missing is an error.
     no_log = log is None and settings.log.path is None
-    parsed = None if no_log else read_log(log_path(settings, log)).parsed
+    parsed = None if no_log else read_log(log_path(settings, log), settings.log.layout).parsed
     ledger = Ledger.open(settings)
     plan = gather_sources(settings, ledger, ids=ids or [], parsed_log=parsed, record=False,
                           redraft_new_versions=redraft_new_versions)
@@ -101,7 +101,9 @@ def sources(
     examples = style_examples(parsed, wanted) if wanted else []
     night = select_tonight(plan.take, parsed, settings, examples)
     if as_json:
-        data = plan.model_dump(mode="json", exclude={"pending", "take"})
+        data = plan.model_dump(mode="json", exclude={"pending", "take", "lists"})
+        data["lists"] = [{"item": r.item.text, "status": r.status.value, "arxiv_id": r.arxiv_id,
+                          "describe": r.describe()} for r in plan.lists]
         data["take"] = [_paper_json(p, night) for p in night.take]
         data["over_budget"] = [dict(_paper_json(o.paper, night), reason=o.reason, checkbox=o.checkbox())
                                for o in night.over_budget]
@@ -135,6 +137,13 @@ def sources(
         typer.echo(f"pending items left alone ({len(plan.unresolved)}):")
         for res in plan.unresolved:
             typer.echo(f"  line {res.item.line + 1}: {res.item.text}: {res.describe()}")
+    unresolved_in_lists = [r for r in plan.lists if r.status.value in ("unresolved", "error")]
+    if unresolved_in_lists:
+        typer.echo(f"reading-list items left alone ({len(unresolved_in_lists)}):")
+        for res in unresolved_in_lists:
+            typer.echo(f"  {res.item.text}: {res.describe()}")
+    for note in plan.notes:
+        typer.echo(note)
     for name, count in plan.query_counts.items():
         typer.echo(f"query {name!r}: {count} new")
     for failure in plan.failures:

@@ -45,15 +45,23 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
     """Parse the log and print its counts and any line it could not classify."""
-    path = log_path(settings_from(ctx), file, option="FILE")
-    snapshot = read_log(path)
-    parsed = snapshot.parsed
+    from paperflow.log.weekly_log import require_layout
+
+    settings = settings_from(ctx)
+    path = log_path(settings, file, option="FILE")
+    parsed = require_layout(read_log(path, settings.log.layout))  # unrecognised: one line, exit 2
+    assert parsed.layout is not None
     counts = parsed.counts()
     unclassified = [{"line": line + 1, "text": text} for line, text in parsed.loose]
     if as_json:
         print_json(
             {
                 **counts,
+                "titles": len(parsed.titles),
+                "topics": [topic.name for topic in parsed.topics],
+                "layout": parsed.layout.name,
+                "layout_parts": parsed.layout.model_dump(mode="json"),
+                "layout_note": parsed.layout_note,
                 "file": str(path),
                 "line_endings": "crlf" if parsed.newline == "\r\n" else "lf",
                 "bom": parsed.has_bom,
@@ -62,7 +70,13 @@ def check(
             }
         )
         return
-    typer.echo(f"{path}: {counts['months']} months, {counts['days']} days, {counts['entries']} entries")
+    typer.echo(f"layout {parsed.layout.describe()} ({parsed.layout_note})")
+    if parsed.layout.weekly:
+        typer.echo(f"{path}: {counts['months']} months, {counts['days']} days, {counts['entries']} entries")
+    else:
+        names = ", ".join(topic.name for topic in parsed.topics)
+        typer.echo(f"{path}: {counts['entries']} entries, {len(parsed.titles)} titles, {len(parsed.topics)} topics"
+                   + (f" ({names})" if names else ""))
     typer.echo(f"pending list: {counts['pending_open']} open, {counts['pending_done']} ticked")
     if parsed.pending_header is None:
         typer.echo("no '# pending list' section")
@@ -85,8 +99,9 @@ def insert(
     when = parse_day(day, settings)
     drafts = [draft_entry(load_summary_file(path), settings) for path in summaries]
     target = log_path(settings, log, create=create)
-    result = insert_entries(target, drafts, when)
-    header = f"## {when.year}.{when.month}.{when.day}"
+    result = insert_entries(target, drafts, when, layout=settings.log.layout)
+    weekly = result.layout is None or result.layout.weekly
+    header = f"## {when.year}.{when.month}.{when.day}" if weekly else f"{result.layout.name} entries"
     for title in result.inserted:
         typer.echo(f"inserted under {header}: {title}")
     for title in result.skipped:
@@ -111,7 +126,7 @@ def pending(
     With --resolve, exit 1 when a title search could not be made (the arXiv API down or unreachable)."""
     settings = settings_from(ctx)
     path = log_path(settings, file, option="FILE")
-    parsed = read_log(path).parsed
+    parsed = read_log(path, settings.log.layout).parsed
     items = parsed.pending if show_all else parsed.pending_open
     resolutions: dict[int, object] = {}
     if resolve:

@@ -1,4 +1,5 @@
-"""Render a Summary as a log entry through the editable Jinja2 template `prompts/entry.md.j2`.
+"""Render a Summary as a log entry through the editable Jinja2 template of the log's layout
+(`prompts/entry.md.j2` for the weekly log, `prompts/entry.*.md.j2` for the heading layouts).
 
 Every text field of the summary is escaped first, so whatever a model (or a paper quoted by it)
 writes can never open an HTML tag, start a Markdown header, start another 《》 entry, or break out
@@ -15,7 +16,8 @@ from pathlib import Path
 import jinja2
 
 from paperflow.errors import PaperflowError
-from paperflow.log.weekly_log import DraftEntry
+from paperflow.log.layouts import WEEKLY, Layout
+from paperflow.log.weekly_log import DraftEntry, parse_log
 from paperflow.models import DraftedBy, Picture, PictureKind, Summary
 from paperflow.settings import Settings
 
@@ -112,8 +114,11 @@ def _load_template(path: Path, mtime_ns: int) -> jinja2.Template:
     return env.get_template(path.name)
 
 
-def template_path(prompts_dir: Path, custom: Path | None = None) -> Path:
-    return custom if custom else prompts_dir / ENTRY_TEMPLATE_NAME
+def template_path(prompts_dir: Path, custom: Path | None = None, layout: Layout | None = None) -> Path:
+    """The entry template: the person's own (`log.entry_template`) whatever the layout, else the layout's."""
+    if custom:
+        return custom
+    return prompts_dir / (layout.template_name if layout is not None else ENTRY_TEMPLATE_NAME)
 
 
 def picture_context(pictures: Sequence[Picture], language: str) -> list[dict[str, object]]:
@@ -127,9 +132,10 @@ def picture_context(pictures: Sequence[Picture], language: str) -> list[dict[str
 
 
 def render_entry(summary: Summary, template: Path, language: str = "zh",
-                 pictures: Sequence[Picture] = ()) -> str:
+                 pictures: Sequence[Picture] = (), layout: Layout | None = None) -> str:
     """The entry text, ending in exactly one newline, with "\\n" line endings; `pictures` (cropped from the
-    paper, already written beside the log) go after the points and verdict, as the person pastes them.
+    paper, already written beside the log) go where the template puts them (after the points and verdict in
+    the weekly log, as the person pastes them). `layout` gives heading templates their heading level.
 
     The log engine converts line endings to the file's own when it inserts the text.
     """
@@ -152,6 +158,9 @@ def render_entry(summary: Summary, template: Path, language: str = "zh",
             label=label,
             latin_gap=latin_gap,
             pictures=picture_context(pictures, language),
+            heading=(layout or WEEKLY).heading or "#",
+            part_heading=((layout or WEEKLY).heading or "#") + "#",
+            year=safe.published.split(".", 1)[0],
         )
     except jinja2.TemplateSyntaxError as exc:
         raise EntryError(f"entry template {template} line {exc.lineno}: {exc.message}", stage="entry") from None
@@ -171,9 +180,37 @@ def render_entry(summary: Summary, template: Path, language: str = "zh",
     return "\n".join(out) + "\n"
 
 
-def draft_entry(summary: Summary, settings: Settings, pictures: Sequence[Picture] = ()) -> DraftEntry:
-    """The summary as a log entry ready for insert_entries: rendered through the configured entry
-    template in the log's language, with its pictures. The one Summary -> entry step of the CLI, the flows
-    and review."""
-    template = template_path(settings.prompts_path(), settings.log.entry_template)
-    return DraftEntry(title=summary.title, text=render_entry(summary, template, settings.log.language, pictures))
+def _layout_of(path: Path | None, setting: str) -> Layout:
+    """The layout of the configured log (the weekly one when there is none, or it cannot be read or recognised)."""
+    if path is None:
+        return WEEKLY
+    try:
+        stat = path.expanduser().stat()
+    except OSError:
+        return WEEKLY
+    return _recognised(path.expanduser(), stat.st_mtime_ns, stat.st_size, setting)
+
+
+@lru_cache(maxsize=8)
+def _recognised(path: Path, mtime_ns: int, size: int, setting: str) -> Layout:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return WEEKLY
+    return parse_log(data, setting).layout or WEEKLY  # type: ignore[arg-type]
+
+
+def draft_entry(summary: Summary, settings: Settings, pictures: Sequence[Picture] = (),
+                layout: Layout | None = None) -> DraftEntry:
+    """The summary as a log entry ready for insert_entries: rendered through the entry template of `layout`
+    (the log's, when known; else the one set by hand in `[log] layout`, else that of the `[log] path` file) in the log's
+    language, with its pictures. The entry renders itself again when the log it is inserted into turns out
+    to be in another layout. The one Summary -> entry step of the CLI, the flows and review."""
+    configured = settings.log.layout
+    chosen = layout or (configured if isinstance(configured, Layout) else _layout_of(settings.log.path, configured))
+
+    def render(target: Layout) -> str:
+        template = template_path(settings.prompts_path(), settings.log.entry_template, target)
+        return render_entry(summary, template, settings.log.language, pictures, target)
+
+    return DraftEntry(title=summary.title, text=render(chosen), layout=chosen, render=render)

@@ -1,5 +1,9 @@
 """The weekly paper log: read it, insert drafted entries into it, tick its pending items.
 
+Logs in other layouts (one heading per paper) are read and written through the same functions, in the layout
+`[log] layout` gives or `paperflow.log.headings` recognises (`parse_log(data, layout)`); the rules below hold
+for every layout.
+
 The log is a person's years-old, hand-edited Markdown file (see the format document). The rules:
 
 - Reading tolerates everything: old styles, CRLF, a UTF-8 BOM, bytes that are not UTF-8, no pending
@@ -20,7 +24,7 @@ import html
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,6 +33,7 @@ from filelock import FileLock
 
 from paperflow.errors import LogChangedError, LogFormatError
 from paperflow.log import storage
+from paperflow.log.layouts import WEEKLY, Layout, LayoutSetting
 from paperflow.log.storage import (  # noqa: F401 - part of this module's interface
     SKELETON,
     LogMissingError,
@@ -87,7 +92,21 @@ class LogEntry:
     line: int
     end: int  # exclusive: the entry runs over lines[line:end] (trailing blank lines excluded)
     day: date | None
-    hand_written: bool  # False when paperflow drafted it (it has a keywords line)
+    hand_written: bool  # False when paperflow drafted it (a keywords line; in heading layouts its arXiv link)
+    # Heading layouts (paperflow.log.headings): what a "(2019 Google AI) BERT" heading says, and the topic
+    # section the entry is in.
+    year: int | None = None
+    organisation: str | None = None
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A section of a heading layout that holds entries (`## NLP`)."""
+
+    name: str
+    line: int
+    level: int
 
 
 @dataclass
@@ -107,6 +126,9 @@ class ParsedLog:
     titles: set[str] = field(default_factory=set)  # normalised titles of the entries (title lines only)
     fenced: frozenset[int] = frozenset()  # lines inside fenced code blocks: text, never headers or entries
     open_fence: int | None = None  # line of a code fence never closed (it runs to the end of the file)
+    layout: Layout | None = WEEKLY  # None: the layout could not be recognised (nothing is written then)
+    layout_note: str = ""  # how the layout was chosen, for `paperflow log check`
+    topics: list[Topic] = field(default_factory=list)  # heading layouts' topic sections
 
     @property
     def pending_open(self) -> list[PendingItem]:
@@ -119,6 +141,13 @@ class ParsedLog:
 
     def entry_text(self, entry: LogEntry) -> str:
         return "".join(self.lines[entry.line : entry.end])
+
+    def recency(self, entry: LogEntry) -> int | None:
+        """A number that grows with how new the entry is (None: unknown): its day in the weekly log, its
+        place in the file in heading layouts (newest last, or newest first where new entries go on top)."""
+        if self.layout is None or self.layout.weekly:
+            return entry.day.toordinal() if entry.day is not None else None
+        return -entry.line if self.layout.insert == "top" else entry.line
 
     def counts(self) -> dict[str, int]:
         return {
@@ -181,15 +210,23 @@ def _newline_style(lines: Sequence[str]) -> str:
     return "\r\n" if crlf > lf else "\n"
 
 
-def parse_log(data: bytes | str) -> ParsedLog:
+def parse_log(data: bytes | str, layout: LayoutSetting = "auto") -> ParsedLog:
     """Parse a log. Never fails on content: what it cannot classify is listed in `loose`.
 
-    Three steps: decode and split into lines, mark the lines inside fenced code blocks (they are
-    text, whatever they look like), then read the lines top to bottom (`_LogReader`)."""
+    Four steps: decode and split into lines, mark the lines inside fenced code blocks (they are
+    text, whatever they look like), choose the layout (`layout`, recognised from the file when "auto"
+    or "headings"; `log.layout` is None when it cannot be), then read the lines top to bottom
+    (`_LogReader` for the weekly layout, `paperflow.log.headings` for the others)."""
+    from paperflow.log import headings  # imports this module
+
     lines, has_bom = _decode_lines(data)
     log = ParsedLog(lines=lines, has_bom=has_bom, newline=_newline_style(lines))
     log.fenced, log.open_fence = fenced_lines(lines)
-    _LogReader(log).read()
+    log.layout, log.layout_note = headings.choose_layout(lines, log.fenced, layout)
+    if log.layout is not None and not log.layout.weekly:
+        headings.read(log)
+    elif log.layout is not None:
+        _LogReader(log).read()
     return log
 
 
@@ -306,16 +343,7 @@ class _LogReader:
             self.log.loose.append((index, body))
 
     def pending_item(self, index: int, body: str) -> None:
-        item = _PENDING_ITEM.match(body)
-        if not item:
-            return
-        # The level is the number of enclosing items, whatever the indent width (2, 4, a tab).
-        indent = len(item.group(1).replace("\t", "    "))
-        while self.pending_indents and self.pending_indents[-1] >= indent:
-            self.pending_indents.pop()
-        level = len(self.pending_indents)
-        self.pending_indents.append(indent)
-        self.log.pending.append(PendingItem(index, item.group(3).strip(), item.group(2) != " ", level))
+        read_pending_item(self.log, self.pending_indents, index, body)
 
     def close_entry(self, end: int) -> None:
         if self.entry is None:
@@ -331,6 +359,20 @@ class _LogReader:
         self.entry = None
 
 
+def read_pending_item(log: ParsedLog, indents: list[int], index: int, body: str) -> None:
+    """Add the line to `log.pending` when it is a `- [ ]` item; `indents` holds the enclosing items' indents."""
+    item = _PENDING_ITEM.match(body)
+    if not item:
+        return
+    # The level is the number of enclosing items, whatever the indent width (2, 4, a tab).
+    indent = len(item.group(1).replace("\t", "    "))
+    while indents and indents[-1] >= indent:
+        indents.pop()
+    level = len(indents)
+    indents.append(indent)
+    log.pending.append(PendingItem(index, item.group(3).strip(), item.group(2) != " ", level))
+
+
 def _valid_date(match: re.Match[str]) -> bool:
     try:
         date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
@@ -340,12 +382,13 @@ def _valid_date(match: re.Match[str]) -> bool:
 
 
 def style_examples(parsed: ParsedLog, n: int) -> list[str]:
-    """The text of the `n` most recent hand-written entries (newest first, as the file orders them)."""
+    """The text of the `n` most recent hand-written entries (newest first; in the weekly log, those of one
+    day as the file orders them), in any layout."""
     if n <= 0:
         return []
-    hand = [e for e in parsed.entries if e.hand_written and e.day is not None]
-    hand.sort(key=lambda e: (e.day, -e.line), reverse=True)
-    return [parsed.entry_text(e).replace("\r\n", "\n").strip() + "\n" for e in hand[:n]]
+    hand = [(recency, e) for e in parsed.entries if e.hand_written and (recency := parsed.recency(e)) is not None]
+    hand.sort(key=lambda item: (item[0], -item[1].line), reverse=True)
+    return [parsed.entry_text(e).replace("\r\n", "\n").strip() + "\n" for _, e in hand[:n]]
 
 
 # ------------------------------------------------------------------------------------------ inserting
@@ -355,6 +398,15 @@ def style_examples(parsed: ParsedLog, n: int) -> list[str]:
 class DraftEntry:
     title: str  # plain title, used to skip papers already in the log
     text: str  # rendered entry, "\n" line endings
+    layout: Layout | None = None  # the layout `text` was rendered for (None: whatever the log's)
+    # Renders the entry again for another layout: the insert uses it when the log turns out to be in a
+    # layout other than `layout` (paperflow.log.entry.draft_entry sets it).
+    render: Callable[[Layout], str] | None = field(default=None, compare=False, repr=False)
+
+    def for_layout(self, layout: Layout) -> DraftEntry:
+        if self.render is None or self.layout is None or self.layout == layout:
+            return self
+        return DraftEntry(self.title, self.render(layout), layout, self.render)
 
 
 @dataclass
@@ -363,6 +415,7 @@ class InsertResult:
     skipped: list[str] = field(default_factory=list)  # titles already in the log (or twice in this batch)
     ticked: list[int] = field(default_factory=list)  # pending-item lines ticked
     not_ticked: list[str] = field(default_factory=list)  # items asked for that are no longer in the list
+    layout: Layout | None = None  # the layout the entries were inserted in
 
     @property
     def changed(self) -> bool:
@@ -397,13 +450,18 @@ def _tick_targets(parsed: ParsedLog, ticks: Iterable[int | PendingItem], result:
 
 
 def plan_insert(
-    data: bytes, entries: Sequence[DraftEntry], day: date, tick_lines: Iterable[int | PendingItem] = ()
+    data: bytes, entries: Sequence[DraftEntry], day: date, tick_lines: Iterable[int | PendingItem] = (),
+    layout: LayoutSetting = "auto",
 ) -> tuple[bytes, InsertResult]:
     """The new file content and what changed. Pure: no I/O. Unchanged input gives identical bytes.
 
-    `tick_lines` holds line numbers (0-based) or PendingItems of the pending items to tick."""
-    parsed = parse_log(data)
-    result = InsertResult()
+    `tick_lines` holds line numbers (0-based) or PendingItems of the pending items to tick. Raises
+    LogFormatError when the log's layout cannot be recognised (nothing is written then)."""
+    parsed = parse_log(data, layout)
+    if parsed.layout is None:
+        raise LogFormatError(f"{parsed.layout_note}; nothing was written", stage="log")
+    entries = [entry.for_layout(parsed.layout) for entry in entries]
+    result = InsertResult(layout=parsed.layout)
     lines = list(parsed.lines)
     nl = parsed.newline
 
@@ -424,17 +482,24 @@ def plan_insert(
         result.inserted.append(entry.title)
 
     if fresh:
-        at, block = _insertion(parsed, day, fresh)
-        if parsed.open_fence is not None and at > parsed.open_fence:
-            raise LogFormatError(
-                f"line {parsed.open_fence + 1} opens a code block (``` or ~~~) that is never closed, and the new "
-                "entries would go inside it; close it, then run again; nothing was written",
-                stage="log",
-            )
-        # Only whole lines are inserted; when the line before has no ending (end of file), give it one.
-        if at > 0 and not lines[at - 1].endswith("\n"):
-            block = ["\n", *block]
-        lines[at:at] = [line[:-1] + nl if line.endswith("\n") else line for line in block]
+        if parsed.layout.weekly:
+            places = [_insertion(parsed, day, fresh)]
+        else:
+            from paperflow.log import headings  # imports this module
+
+            places = headings.insertions(parsed, fresh)
+        # Bottom up, so that every place's line number still holds when it is reached.
+        for at, block in sorted(places, key=lambda place: place[0], reverse=True):
+            if parsed.open_fence is not None and at > parsed.open_fence:
+                raise LogFormatError(
+                    f"line {parsed.open_fence + 1} opens a code block (``` or ~~~) that is never closed, and the "
+                    "new entries would go inside it; close it, then run again; nothing was written",
+                    stage="log",
+                )
+            # Only whole lines are inserted; when the line before has no ending (end of file), give it one.
+            if at > 0 and not lines[at - 1].endswith("\n"):
+                block = ["\n", *block]
+            lines[at:at] = [line[:-1] + nl if line.endswith("\n") else line for line in block]
 
     if not result.changed:
         return data, result
@@ -543,12 +608,20 @@ class LogSnapshot:
     parsed: ParsedLog
 
 
-def read_log(path: Path | str) -> LogSnapshot:
-    """Read and parse the log. Raises LogFormatError when it is missing (LogMissingError), not a
-    regular file, or unreadable: one line naming the path."""
+def read_log(path: Path | str, layout: LayoutSetting = "auto") -> LogSnapshot:
+    """Read and parse the log in `layout`. Raises LogFormatError when it is missing (LogMissingError), not a
+    regular file, or unreadable: one line naming the path. A layout that cannot be recognised is not an
+    error here (`parsed.layout` is None; `require_layout` says so)."""
     path = Path(path)
     data = storage.read_bytes(path)
-    return LogSnapshot(path, data, hashlib.sha256(data).hexdigest(), parse_log(data))
+    return LogSnapshot(path, data, hashlib.sha256(data).hexdigest(), parse_log(data, layout))
+
+
+def require_layout(snapshot: LogSnapshot) -> ParsedLog:
+    """The parsed log, or LogFormatError (one line naming the file and what to set) when its layout is unknown."""
+    if snapshot.parsed.layout is None:
+        raise LogFormatError(f"{snapshot.path}: {snapshot.parsed.layout_note}", stage="log")
+    return snapshot.parsed
 
 
 def insert_entries(
@@ -558,6 +631,7 @@ def insert_entries(
     tick_lines: Iterable[int | PendingItem] = (),
     expected_sha256: str | None = None,
     lock_timeout: float = 60.0,
+    layout: LayoutSetting = "auto",
 ) -> InsertResult:
     """Insert entries under `day` and tick pending items, atomically, under the log's lock.
 
@@ -569,10 +643,11 @@ def insert_entries(
     path = Path(path)
     real = storage.check_regular_file(path, writable=True)
     with storage.log_lock(real, lock_timeout, shown=path):
-        snapshot = read_log(path)
+        snapshot = read_log(path, layout)
+        require_layout(snapshot)
         if expected_sha256 is not None and snapshot.sha256 != expected_sha256:
             raise LogChangedError(f"{path} changed on disk since it was read; nothing was written", stage="log")
-        new_data, result = plan_insert(snapshot.data, entries, day, tick_lines)
+        new_data, result = plan_insert(snapshot.data, entries, day, tick_lines, layout)
         if result.changed:
             write_atomic(path, new_data, expected_sha256=snapshot.sha256)
         return result

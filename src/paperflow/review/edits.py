@@ -245,9 +245,10 @@ def style_examples(parsed: ParsedLog, n: int, drafted: Mapping[str, float | None
     style, not the person's, and copying it would only teach the model its own habits."""
     if n <= 0:
         return []
-    ranked: list[tuple[int, object, int]] = []
+    ranked: list[tuple[int, int, int]] = []
     for position, entry in enumerate(parsed.entries):
-        if entry.day is None:
+        recency = parsed.recency(entry)  # the day in the weekly log, the place in the file in heading layouts
+        if recency is None:
             continue
         key = normalize_title(entry.title)
         if key in drafted:
@@ -259,6 +260,6 @@ def style_examples(parsed: ParsedLog, n: int, drafted: Mapping[str, float | None
             rank = 1
         else:
             continue  # a draft (it has the keywords line) paperflow has no record of
-        ranked.append((rank, entry.day, position))
-    ranked.sort(key=lambda item: (item[0], -item[1].toordinal(), item[2]))  # type: ignore[attr-defined]
+        ranked.append((rank, recency, position))
+    ranked.sort(key=lambda item: (item[0], -item[1], item[2]))
     return [parsed.entry_text(parsed.entries[i]).replace("\r\n", "\n").strip() + "\n" for _, _, i in ranked[:n]]

@@ -684,7 +684,8 @@ def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Se
         if not log_file.parent.is_dir():
             log_file.parent.mkdir(parents=True)
         create_log(log_file)  # the log is not on the base branch yet: the branch adds it
-        inserted = insert_entries(log_file, entries, day, _tick_lines(log_file, summaries, tick_texts))
+        inserted = insert_entries(log_file, entries, day, _tick_lines(log_file, summaries, tick_texts),
+                                  layout=settings.log.layout)
         result.inserted, result.skipped = inserted.inserted, inserted.skipped
         if inserted.changed:
             gitrepo.run_git(worktree, ["add", "--", target.log_rel])
@@ -693,8 +694,8 @@ def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Se
                             input_text=message)
             result.committed = True
         tip = gitrepo.rev_parse(worktree, "HEAD")
-        on_branch = read_log(log_file).parsed
-        on_base = parse_log(gitrepo.show_file(repo, base_sha, target.log_rel) or b"")
+        on_branch = read_log(log_file, settings.log.layout).parsed
+        on_base = parse_log(gitrepo.show_file(repo, base_sha, target.log_rel) or b"", settings.log.layout)
         return tip, [s for s in summaries if on_branch.has_title(s.title) and not on_base.has_title(s.title)]
     finally:
         gitrepo.remove_worktree(repo, worktree)

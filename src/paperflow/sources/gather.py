@@ -20,7 +20,7 @@ from paperflow.errors import PaperflowError
 from paperflow.sources.ids import ArxivId, InvalidIdError, parse_arxiv_id
 from paperflow.ledger import Ledger, PaperState
 from paperflow.models import Failure, Paper, SourceKind
-from paperflow.sources.pending import PendingResolution, PendingStatus, resolve_pending
+from paperflow.sources.pending import PendingResolution, PendingStatus, resolve_items, resolve_pending
 from paperflow.settings import ArxivQuery, Settings
 from paperflow.log.weekly_log import ParsedLog
 
@@ -40,6 +40,8 @@ class SourcePlan(BaseModel):
     failures: list[Failure] = []
     unreadable: list[str] = []  # sources that could not be read at all, with the cause
     query_counts: dict[str, int] = {}  # query name -> papers it returned since its last run
+    lists: list[PendingResolution] = []  # every reading-list item and what it resolved to
+    notes: list[str] = []  # what people should know (a reading list's mojibake repaired)
     api_requests: int = 0
 
     @property
@@ -112,6 +114,7 @@ def gather_sources(
     wanted = _command_line_ids(ids, plan)
     if parsed_log is not None:
         _pending_ids(settings, parsed_log, ledger, client, now, plan, wanted)
+    _list_ids(settings, ledger, client, now, plan, wanted)
     candidates = _fetch_metadata(client, wanted, plan)
     if use_queries:
         candidates += _query_results(settings, ledger, client, now, record, plan)
@@ -143,6 +146,33 @@ def _pending_ids(settings: Settings, parsed_log: ParsedLog, ledger: Ledger, clie
     failed = [res for res in plan.pending if res.status == PendingStatus.ERROR]
     if failed:
         plan.unreadable.append(f"the pending list: {len(failed)} title search(es) failed: {failed[0].reason}")
+
+
+def _list_ids(settings: Settings, ledger: Ledger, client: ArxivClient, now: datetime, plan: SourcePlan,
+              wanted: Wanted) -> None:
+    """The reading lists' items as ids (adds to `wanted`; a list is never written, so nothing is ticked)."""
+    from paperflow.sources.lists import ReadingListError, item_label, list_files, read_list
+
+    for reading_list in settings.sources.lists:
+        try:
+            reads = [read_list(path) for path in list_files(reading_list)]
+        except ReadingListError as exc:
+            plan.failures.append(Failure(paper=str(reading_list.path), stage=STAGE, reason=exc.message))
+            plan.unreadable.append(exc.message)
+            continue
+        for read in reads:
+            if read.repaired:
+                plan.notes.append(f"reading list {read.path}: {read.repaired}")
+            resolved = resolve_items(settings, read.items, ledger, client, now=now)
+            plan.lists += resolved
+            for res in resolved:
+                ref = res.arxiv_ref()
+                if ref is not None and ref not in wanted:
+                    wanted[ref] = (SourceKind.PENDING, item_label(reading_list, read, res.item))
+            failed = [res for res in resolved if res.status == PendingStatus.ERROR]
+            if failed:
+                plan.unreadable.append(f"reading list {read.path}: {len(failed)} title search(es) failed: "
+                                       f"{failed[0].reason}")
 
 
 def _fetch_metadata(client: ArxivClient, wanted: Wanted, plan: SourcePlan) -> list[Paper]:

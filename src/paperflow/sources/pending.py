@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
@@ -156,9 +157,22 @@ def resolve_pending(
     Items with an id or URL need no request. Titles are searched (one request each, unless cached in
     the ledger). Never raises for one item: a failed search becomes status ERROR with the reason.
     """
+    return resolve_items(settings, parsed_log.pending_open, ledger, client, now=now)
+
+
+def resolve_items(
+    settings: Settings,
+    items: Sequence[PendingItem],
+    ledger: Ledger,
+    client: ArxivClient | None = None,
+    *,
+    now: datetime | None = None,
+) -> list[PendingResolution]:
+    """Resolve items naming papers (the pending list's, a reading list's: paperflow.sources.lists), in order,
+    as `resolve_pending` does."""
     now = now or datetime.now(UTC)
     results: list[PendingResolution] = []
-    for item in parsed_log.pending_open:
+    for item in items:
         found = find_arxiv_id(item.text)
         if found is not None:
             results.append(PendingResolution(item=item, status=PendingStatus.ID, arxiv_id=str(found)))
