@@ -6,15 +6,18 @@ PREFECT_API_URL from `[prefect] api_url`), so every other command starts without
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
 from paperflow.cli.common import log_path, parse_day, settings_from
-from paperflow.prefect_env import api_url, apply_prefect_environment, server_configured, server_problem
-from paperflow.settings import Settings, find_config_file
+
+if TYPE_CHECKING:
+    from paperflow.settings import Settings
 
 def _config_path(ctx: typer.Context) -> str | None:
+    from paperflow.settings import find_config_file
+
     state = ctx.find_root().obj
     path = find_config_file(getattr(state, "config", None))
     return str(path.resolve()) if path else None
@@ -44,6 +47,8 @@ def deployments(settings: Settings, config: str | None) -> list[Any]:
 
 def require_reachable_server(settings, command: str) -> None:
     """Exit 2 with one line when the configured Prefect server does not answer."""
+    from paperflow.prefect_env import api_url, server_problem
+
     problem = server_problem(api_url(settings), settings.prefect.health_timeout_seconds)
     if problem:
         typer.echo(f"paperflow {command}: {problem}", err=True)
@@ -54,6 +59,8 @@ def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve_cmd(ctx: typer.Context) -> None:
         """Serve the `nightly` (scheduled) and `summarize` (on demand) deployments; needs `prefect server start`."""
+        from paperflow.prefect_env import api_url, apply_prefect_environment, server_configured
+
         settings = settings_from(ctx)
         if not server_configured(settings):
             typer.echo("paperflow serve: no Prefect server configured: start one with `prefect server start` and set "
@@ -77,6 +84,8 @@ def register(app: typer.Typer) -> None:
         """Run the nightly flow once, now (on the configured Prefect server, or a temporary one).
 
         Exit 1 when a whole source (the pending list, a query, the arXiv API) could not be read."""
+        from paperflow.prefect_env import apply_prefect_environment, server_configured
+
         settings = settings_from(ctx)
         when = parse_day(day, settings) if day else None
         log_path(settings, None, option=None)

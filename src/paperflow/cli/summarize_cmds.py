@@ -13,18 +13,15 @@ from __future__ import annotations
 import threading
 from datetime import date
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from paperflow.cli.common import LOG_DEFAULT_HELP, parse_day, settings_from
 from paperflow.cli.common import log_path as common_log_path
-from paperflow.ledger import Ledger
-from paperflow.pipeline import Orchestrator, RunResult, ThreadExecutor
-from paperflow.prefect_env import server_configured
-from paperflow.log.entry import draft_entry
-from paperflow.summary.evidence import describe_support
-from paperflow.summary.extractive import HOW_TO_CONFIGURE
+
+if TYPE_CHECKING:
+    from paperflow.pipeline import RunResult
 
 
 def summarize(
@@ -43,6 +40,14 @@ def summarize(
     """Summarize papers and insert the drafts into your log under today's date.
 
     Each draft's claims are looked up in the paper: --dry-run prints the evidence under each draft."""
+    # The pipeline (and through it the LLM client, the PDF engine, the ranking) loads only now.
+    from paperflow.ledger import Ledger
+    from paperflow.log.entry import draft_entry
+    from paperflow.pipeline import Orchestrator, ThreadExecutor
+    from paperflow.prefect_env import server_configured
+    from paperflow.summary.evidence import describe_support
+    from paperflow.summary.extractive import HOW_TO_CONFIGURE
+
     settings = settings_from(ctx)
     if llm not in (None, "none"):
         raise typer.BadParameter("only 'none' is accepted; configure endpoints in [llm]", param_hint="--llm")
