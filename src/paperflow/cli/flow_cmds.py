@@ -92,6 +92,11 @@ def register(app: typer.Typer) -> None:
         if server_configured(settings):
             require_reachable_server(settings, "nightly")
         apply_prefect_environment(settings)
+        if not server_configured(settings):
+            # Started here, with the settings' patience and a retry: a busy machine needs minutes.
+            from flows.server import start_temporary_server
+
+            start_temporary_server(settings, lambda line: typer.echo(f"paperflow nightly: {line}", err=True))
         from flows.nightly import nightly
 
         # Each paper's failure is one warning line of the flow's log; the report lists them all.
