@@ -83,7 +83,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run the nightly flow once, now (on the configured Prefect server, or a temporary one).
 
-        Exit 1 when a whole source (the pending list, a query, the arXiv API) could not be read."""
+        Exit 1 when a whole source (the pending list, a query, the arXiv API) could not be read, or when drafts
+        got no pull request (review on: the line says why)."""
         from paperflow.prefect_env import apply_prefect_environment, server_configured
 
         settings = settings_from(ctx)
@@ -107,5 +108,7 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"report: {result['report']}")
         if dry_run:
             typer.echo("dry run: nothing was written to the log and no pull request was made")
-        if result["unreadable"]:
+        if result.get("review_problem"):
+            typer.echo(f"paperflow nightly: {result['review_problem']}", err=True)
+        if result["unreadable"] or result.get("review_problem"):
             raise typer.Exit(1)
