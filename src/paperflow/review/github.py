@@ -35,6 +35,7 @@ PUBLIC_API_URL = "https://api.github.com"
 MAX_BODY_CHARS = 65_000
 GH_CLI_TIMEOUT_SECONDS = 300.0  # `gh auth token`, a local command
 
+
 class GitHubError(PaperflowError):
     """A GitHub API call failed. `status` is the HTTP status (None: no answer)."""
 
