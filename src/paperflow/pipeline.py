@@ -258,14 +258,17 @@ class Orchestrator:
         log_path: Path | None = None,
         use_llm: bool | None = None,
         progress: Progress = _quiet,
+        without_log: bool = False,
     ):
         self.settings = settings
         self.executor = executor
         self.ledger = ledger
         given = log_path or settings.log.path
-        if given is None:
+        if given is None and not without_log:
             raise NoLogConfiguredError("no log configured: set [log] path in paperflow.toml", stage="log")
-        self.log_path = Path(given).expanduser()
+        # `without_log`: a dry run with no log at all (`paperflow summarize --dry-run`): nothing is checked
+        # against a log (titles already in it, style examples) and nothing can be inserted.
+        self.log_path = Path(given).expanduser() if given is not None and not without_log else None
         self.use_llm = settings.llm.enabled if use_llm is None else (use_llm and settings.llm.enabled)
         self.progress = progress
         self.clock = StageClock()
@@ -333,8 +336,10 @@ class Orchestrator:
         self.report = RunReport(kind=kind, dry_run=dry_run)
         self.clock = StageClock()
         self._review_problem: str | None = None
-        self._log = read_log(self.log_path).parsed
-        wanted = self.settings.log.style_examples if self.use_llm else 0
+        if self.log_path is None and not dry_run:
+            raise NoLogConfiguredError("no log configured: set [log] path in paperflow.toml", stage="log")
+        self._log = read_log(self.log_path).parsed if self.log_path is not None else None
+        wanted = self.settings.log.style_examples if self.use_llm and self._log is not None else 0
         self._examples = style_examples(self._log, wanted, self._edit_ratios()) if wanted else []
         self._prompt_version = prompt_version(self.settings) if self.use_llm else EXTRACTIVE_PROMPT
         self._plan = self._budget = None
