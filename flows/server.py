@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import prefect
 from prefect.server.api.server import SubprocessASGIServer
-from prefect.settings import get_current_settings
+from prefect.settings import PREFECT_API_URL, get_current_settings
 
 from paperflow.layout import OutputLayout
 from paperflow.prefect_env import USE_A_SERVER, TemporaryServerError
@@ -101,6 +101,9 @@ def start_temporary_server(settings: Settings, note: Callable[[str], None] = pri
 
     Each attempt waits `[prefect] server_start_timeout_seconds`; `note` is told of a retry. Raises
     TemporaryServerError (one line: what happened, what to do) after `server_start_attempts`."""
+    already = PREFECT_API_URL.value()
+    if already:  # Prefect has a server of its own here (PREFECT_API_URL in its settings): nothing to start
+        return already
     timeout = settings.prefect.server_start_timeout_seconds
     attempts = settings.prefect.server_start_attempts
     log_path = (OutputLayout.of(settings).root / SERVER_LOG).resolve()
