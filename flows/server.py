@@ -37,7 +37,7 @@ POLL_SECONDS = 0.2
 
 
 class _ServerDidNotStart(Exception):
-    pass
+    """One attempt failed: its cause, for the retry note and the final line."""
 
 
 class _QuietServer(SubprocessASGIServer):
@@ -53,7 +53,8 @@ class _QuietServer(SubprocessASGIServer):
     def start(self, timeout: int | None = None) -> None:
         if self.running:
             return
-        deadline = time.monotonic() + (timeout or 20)
+        bound = timeout or 20  # Prefect's own default, for a call that gives none
+        deadline = time.monotonic() + bound
         self.port = self.port or self.find_available_port()
         self.server_process = self._run_uvicorn_command()
         atexit.register(self.stop)
@@ -74,7 +75,7 @@ class _QuietServer(SubprocessASGIServer):
                 except httpx.HTTPError:
                     pass  # not listening yet, or too busy to answer in time: wait on
                 if time.monotonic() >= deadline:
-                    raise _ServerDidNotStart(f"no answer from {self.api_url}/health in {timeout} s")
+                    raise _ServerDidNotStart(f"no answer from {self.api_url}/health in {bound} s")
                 time.sleep(POLL_SECONDS)
 
     def _run_uvicorn_command(self) -> subprocess.Popen[Any]:
