@@ -149,3 +149,14 @@ def test_a_temporary_server_that_cannot_start_is_one_line_saying_what_to_do(tmp_
                                "up to 10 s each (")
     assert "`prefect server start`" in lines[1] and "[prefect] api_url" in lines[1]
     assert (tmp_path / "out" / "prefect-server.log").read_text().count("unable to open database file") >= 1
+
+
+def test_without_a_server_prefect_is_given_the_waits_of_a_busy_machine():
+    from paperflow.prefect_env import prefect_environment
+    from paperflow.settings import Settings
+
+    env = prefect_environment(Settings(prefect={"server_start_timeout_seconds": 900}))
+    assert env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] == "900"
+    assert float(env["PREFECT_SERVER_DATABASE_TIMEOUT"]) >= 60 and float(env["PREFECT_API_REQUEST_TIMEOUT"]) >= 60
+    served = prefect_environment(Settings(prefect={"api_url": "http://127.0.0.1:4200/api"}))
+    assert "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS" not in served  # a server of the person's own
