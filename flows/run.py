@@ -206,15 +206,19 @@ def run(kind: Literal["nightly", "summarize"], settings: Settings, items: Sequen
     create_markdown_artifact(markdown=report.to_markdown(), key=f"paperflow-{kind}-report",
                              description=report.headline())
     logger.info("%s; report: %s", report.headline(), result.report_path)
+    if result.review_problem:
+        logger.warning("%s", result.review_problem)
     return flow_result(result)
 
 
 def flow_result(result: RunResult) -> dict[str, Any]:
-    """What a flow returns: the headline, drafted titles, failures, unreadable sources, the report's path."""
+    """What a flow returns: the headline, drafted titles, failures, unreadable sources, the report's path, and
+    why drafted entries got no pull request (None when they got one, or there was none to open)."""
     return {
         "headline": result.report.headline(),
         "drafted": [p.title for p in result.report.drafted],
         "failures": [str(f) for f in result.failures],
         "unreadable": list(result.unreadable),
         "report": str(result.report_path),
+        "review_problem": result.review_problem,
     }

@@ -106,7 +106,7 @@ def test_a_stalled_answer_times_out_and_the_retry_succeeds():
 
 def test_stalling_forever_is_a_timeout_error():
     with FaultServer([Reply(200, {}, stall_seconds=2.0)]) as server:
-        with pytest.raises(LLMError, match=r"no answer within 0.3 s \(timeout\) after 2 attempts"):
+        with pytest.raises(LLMError, match=r"no answer within 0.6 s \(timeout\) after 2 attempts"):
             LLMClient(settings_for(server, timeout_seconds=0.3, retries=1), sleep=Sleeps()).complete(MESSAGES, SCHEMA)
 
 

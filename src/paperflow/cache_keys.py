@@ -21,6 +21,7 @@ from pathlib import Path
 from paperflow.layout import OutputLayout
 from paperflow.models import Paper
 from paperflow.settings import Settings
+from paperflow.summary.prompt_set import prompt_hash
 
 SUMMARY_FORMAT = 1  # bump when a cached summary can no longer be read as is
 
@@ -31,8 +32,6 @@ def sha256(text: str) -> str:
 
 def llm_summary(paper: Paper, text: str, settings: Settings, examples: Sequence[str]) -> str:
     """Hash of everything that changes the LLM's answer: paper, its text, prompts, model, settings, examples."""
-    from paperflow.summary.summarize import prompt_hash  # the prompts' own hash; summarize imports this module
-
     llm = settings.llm
     parts = {
         "format": SUMMARY_FORMAT,

@@ -41,7 +41,9 @@ if TYPE_CHECKING:
     from paperflow.settings import Settings
 
 MAX_ERROR_CHARS = 1000  # one line, but bounded: a traceback never lands in the ledger
-BUSY_TIMEOUT_SECONDS = 30.0
+# Another process's transaction (a night, `paperflow review`) holds the ledger for milliseconds on an idle
+# machine and for long seconds on a busy one: waiting is always right, failing never is.
+BUSY_TIMEOUT_SECONDS = 600.0
 
 
 class PaperState(StrEnum):

@@ -181,11 +181,26 @@ class Support(BaseModel):
         return f"point {self.point}" if self.point is not None else "verdict"
 
 
+# What paperflow.sources.ids.parse_arxiv_id accepts, as a JSON Schema (ECMA-262) pattern: no inline flags,
+# so the parser's case-insensitivity is spelled out where ids and URLs are written in either case.
+_ID_BODY = (r"(?:(?:0[0-9]|1[0-4])(?:0[1-9]|1[0-2])\.[0-9]{4}"  # four-digit numbers until 1412
+            r"|(?:1[5-9]|[2-9][0-9])(?:0[1-9]|1[0-2])\.[0-9]{5}"  # five from 1501 on
+            r"|[a-zA-Z]+(?:-[a-zA-Z]+)?(?:\.[A-Za-z]{2})?/[0-9]{2}(?:0[1-9]|1[0-2])[0-9]{3})"
+            r"(?:[vV][1-9][0-9]{0,2})?")
+ARXIV_ID_PATTERN = (r"^\s*(?:(?:[aA][rR][xX][iI][vV]\s*:\s*)?" + _ID_BODY
+                    + r"|[hH][tT][tT][pP][sS]?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/" + _ID_BODY
+                    + r"(?:\.pdf)?/?(?:[?#][^\s]*)?)\s*$")
+
+
 class Summary(SummaryContent):
     """A summary of one paper: what the entry template renders and `paperflow log insert` reads."""
 
     title: Title
-    arxiv_id: str | None = Field(None, max_length=100, description="arXiv id without version, e.g. 2312.13286")
+    # The pattern tells people and tools what the id parser (the validator below, the judge) accepts.
+    arxiv_id: str | None = Field(None, max_length=100, json_schema_extra={"pattern": ARXIV_ID_PATTERN},
+                                 description="an arXiv id, with or without its version (2312.13286, 2312.13286v2, "
+                                             "hep-th/9901001), optionally written arXiv:ID or as an arxiv.org "
+                                             "abs/pdf/html URL")
     version: int | None = Field(None, ge=1, le=999)
     local_source: Name | None = Field(None, description="file name or content hash of a local PDF")
     drafted_by: DraftedBy = DraftedBy.HAND

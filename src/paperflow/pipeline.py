@@ -235,6 +235,9 @@ class RunResult:
     failures: list[Failure]  # every failure of the run, each once (resolve, papers, insert)
     entries: list[DraftEntry] = field(default_factory=list)  # a dry run's drafts, as they would be inserted
     unreadable: list[str] = field(default_factory=list)
+    # A night that drafted entries but opened or updated no pull request: why, in one line (None: it did, or
+    # there was nothing to propose, or review is off).
+    review_problem: str | None = None
 
     @property
     def drafted(self) -> list[PaperOutcome]:
@@ -256,14 +259,17 @@ class Orchestrator:
         log_path: Path | None = None,
         use_llm: bool | None = None,
         progress: Progress = _quiet,
+        without_log: bool = False,
     ):
         self.settings = settings
         self.executor = executor
         self.ledger = ledger
         given = log_path or settings.log.path
-        if given is None:
+        if given is None and not without_log:
             raise NoLogConfiguredError("no log configured: set [log] path in paperflow.toml", stage="log")
-        self.log_path = Path(given).expanduser()
+        # `without_log`: a dry run with no log at all (`paperflow summarize --dry-run`): nothing is checked
+        # against a log (titles already in it, style examples) and nothing can be inserted.
+        self.log_path = Path(given).expanduser() if given is not None and not without_log else None
         self.use_llm = settings.llm.enabled if use_llm is None else (use_llm and settings.llm.enabled)
         self.progress = progress
         self.clock = StageClock()
@@ -330,9 +336,13 @@ class Orchestrator:
         RUN_HOSTS.reset()  # a host unreachable last run may be back
         self.report = RunReport(kind=kind, dry_run=dry_run)
         self.clock = StageClock()
+        self._review_problem: str | None = None
+        if self.log_path is None and not dry_run:
+            raise NoLogConfiguredError("no log configured: set [log] path in paperflow.toml", stage="log")
         # A log whose layout cannot be recognised stops the run here, before anything is fetched.
-        self._log = require_layout(read_log(self.log_path, self.settings.log.layout))
-        wanted = self.settings.log.style_examples if self.use_llm else 0
+        self._log = (require_layout(read_log(self.log_path, self.settings.log.layout))
+                     if self.log_path is not None else None)
+        wanted = self.settings.log.style_examples if self.use_llm and self._log is not None else 0
         self._examples = style_examples(self._log, wanted, self._edit_ratios()) if wanted else []
         self._prompt_version = prompt_version(self.settings) if self.use_llm else EXTRACTIVE_PROMPT
         self._plan = self._budget = None
@@ -657,9 +667,13 @@ class Orchestrator:
         except PaperflowError as exc:  # the drafts are DRAFTED with their cached summary: `paperflow review` redoes this
             self.report.review = f"review failed: {exc.message}"
             self.progress("review", "review", f"FAILED: {exc.message}")
+            self._review_problem = _no_pull_request(day, exc.message)
             return
         self.report.count("review", len(result.papers))
         self.report.review = result.to_text()
+        if result.pr_url is None and result.mode not in ("nothing", "disabled"):
+            why = result.messages[-1] if result.messages else "no pull request was opened"
+            self._review_problem = _no_pull_request(day, why)
 
     # -- the end ---------------------------------------------------------------------------------
 
@@ -672,7 +686,8 @@ class Orchestrator:
         report.finish()
         path = report.save(OutputLayout.of(self.settings).reports)
         return RunResult(report=report, report_path=path, outcomes=outcomes, failures=list(report.failures),
-                         entries=entries, unreadable=list(gathered.unreadable))
+                         entries=entries, unreadable=list(gathered.unreadable),
+                         review_problem=self._review_problem)
 
 
 def download_papers(papers: Sequence[Paper], settings: Settings, ledger: Ledger
@@ -695,6 +710,12 @@ def download_papers(papers: Sequence[Paper], settings: Settings, ledger: Ledger
     return done
 
 
+def _no_pull_request(day: date, why: str) -> str:
+    """The one line a night ends with when its drafts got no pull request."""
+    return (f"the drafts of {day.isoformat()} got no pull request: {' '.join(why.split())}; "
+            f"finish with `paperflow review --date {day.isoformat()}`")
+
+
 def _sync_review(settings: Settings, ledger: Ledger) -> list[str]:
     from paperflow.review.publish import sync_review_state
 
@@ -706,11 +727,16 @@ def _sync_review(settings: Settings, ledger: Ledger) -> list[str]:
 
 
 def _log_in_git_repo(log_path: Path) -> bool:
-    """Whether the log lives in a git repository (review then puts the drafts on a branch)."""
+    """Whether the log lives in a git repository (review then puts the drafts on a branch).
+
+    Only a definite "not a repository" is False: a git that failed or timed out on a busy machine must not
+    send the drafts into the person's own log; the review step then says what went wrong."""
     from paperflow.review import git as gitrepo
 
     try:
         gitrepo.repo_root(log_path.expanduser().resolve().parent)
-    except gitrepo.GitError:
+    except gitrepo.NotARepositoryError:
         return False
+    except gitrepo.GitError:
+        return True
     return True

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from paperflow.errors import PaperflowError
 from paperflow.settings import Settings
 
 # Everything in Prefect 3.8 that reaches the internet on its own. Measured in stack-facts: the
@@ -28,12 +29,34 @@ TELEMETRY_OFF: dict[str, str] = {
 }
 
 
+# The temporary server is paperflow's own: its waits are set for a busy machine, where SQLite statements and API
+# calls that take milliseconds idle take long seconds (Prefect's defaults: 10 s, 5 s and 60 s).
+TEMPORARY_SERVER_WAITS: dict[str, str] = {
+    "PREFECT_SERVER_DATABASE_TIMEOUT": "300",
+    "PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT": "300",
+    "PREFECT_API_REQUEST_TIMEOUT": "600",
+}
+
+# What to do when the temporary server cannot start: the one line `paperflow nightly` ends with.
+USE_A_SERVER = ('start one with `prefect server start` and set [prefect] api_url = "http://127.0.0.1:4200/api" '
+                "in paperflow.toml")
+
+
+class TemporaryServerError(PaperflowError):
+    """The temporary Prefect server did not start (after every attempt)."""
+
+
 def prefect_environment(settings: Settings) -> dict[str, str]:
     """The variables paperflow sets for Prefect: telemetry off, and PREFECT_API_URL when
-    `[prefect] api_url` is configured (otherwise Prefect starts a temporary local server)."""
+    `[prefect] api_url` is configured; otherwise Prefect starts a temporary local server, and waits
+    `[prefect] server_start_timeout_seconds` for it wherever Prefect starts one itself (its own
+    default, 20 s, is too short on a busy machine), its database and API waits lengthened alike."""
     env = dict(TELEMETRY_OFF)
     if settings.prefect.api_url:
         env["PREFECT_API_URL"] = api_url(settings)
+    else:
+        env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = str(settings.prefect.server_start_timeout_seconds)
+        env.update(TEMPORARY_SERVER_WAITS)
     return env
 
 

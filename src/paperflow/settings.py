@@ -294,6 +294,12 @@ class PrefectSettings(_Section):
     api_url: OptionalHttpUrl = Field(None, description="a running `prefect server start`, e.g. http://127.0.0.1:4200/api")
     arxiv_concurrency: int = Field(1, ge=1, le=4, description="arXiv requests at once across all flow runs")
     health_timeout_seconds: float = Field(3.0, gt=0, description="how long `paperflow serve` waits for the server")
+    # A busy machine (a local LLM taking every core) needs minutes where an idle one needs 8-16 s:
+    # measured, the temporary server had not answered after 60 s with 4 CPU-bound processes on 2 cores.
+    server_start_timeout_seconds: int = Field(
+        600, ge=10, le=7200, description="how long `paperflow nightly` waits for its temporary Prefect server to start"
+    )
+    server_start_attempts: int = Field(2, ge=1, le=10, description="starts of the temporary server before giving up")
 
 
 def _check_timezone(value: str | None) -> str | None:

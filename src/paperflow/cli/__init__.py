@@ -1,6 +1,11 @@
 """The `paperflow` command. Each group of commands lives in its own module and calls the same
 stage functions the Prefect flows call.
 
+Start-up is paid on every command a person types (`paperflow show ID`, `log check`, `pending`), so
+importing this package loads only typer and the command modules, which import what each command
+needs when it runs (never openai, Prefect, pypdfium2, bm25s, the pipeline or the settings here;
+tests/test_startup.py checks it, benchmarks/startup.py measures it).
+
 Every error a person can cause (a bad setting, a bad option value, a log paperflow must not touch)
 ends the command with one line on stderr and exit code 2, never a traceback."""
 
@@ -15,7 +20,6 @@ from typer.core import TyperGroup
 
 from paperflow.cli import common
 from paperflow.errors import PaperflowError
-from paperflow.settings import SettingsError
 
 
 # typer ships its own copy of click (or uses click itself, by version): take its exception classes
@@ -29,6 +33,15 @@ def fail(message: str, prefix: str = "paperflow: ") -> typer.Exit:
     """Print `paperflow: <message>` as one line on stderr; returns the exit (code 2) to raise."""
     typer.echo(prefix + " ".join(message.split()), err=True)
     return typer.Exit(2)
+
+
+def _is_one_line_error(exc: BaseException) -> bool:
+    """paperflow's own errors and a bad setting. The settings module is loaded by then whenever a
+    SettingsError can have been raised, so it is looked up, not imported here."""
+    if isinstance(exc, PaperflowError):
+        return True
+    settings_module = sys.modules.get("paperflow.settings")
+    return settings_module is not None and isinstance(exc, settings_module.SettingsError)
 
 
 def _usage_line(exc: Any) -> str:
@@ -51,12 +64,14 @@ class _OneLineErrors(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except (PaperflowError, SettingsError) as exc:
-            raise fail(str(exc)) from None
         except _HELP_REQUEST:
             raise
         except _USAGE_ERROR as exc:
             raise fail(_usage_line(exc), prefix="") from None
+        except Exception as exc:
+            if _is_one_line_error(exc):
+                raise fail(str(exc)) from None
+            raise
 
 
 app = typer.Typer(
@@ -71,12 +86,25 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"paperflow {version('paperflow')}")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            typer.echo("paperflow (not installed: no version)")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _root(
     ctx: typer.Context,
     config: Optional[Path] = typer.Option(
         None, "--config", "-c", help="paperflow.toml to read (default: $PAPERFLOW_CONFIG or ./paperflow.toml)"
     ),
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                 help="print paperflow's version and exit"),
 ) -> None:
     ctx.obj = common.CliState(config=config)
 
@@ -102,6 +130,8 @@ _register_all()
 def main() -> None:
     try:
         app()
-    except (PaperflowError, SettingsError) as exc:  # raised outside a command (rare): same one line
+    except Exception as exc:  # raised outside a command (rare): same one line
+        if not _is_one_line_error(exc):
+            raise
         typer.echo(f"paperflow: {exc}", err=True)
         sys.exit(2)

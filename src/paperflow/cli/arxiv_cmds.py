@@ -6,19 +6,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from paperflow.sources.arxiv_api import ArxivApiError, ArxivClient, fetch_papers
 from paperflow.cli.common import LOG_DEFAULT_HELP, log_path, print_json, settings_from
-from paperflow.sources.ids import ArxivId, InvalidIdError, parse_arxiv_id
-from paperflow.ledger import Ledger
-from paperflow.pipeline import download_papers
-from paperflow.models import SourceKind
-from paperflow.sources.budget import NightPlan, select_tonight
-from paperflow.sources.gather import gather_sources
-from paperflow.log.weekly_log import read_log, style_examples
+
+if TYPE_CHECKING:
+    from paperflow.sources.budget import NightPlan
+    from paperflow.sources.ids import ArxivId
 
 
 def fetch(
@@ -28,6 +24,12 @@ def fetch(
     no_download: bool = typer.Option(False, "--no-download", help="metadata only"),
 ) -> None:
     """Print arXiv metadata for IDS and download their PDFs to output/pdfs/. Exit 1 if any failed."""
+    from paperflow.ledger import Ledger
+    from paperflow.models import SourceKind
+    from paperflow.pipeline import download_papers
+    from paperflow.sources.arxiv_api import ArxivApiError, ArxivClient, fetch_papers
+    from paperflow.sources.ids import InvalidIdError, parse_arxiv_id
+
     settings = settings_from(ctx)
     failures: list[dict[str, str]] = []
     wanted: list[ArxivId] = []
@@ -89,6 +91,11 @@ def sources(
     with its relevance to your log. Downloads nothing, records nothing.
 
     Exit 1 when a whole source (the pending list, a query, the arXiv API) could not be read."""
+    from paperflow.ledger import Ledger
+    from paperflow.log.weekly_log import read_log, style_examples
+    from paperflow.sources.budget import select_tonight
+    from paperflow.sources.gather import gather_sources
+
     settings = settings_from(ctx)
     # Without any log the queries and IDS still say what would be taken; a log named but missing is an error.
     no_log = log is None and settings.log.path is None

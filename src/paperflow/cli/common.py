@@ -6,13 +6,14 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from paperflow.errors import PaperflowError
-from paperflow.log import storage
-from paperflow.settings import Settings, load_settings
+
+if TYPE_CHECKING:  # loaded when a command first asks for them: `paperflow --help` needs neither
+    from paperflow.settings import Settings
 
 # arXiv opened in 1991; a day header more than a year ahead is a typo, and `# 1.1` would not even parse.
 EARLIEST_DAY = date(1991, 1, 1)
@@ -31,6 +32,8 @@ class CliState:
 
     def settings(self) -> Settings:
         if self._settings is None:
+            from paperflow.settings import load_settings
+
             self._settings = load_settings(self.config)
         return self._settings
 
@@ -73,6 +76,8 @@ def log_path(settings: Settings, given: Path | None, *, create: bool | None = No
     error, or, with `create` True, a new log with the `# pending list` skeleton. `create` False means
     the command offers --create (its error says so); None, that it does not. `option` names how the
     command takes a log (None: only from the settings)."""
+    from paperflow.log import storage
+
     path = given if given is not None else settings.log.path
     if path is None:
         how = f"pass {option}, or set [log] path in paperflow.toml" if option else "set [log] path in paperflow.toml"

@@ -8,9 +8,6 @@ from typing import Optional
 import typer
 
 from paperflow.cli.common import print_json, settings_from
-from paperflow.log.storage import check_regular_file
-from paperflow.text.budget import select_input
-from paperflow.text.extract import extract_pdf
 
 
 def extract(
@@ -27,6 +24,10 @@ def extract(
     """Print the sections found in FILE, the coverage report and the selected input for the LLM.
 
     A bad PDF ends with one line naming the file and the cause, exit code 2."""
+    from paperflow.log.storage import check_regular_file
+    from paperflow.text.budget import select_input
+    from paperflow.text.extract import extract_pdf
+
     settings = settings_from(ctx)
     if file.exists() and not file.is_file() and not file.is_dir():
         check_regular_file(file, stage="extract")  # a FIFO or a device is refused here, never opened

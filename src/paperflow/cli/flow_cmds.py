@@ -6,15 +6,18 @@ PREFECT_API_URL from `[prefect] api_url`), so every other command starts without
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
 from paperflow.cli.common import log_path, parse_day, settings_from
-from paperflow.prefect_env import api_url, apply_prefect_environment, server_configured, server_problem
-from paperflow.settings import Settings, find_config_file
+
+if TYPE_CHECKING:
+    from paperflow.settings import Settings
 
 def _config_path(ctx: typer.Context) -> str | None:
+    from paperflow.settings import find_config_file
+
     state = ctx.find_root().obj
     path = find_config_file(getattr(state, "config", None))
     return str(path.resolve()) if path else None
@@ -44,6 +47,8 @@ def deployments(settings: Settings, config: str | None) -> list[Any]:
 
 def require_reachable_server(settings, command: str) -> None:
     """Exit 2 with one line when the configured Prefect server does not answer."""
+    from paperflow.prefect_env import api_url, server_problem
+
     problem = server_problem(api_url(settings), settings.prefect.health_timeout_seconds)
     if problem:
         typer.echo(f"paperflow {command}: {problem}", err=True)
@@ -54,6 +59,8 @@ def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve_cmd(ctx: typer.Context) -> None:
         """Serve the `nightly` (scheduled) and `summarize` (on demand) deployments; needs `prefect server start`."""
+        from paperflow.prefect_env import api_url, apply_prefect_environment, server_configured
+
         settings = settings_from(ctx)
         if not server_configured(settings):
             typer.echo("paperflow serve: no Prefect server configured: start one with `prefect server start` and set "
@@ -76,13 +83,21 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run the nightly flow once, now (on the configured Prefect server, or a temporary one).
 
-        Exit 1 when a whole source (the pending list, a query, the arXiv API) could not be read."""
+        Exit 1 when a whole source (the pending list, a query, the arXiv API) could not be read, or when drafts
+        got no pull request (review on: the line says why)."""
+        from paperflow.prefect_env import apply_prefect_environment, server_configured
+
         settings = settings_from(ctx)
         when = parse_day(day, settings) if day else None
         log_path(settings, None, option=None)
         if server_configured(settings):
             require_reachable_server(settings, "nightly")
         apply_prefect_environment(settings)
+        if not server_configured(settings):
+            # Started here, with the settings' patience and a retry: a busy machine needs minutes.
+            from flows.server import start_temporary_server
+
+            start_temporary_server(settings, lambda line: typer.echo(f"paperflow nightly: {line}", err=True))
         from flows.nightly import nightly
 
         # Each paper's failure is one warning line of the flow's log; the report lists them all.
@@ -93,5 +108,7 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"report: {result['report']}")
         if dry_run:
             typer.echo("dry run: nothing was written to the log and no pull request was made")
-        if result["unreadable"]:
+        if result.get("review_problem"):
+            typer.echo(f"paperflow nightly: {result['review_problem']}", err=True)
+        if result["unreadable"] or result.get("review_problem"):
             raise typer.Exit(1)

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
-from pydantic import ValidationError
 
 from paperflow.cli.common import LOG_DEFAULT_HELP, log_path, parse_day, print_json, settings_from
 from paperflow.errors import LogFormatError, PaperflowError
-from paperflow.log import storage
-from paperflow.log.entry import draft_entry
-from paperflow.log.weekly_log import insert_entries, read_log
-from paperflow.models import Summary
+
+if TYPE_CHECKING:
+    from paperflow.models import Summary
+
+# Each command imports what it uses when it runs: `log check` reads a log without loading the
+# models, the entry template or the settings' dependencies it does not need.
 
 log_app = typer.Typer(help="Read and write the weekly paper log.", no_args_is_help=True)
 
@@ -26,6 +27,11 @@ def load_summary_file(path: Path) -> Summary:
 
     Every field is validated as for an LLM's answer (the arXiv id by the id parser, lengths and
     counts bounded); the entry template then escapes every text field the same way."""
+    from pydantic import ValidationError
+
+    from paperflow.log import storage
+    from paperflow.models import Summary
+
     try:
         data = storage.read_bytes(path, max_bytes=SUMMARY_FILE_MAX_BYTES)
     except LogFormatError as exc:
@@ -45,7 +51,7 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
     """Parse the log and print its counts and any line it could not classify."""
-    from paperflow.log.weekly_log import require_layout
+    from paperflow.log.weekly_log import read_log, require_layout
 
     settings = settings_from(ctx)
     path = log_path(settings, file, option="FILE")
@@ -95,6 +101,9 @@ def insert(
     create: bool = typer.Option(False, "--create", help="start a new log (with a # pending list) if there is none"),
 ) -> None:
     """Render summary JSON files as entries and insert them into the log."""
+    from paperflow.log.entry import draft_entry
+    from paperflow.log.weekly_log import insert_entries
+
     settings = settings_from(ctx)
     when = parse_day(day, settings)
     drafts = [draft_entry(load_summary_file(path), settings) for path in summaries]
@@ -111,6 +120,8 @@ def insert(
 @log_app.command("schema")
 def schema() -> None:
     """Print the JSON Schema of a summary JSON file."""
+    from paperflow.models import Summary
+
     typer.echo(json.dumps(Summary.model_json_schema(), ensure_ascii=False, indent=2))
 
 
@@ -124,6 +135,8 @@ def pending(
     """List the pending items of the log (with --resolve: their arXiv ids, or why not).
 
     With --resolve, exit 1 when a title search could not be made (the arXiv API down or unreachable)."""
+    from paperflow.log.weekly_log import read_log
+
     settings = settings_from(ctx)
     path = log_path(settings, file, option="FILE")
     parsed = read_log(path, settings.log.layout).parsed

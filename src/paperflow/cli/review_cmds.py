@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from paperflow.cli.common import log_path, parse_day, print_json, settings_from
-from paperflow.ledger import Ledger, PaperState
-from paperflow.models import Failure
-from paperflow.layout import OutputLayout
-from paperflow.report import load_report
-from paperflow.review.publish import publish_drafts, review_status, sync_review_state
-from paperflow.settings import Settings
+
+if TYPE_CHECKING:
+    from paperflow.ledger import Ledger
+    from paperflow.models import Failure
+    from paperflow.settings import Settings
 
 review_app = typer.Typer(
     help="Open or update the pull request for the drafts made that day (paperflow review [--date]); "
@@ -24,6 +23,9 @@ review_app = typer.Typer(
 
 def _day_report(settings: Settings, day: date) -> tuple[str, list[str]]:
     """The Markdown of the last run report saved that day, and its unresolved pending items."""
+    from paperflow.layout import OutputLayout
+    from paperflow.report import load_report
+
     folder = OutputLayout.of(settings).reports
     reports = sorted(folder.glob(f"{day.isoformat()}-*.md")) if folder.is_dir() else []
     if not reports:
@@ -37,6 +39,9 @@ def _day_report(settings: Settings, day: date) -> tuple[str, list[str]]:
 
 
 def _day_failures(settings: Settings, ledger: Ledger, day: date) -> list[Failure]:
+    from paperflow.ledger import PaperState
+    from paperflow.models import Failure
+
     zone = settings.zone()
     failures = []
     for row in ledger.rows(PaperState.FAILED):
@@ -59,6 +64,9 @@ def review(
     when something is left to do by hand (the commands are printed)."""
     if ctx.invoked_subcommand is not None:
         return
+    from paperflow.ledger import Ledger
+    from paperflow.review.publish import publish_drafts, sync_review_state
+
     settings = settings_from(ctx)
     day = parse_day(day_text, settings)
     log_path(settings, None, option=None)  # the branch is made in the log's repository
@@ -87,6 +95,9 @@ def status(
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
     """List the open paperflow pull requests and their papers."""
+    from paperflow.ledger import Ledger
+    from paperflow.review.publish import review_status
+
     settings = settings_from(ctx)
     log_path(settings, None, option=None)  # the pull requests are those of the log's repository
     with Ledger.open(settings) as ledger:

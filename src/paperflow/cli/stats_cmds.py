@@ -4,25 +4,24 @@ of the drafts, month by month, and how much of them the person rewrote)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from paperflow.cli.common import UsageError, print_json, settings_from
-from paperflow.cache_keys import summary_files_of
-from paperflow.ledger import Ledger, LedgerRow
-from paperflow.log.entry import draft_entry
-from paperflow.models import Summary
-from paperflow.review.publish import ReviewError, load_summary
-from paperflow.settings import Settings
-from paperflow.sources.ids import InvalidIdError, parse_arxiv_id
-from paperflow.sources.local import is_local_pdf, local_paper
-from paperflow.stats import monthly_stats, stats_table
-from paperflow.summary.evidence import describe_support
+
+if TYPE_CHECKING:
+    from paperflow.ledger import LedgerRow
+    from paperflow.models import Summary
+    from paperflow.settings import Settings
 
 
 def _keys(paper: str, settings: Settings) -> list[str]:
     """Ledger keys `paper` may stand for: an arXiv id or URL, a local PDF (its arXiv id, its content hash),
     or a key as the ledger writes it."""
+    from paperflow.sources.ids import InvalidIdError, parse_arxiv_id
+    from paperflow.sources.local import is_local_pdf, local_paper
+
     if is_local_pdf(paper):
         path = Path(paper).expanduser()
         if not path.is_file():
@@ -36,6 +35,9 @@ def _keys(paper: str, settings: Settings) -> list[str]:
 
 
 def _describe(summary: Summary, settings: Settings) -> list[str]:
+    from paperflow.log.entry import draft_entry
+    from paperflow.summary.evidence import describe_support
+
     lines = [draft_entry(summary, settings).text.rstrip("\n"), "", *describe_support(summary)]
     if summary.unsupported_numbers:
         lines.append(f"numbers not found in the paper: {', '.join(summary.unsupported_numbers)}")
@@ -64,6 +66,10 @@ def show(
 ) -> None:
     """Print a paper's draft with the evidence behind each claim: the paper's passage and page, or a
     flag when none was found. A re-draft of a newer version is printed after it."""
+    from paperflow.cache_keys import summary_files_of
+    from paperflow.ledger import Ledger
+    from paperflow.review.publish import ReviewError, load_summary
+
     settings = settings_from(ctx)
     ledger = Ledger.open(settings)
     row = next((r for key in _keys(paper, settings) if (r := ledger.get(key)) is not None), None)
@@ -101,6 +107,9 @@ def stats(
 ) -> None:
     """Per month (and model and prompt version): drafts made, merged, rejected, left open; the mean
     edit ratio of the merged ones (0 = merged as drafted, 1 = rewritten) and the part edited most."""
+    from paperflow.ledger import Ledger
+    from paperflow.stats import monthly_stats, stats_table
+
     settings = settings_from(ctx)
     groups = monthly_stats(Ledger.open(settings).rows())
     if as_json:

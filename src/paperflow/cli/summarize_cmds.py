@@ -13,18 +13,15 @@ from __future__ import annotations
 import threading
 from datetime import date
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from paperflow.cli.common import LOG_DEFAULT_HELP, parse_day, settings_from
 from paperflow.cli.common import log_path as common_log_path
-from paperflow.ledger import Ledger
-from paperflow.pipeline import Orchestrator, RunResult, ThreadExecutor
-from paperflow.prefect_env import server_configured
-from paperflow.log.entry import draft_entry
-from paperflow.summary.evidence import describe_support
-from paperflow.summary.extractive import HOW_TO_CONFIGURE
+
+if TYPE_CHECKING:
+    from paperflow.pipeline import RunResult
 
 
 def summarize(
@@ -43,12 +40,22 @@ def summarize(
     """Summarize papers and insert the drafts into your log under today's date.
 
     Each draft's claims are looked up in the paper: --dry-run prints the evidence under each draft."""
+    # The pipeline (and through it the LLM client, the PDF engine, the ranking) loads only now.
+    from paperflow.ledger import Ledger
+    from paperflow.log.entry import draft_entry
+    from paperflow.pipeline import Orchestrator, ThreadExecutor
+    from paperflow.prefect_env import server_configured
+    from paperflow.summary.evidence import describe_support
+    from paperflow.summary.extractive import HOW_TO_CONFIGURE
+
     settings = settings_from(ctx)
     if llm not in (None, "none"):
         raise typer.BadParameter("only 'none' is accepted; configure endpoints in [llm]", param_hint="--llm")
     when = parse_day(day, settings)
-    log_path = common_log_path(settings, log, create=None if dry_run else create)
-    if server_configured(settings) and log is None and llm is None and not redraft:
+    # A dry run needs no log: it prints the drafts, unchecked against one (said at the end).
+    without_log = dry_run and log is None and settings.log.path is None
+    log_path = None if without_log else common_log_path(settings, log, create=None if dry_run else create)
+    if server_configured(settings) and log is None and llm is None and not redraft and not without_log:
         # The flow takes the log and the LLM from the settings: --log / --llm none / --redraft run the plain path.
         _run_flow(ctx, settings, papers, when, dry_run)
         return
@@ -63,7 +70,7 @@ def summarize(
 
     workers = settings.llm.max_concurrency if use_llm else 1
     orchestrator = Orchestrator(settings, ThreadExecutor(workers), Ledger.open(settings), log_path=log_path,
-                                use_llm=use_llm, progress=progress)
+                                use_llm=use_llm, progress=progress, without_log=without_log)
     result = orchestrator.summarize(papers, day=when, dry_run=dry_run, redraft=redraft)
     for outcome in result.drafted if dry_run or redraft else []:
         assert outcome.result is not None
@@ -74,7 +81,10 @@ def summarize(
             typer.echo(line)
     if not result.outcomes and not result.failures and not result.report.skipped:
         typer.echo("nothing to draft")
-    if dry_run:
+    if without_log:
+        typer.echo("\ndry run without a log (no --log FILE, no [log] path): nothing was checked against a log "
+                   "(titles already in it, your style examples) and nothing was written")
+    elif dry_run:
         typer.echo(f"\ndry run: nothing was written to {log_path}")
     _print_table(result)
     typer.echo(f"report: {result.report_path}")

@@ -186,8 +186,13 @@ def lock_path(real: Path) -> Path:
     return real.parent / f".{real.name}.paperflow-lock"
 
 
+# How long an insert waits for another paperflow process's insert into the same log: it holds the lock for
+# milliseconds on an idle machine, for long seconds on a busy one; waiting is right, failing is not.
+LOCK_WAIT_SECONDS = 600.0
+
+
 @contextmanager
-def log_lock(real: Path, timeout: float, shown: Path | None = None) -> Iterator[None]:
+def log_lock(real: Path, timeout: float = LOCK_WAIT_SECONDS, shown: Path | None = None) -> Iterator[None]:
     """Hold the log's inter-process lock. Raises LogChangedError after `timeout` seconds of waiting,
     LogFormatError when the lock file cannot be used (a folder in its place, no permission)."""
     where = lock_path(real)

@@ -630,7 +630,7 @@ def insert_entries(
     day: date,
     tick_lines: Iterable[int | PendingItem] = (),
     expected_sha256: str | None = None,
-    lock_timeout: float = 60.0,
+    lock_timeout: float = storage.LOCK_WAIT_SECONDS,
     layout: LayoutSetting = "auto",
 ) -> InsertResult:
     """Insert entries under `day` and tick pending items, atomically, under the log's lock.

@@ -19,13 +19,19 @@ from paperflow.errors import PaperflowError
 
 # Network operations (fetch, push, ls-remote) may wait on a slow server, never forever.
 NETWORK_TIMEOUT_SECONDS = 180.0
-LOCAL_TIMEOUT_SECONDS = 60.0
+# A local git command takes milliseconds on an idle machine and long seconds beside a local LLM taking every
+# core: a bound that a busy machine reaches made the night's review fail (no push, no pull request).
+LOCAL_TIMEOUT_SECONDS = 600.0
 
 _USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@")
 
 
 class GitError(PaperflowError):
     """A git command failed; the message is git's own last line, with credentials removed."""
+
+
+class NotARepositoryError(GitError):
+    """The folder is not inside a git repository (a definite answer, unlike a git that failed or timed out)."""
 
 
 def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
@@ -110,10 +116,10 @@ def repo_root(path: Path) -> Path:
     Raises GitError when `path` is not inside a git repository."""
     folder = path if path.is_dir() else path.parent
     if not folder.exists():
-        raise GitError(f"{folder} does not exist")
+        raise NotARepositoryError(f"{folder} does not exist")
     result = run_git(folder, ["rev-parse", "--show-toplevel"], check=False)
     if result.returncode != 0:
-        raise GitError(f"{path} is not inside a git repository")
+        raise NotARepositoryError(f"{path} is not inside a git repository")
     return Path(result.stdout.strip()).resolve()
 
 

@@ -33,6 +33,7 @@ API_VERSION = "2022-11-28"
 PUBLIC_API_URL = "https://api.github.com"
 # A PR body may hold 65536 characters; keep room for the closing marker.
 MAX_BODY_CHARS = 65_000
+GH_CLI_TIMEOUT_SECONDS = 300.0  # `gh auth token`, a local command
 
 
 class GitHubError(PaperflowError):
@@ -170,7 +171,8 @@ def resolve_token(settings: ReviewSettings, env: dict[str, str] | None = None) -
                 capture_output=True,
                 text=True,
                 stdin=subprocess.DEVNULL,
-                timeout=20,
+                # A local command: slow on a busy machine, and a token missed here is a night without a PR.
+                timeout=GH_CLI_TIMEOUT_SECONDS,
             )
         except (OSError, subprocess.TimeoutExpired):
             return None

@@ -47,6 +47,10 @@ FORMATS = ("json_schema", "json_object_schema", "json_object", "text")
 # Placeholder sent to servers that need no key (llama.cpp, Ollama, vLLM, LM Studio); the SDK insists on one.
 NO_KEY = "no-key-configured"
 _MAX_BACKOFF_SECONDS = 60.0
+# A call that timed out is tried again with twice the time (within llm.retry_max_seconds): a local model on a
+# busy machine (or one loading its weights for the first answer) answers later, not never, and an abandoned
+# request is work the server still does.
+TIMEOUT_GROWTH = 2.0
 CONNECT_RETRY_SECONDS = 5.0  # how long a refused connection is tried again before the endpoint counts as gone
 
 _format_memory: dict[str, str] = {}
@@ -261,13 +265,19 @@ class LLMClient:
         retrying.stop = stop
         started = time.monotonic()
         semaphore = _semaphore(self.base_url, llm.max_concurrency)
+        wait = llm.timeout_seconds
         try:
             for attempt in retrying:
                 with attempt, semaphore:
-                    response = self._client.chat.completions.create(**kwargs)
+                    try:
+                        response = self._client.chat.completions.create(**kwargs, timeout=wait)
+                    except openai.APITimeoutError:
+                        wait *= TIMEOUT_GROWTH
+                        raise
             return response, retrying.statistics.get("attempt_number", 1)
         except (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError) as exc:
-            error = self._error(exc, retrying.statistics.get("attempt_number", 1), time.monotonic() - started)
+            error = self._error(exc, retrying.statistics.get("attempt_number", 1), time.monotonic() - started,
+                                waited=wait / TIMEOUT_GROWTH)
             cause = connect_failure(exc)
             if cause is not None:
                 self._hosts.mark(self.base_url, cause)
@@ -299,10 +309,11 @@ class LLMClient:
         text = re.sub(r"\b(sk|key|Bearer)[-_ ][A-Za-z0-9_\-\.\*]{6,}", r"\1-***", text)
         return text[:300]
 
-    def _error(self, exc: Exception, attempts: int, seconds: float) -> LLMError:
+    def _error(self, exc: Exception, attempts: int, seconds: float, waited: float | None = None) -> LLMError:
         tries = f"{attempts_text(attempts)} in {seconds:.1f} s"
         if isinstance(exc, openai.APITimeoutError):
-            cause = f"no answer within {self.settings.timeout_seconds:g} s (timeout) {tries}"
+            longest = waited if waited is not None else self.settings.timeout_seconds  # the last try's wait
+            cause = f"no answer within {longest:g} s (timeout) {tries}"
         elif isinstance(exc, openai.APIConnectionError):
             why = connect_failure(exc)
             cause = f"cannot connect{f' ({why})' if why else ''} {tries}"
