@@ -46,7 +46,7 @@ _ORGANISATION = re.compile(
     r"tencent|bytedance|huawei|samsung|salesforce|adobe|uber|twitter|allen institute|hugging ?face|mistral|"
     r"cohere|naver|kakao|sony|netflix|yandex|sensetime|megvii|zhipu|deepseek|moonshot|xiaomi|jd\.com|"
     r"inria|cnrs|max planck|mila|vector institute|eth zurich|epfl|kaist|riken|a\*star|csiro|nasa|cern|"
-    r"(?-i:MIT|CMU|UCLA|NYU|UIUC|FAIR))\b"
+    r"(?-i:MIT|CMU|UCLA|NYU|UIUC))\b"
     r"|大学|学院|研究院|研究所|实验室|公司|中心|研究生院",
     re.IGNORECASE,
 )
@@ -449,15 +449,14 @@ def organisations_of(front: FrontMatter, page_text: list[str], running_lines: li
     teams = [line.strip() for line in page_text[:40] if _TEAM.match(line.strip()) and not _sentence(line)]
     heads = [line for line in running_lines if len(line.split()) <= 5 and (_TEAM.match(line) or (
         _ORGANISATION.search(line) and not _NOT_A_TITLE.search(line) and not any(c.isdigit() for c in line)))]
-    printed = [_short_form(o) for o in [*teams, *everyone, *front.affiliations, *visited, *heads]]
     found: list[str] = []
-    for organisation in printed:
-        if organisation and _ORGANISATION.search(organisation) or _TEAM.match(organisation or ""):
-            _add_organisation(found, organisation)
+    for organisation in [*teams, *everyone, *front.affiliations, *visited, *heads]:
+        if _ORGANISATION.search(organisation) or _TEAM.match(organisation):
+            _add_organisation(found, _short_form(organisation))
     domains = [*front.email_domains, *(d for text in page_text for d in _link_domains(text))]
     from_domains = [o for o in (_domain_organisation(d) for d in domains) if o]
     for organisation in from_domains:
-        _add_organisation(found, organisation)
+        _add_organisation(found, organisation, from_domain=True)
     if not found and front.email_domains:
         found.append(_registrable(front.email_domains[0]))
     return found[:8]
@@ -468,12 +467,12 @@ def _short_form(organisation: str) -> str:
     return _LEGAL_FORM.sub("", organisation).strip(" .,;:")
 
 
-def _add_organisation(found: list[str], organisation: str) -> None:
+def _add_organisation(found: list[str], organisation: str, *, from_domain: bool = False) -> None:
     """Append unless already named: the same name, or a longer one that contains it as whole words."""
     key = f" {_loose(organisation)} "
     for index, present in enumerate(found):
         other = f" {_loose(present)} "
-        if key in other or (_domain_like(organisation) and _same_organisation(organisation, present)):
+        if key in other or (from_domain and _same_organisation(organisation, present)):
             return
         if other in key and _domain_like(present):
             found[index] = organisation  # "Google" from an email, then "Google Research" as printed
