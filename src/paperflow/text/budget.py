@@ -36,6 +36,8 @@ class Coverage(BaseModel):
     tokens_total: int
     max_input_tokens: int
     inferred: list[str] = Field(default_factory=list, description="sections found by position, not heading")
+    missing: list[SectionKind] = Field(default_factory=list, description="core kinds (abstract, introduction, "
+                                       "method, results, conclusion) not found in the paper, so not read")
 
     @property
     def cut(self) -> bool:
@@ -46,7 +48,9 @@ class Coverage(BaseModel):
         share = self.tokens_read / self.tokens_total if self.tokens_total else 1.0
         kinds = ", ".join(k.value.replace("_", " ") for k in self.kinds)
         cut = f"; trimmed {len(self.trimmed)}, left out {len(self.left_out)} sections" if self.cut else "; nothing cut"
-        return f"read {self.tokens_read:,} of {self.tokens_total:,} tokens ({share:.0%}): {kinds}{cut}"
+        missing = f"; no {', '.join(k.value.replace('_', ' ') for k in self.missing)} section found" \
+            if self.missing else ""
+        return f"read {self.tokens_read:,} of {self.tokens_total:,} tokens ({share:.0%}): {kinds}{cut}{missing}"
 
 
 class SelectedInput(BaseModel):
@@ -171,10 +175,13 @@ def _coverage(text: PaperText, allowance: dict[int, int], used: int, max_input_t
         tokens_total=text.total_tokens(),
         max_input_tokens=max_input_tokens,
         inferred=[s.title for s in text.sections if s.inferred and s.kind is not SectionKind.FRONT],
+        missing=[k for k in CORE_KINDS if not any(s.kind is k and (s.paragraphs or index in allowance)
+                                                  for index, s in enumerate(text.sections))],
     )
 
 
 def missing_core_kinds(selected: SelectedInput) -> list[SectionKind]:
-    """Core kinds (abstract, introduction, method, results, conclusion) the selected input lacks."""
+    """Core kinds (abstract, introduction, method, results, conclusion) the selected input lacks (those the paper
+    lacks, `Coverage.missing`, and those the budget left out)."""
     return [k for k in CORE_KINDS if k not in selected.coverage.kinds]
 

@@ -525,6 +525,7 @@ def _assign_kinds(sections: list[Section]) -> None:
     _infer_abstract(sections)
     top = [s for s in sections if s.level == 1 and s.kind in BODY_KINDS]
     _kinds_by_position(top, sections)
+    _find_method(sections)
     _infer_conclusion(sections)
 
 
@@ -583,6 +584,36 @@ def _kinds_by_position(top: list[Section], sections: list[Section]) -> None:
         else:
             kind = SectionKind.METHOD if rank < (len(candidates) + 1) // 2 else SectionKind.RESULTS
         _retype(sections, top[i], kind)
+
+
+_REPORTS_RESULTS = ("experiment", "result", "evaluation", "ablation", "benchmark", "empirical", "实验", "结果")
+_NAMES_A_METHOD = ("method", "approach", "methodolog", "方法")
+
+
+def _find_method(sections: list[Section]) -> None:
+    """A paper whose method no heading calls one: found by what it is. A heading that names its method beside
+    other words ("Methods and Data Collection"); else the first section after the introduction and related work
+    that reports no results by name ("Dataset Recaptioning", the paper's own name for its technique); else,
+    inside "Experiments", the subsection that describes the method ("Model", "Our approach")."""
+    if any(s.kind is SectionKind.METHOD for s in sections):
+        return
+    top = [s for s in sections if s.level == 1 and s.kind in BODY_KINDS]
+    for section in top:
+        if section.kind is SectionKind.RESULTS and any(w in section.title.lower() for w in _NAMES_A_METHOD):
+            _retype(sections, section, SectionKind.METHOD)
+            return
+    opening = (SectionKind.INTRODUCTION, SectionKind.RELATED_WORK)
+    started = any(s.kind in opening for s in top)
+    first = next((s for s in top if s.kind not in opening), None) if started else None
+    if first is not None and first.kind in (SectionKind.RESULTS, SectionKind.OTHER, SectionKind.DISCUSSION) and \
+            not any(w in first.title.lower() for w in _REPORTS_RESULTS) and first is not top[-1]:
+        _retype(sections, first, SectionKind.METHOD)
+        return
+    for section in sections:
+        if section.level > 1 and section.kind is SectionKind.RESULTS and \
+                kind_from_title(section.title) is SectionKind.METHOD:
+            _retype(sections, section, SectionKind.METHOD)
+            return
 
 
 def _retype(sections: list[Section], section: Section, kind: SectionKind) -> None:
