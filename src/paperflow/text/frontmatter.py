@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -378,11 +378,18 @@ def _unique(items: list[str]) -> list[str]:
 
 
 def apply_front_matter(paper: Paper, text: PaperText) -> Paper:
-    """`paper` with what its PDF's front matter adds: affiliations (the arXiv API almost never has them) and
-    email domains; for a local PDF without arXiv metadata also the printed title and the authors."""
+    """`paper` with what its PDF's front matter adds: its organisations (the arXiv API almost never has them) and
+    email domains; for a local PDF without arXiv metadata also the printed title, the authors and the date
+    printed in it."""
     update: dict[str, object] = {}
-    if not paper.affiliations and text.affiliations:
-        update["affiliations"] = list(text.affiliations)
+    # What the summary names the organisations by (the prompt's "Affiliations", the extractive draft's opening
+    # line): the organisations a reader names, lead first, else the affiliations as printed.
+    if not paper.affiliations and (text.organisations or text.affiliations):
+        update["affiliations"] = list(text.organisations or text.affiliations)
+    if paper.local_pdf is not None and paper.published is None and text.printed_date is not None:
+        # a lab's own copy without an arXiv stamp: the date printed in it (never today's)
+        update["published"] = datetime(text.printed_date.year, text.printed_date.month, text.printed_date.day,
+                                       tzinfo=timezone.utc)
     if not paper.email_domains and text.email_domains:
         update["email_domains"] = list(text.email_domains)
     untitled = paper.local_pdf is not None and paper.title == Path(paper.local_pdf).stem  # titled by file name
