@@ -35,6 +35,7 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _EMAIL = re.compile(r"(?:\{[^}]{1,300}\}|[\w.+-]+)\s?@\s?((?:[\w-]+\.)+[A-Za-z]{2,})")
 _SPACING_ACCENTS = re.compile(r"\s?[\u00b4\u02c7\u00a8\u02dc\u02c6\u02d8\u02d9\u00b8\u02da\u0060]\s?")
 _MARKERS = "∗*†‡§¶⋆★♠♣♦♥♢♡♮♯◇◆○●•⋄△▽▲#‖?"
+_ANY_MARKER = re.compile(r"(?:(?<=\s)|^)[^\w\s.,;:()'’&\-\[\]{}<>/\\\"@](?=[A-Z])")
 _LEADING_MARKERS = re.compile(rf"^[\s{re.escape(_MARKERS)}\d,.]+")
 _TRAILING_MARKERS = re.compile(rf"[\s{re.escape(_MARKERS)}\d,;.]+$")
 # Words that make a phrase an organisation. Companies are named (they carry no generic word); the list is the
@@ -46,7 +47,7 @@ _ORGANISATION = re.compile(
     r"tencent|bytedance|huawei|samsung|salesforce|adobe|uber|twitter|allen institute|hugging ?face|mistral|"
     r"cohere|naver|kakao|sony|netflix|yandex|sensetime|megvii|zhipu|deepseek|moonshot|xiaomi|jd\.com|"
     r"inria|cnrs|max planck|mila|vector institute|eth zurich|epfl|kaist|riken|a\*star|csiro|nasa|cern|"
-    r"(?-i:MIT|CMU|UCLA|NYU|UIUC))\b"
+    r"(?-i:MIT|CMU|UCLA|NYU|UIUC|UC\s[A-Z]\w+)|[ée]cole)\b"
     r"|大学|学院|研究院|研究所|实验室|公司|中心|研究生院",
     re.IGNORECASE,
 )
@@ -94,7 +95,8 @@ def front_matter_of(layout: Layout, metadata_title: str | None) -> FrontMatter:
     front.organisations = organisations_of(front, page_text, layout.running_lines)
     if front.title and "- " in front.title:
         front.title = _dehyphenated(front.title, layout.pages)
-    front.printed_date = printed_date(page[:_front_end(page, layout.body_size) + 1] if page else [])
+    front.printed_date = printed_date(page[:_front_end(page, layout.body_size) + 1] if page else []) or \
+        _issue_date(layout.running_lines)
     return front
 
 
@@ -128,7 +130,12 @@ def read_front_matter(first_page: list[Line], height: float, footnotes: list[Lin
     affiliations: list[str] = []
     authors: list[str] = []
     for text in block:
-        if _ORGANISATION.search(text) and not _sentence(text):
+        probe = _LEADING_MARKERS.sub("", _EMAIL.sub(" ", text))  # "1OpenAI", "1Google Brain, {noam,…}@google.com"
+        if _TEAM.match(text.strip()) and not affiliations:
+            affiliations.append(text.strip())  # "Qwen Team", "Stability AI": the author is the organisation
+        elif not _ORGANISATION.search(probe) and _numbered_beside_affiliations(text, block):
+            affiliations.append(probe.strip())
+        elif _ORGANISATION.search(probe) and not _sentence(probe):
             affiliations.extend(affiliations_in(text))
         elif "@" not in text and not _EMAIL.search(text) and not _sentence(text):
             authors.extend(_names_in(text))
@@ -138,7 +145,9 @@ def read_front_matter(first_page: list[Line], height: float, footnotes: list[Lin
         first_part = _LEADING_MARKERS.sub("", text).split(",")[0]
         if first_part[:1].islower():
             continue  # the rest of a sentence begun on the line above ("and Research (A*STAR), Singapore")
-        if _ORGANISATION.search(first_part) and not _sentence(first_part) and not _DEPARTMENT.match(first_part):
+        if _ORGANISATION.search(first_part) and not _sentence(first_part) and not _DEPARTMENT.match(first_part) \
+                or _DEPARTMENT.match(first_part) and _ORGANISATION.search(text.split(". ")[0].split(",", 1)[-1]):
+            # "1Department of Computer Science, ETH Zurich, …": the department's institution
             affiliations.extend(affiliations_in(text.split(". ")[0]))
     # IEEE and ACM journals: "H. Li is with the Institute for Infocomm Research, … and also with the University of
     # New South Wales, …" in the first page's footnote, across lines.
@@ -149,6 +158,19 @@ def read_front_matter(first_page: list[Line], height: float, footnotes: list[Lin
     domains = [d for text in block + [line.text for line in footnotes] for d in email_domains(text)]
     return FrontMatter(title=title, authors=_unique(authors)[:30], affiliations=_unique(affiliations)[:10],
                        email_domains=_unique(domains)[:10])
+
+
+_NUMBERED_NAME = re.compile(r"^\d{1,2}\s?[A-Z][\w&.'’\- ]{1,50}$")
+
+
+def _numbered_beside_affiliations(text: str, block: list[str]) -> bool:
+    """"2OpenResearch" between "1OpenAI" and "3University of Pennsylvania": a numbered line among the author
+    block's numbered affiliations is one too, though no word says it is an organisation."""
+    if not _NUMBERED_NAME.match(text) or len(text.split()) > 6:
+        return False
+    index = block.index(text)
+    neighbours = block[max(0, index - 1):index] + block[index + 1:index + 2]
+    return any(_NUMBERED_NAME.match(n) and _ORGANISATION.search(_LEADING_MARKERS.sub("", n)) for n in neighbours)
 
 
 def _joined_notes(footnotes: list[Line]) -> list[str]:
@@ -311,8 +333,9 @@ def affiliations_in(text: str) -> list[str]:
     gives "ByteDance Research" and "Peking University"; "Department of Physics, University of Vermont,
     Burlington" gives "University of Vermont")."""
     text = _SPACING_ACCENTS.sub("", _EMAIL.sub(" ", text))
+    text = _ANY_MARKER.sub("†", text)  # "⊤Massachusetts Institute…": any symbol before a name marks it
     found: list[str] = []
-    for piece in re.split(rf";|(?<=[\w)])\s+(?=[{re.escape(_MARKERS)}]|\d{{1,2}}\s?[A-Z])|(?<=\w[{re.escape(_MARKERS)}])\s+"
+    for piece in re.split(rf";|(?<=[\w),])\s*(?<!\d)(?=[{re.escape(_MARKERS)}]|\b\d{{1,2}}\s?[A-Z])|(?<=\w[{re.escape(_MARKERS)}])\s+"
                           rf"|:\s+(?=[A-Z]{{2,}}\b)", text):
         parts: list[str] = []
         for part in (p.strip() for p in _LEADING_MARKERS.sub("", piece).split(",")):
@@ -321,24 +344,49 @@ def affiliations_in(text: str) -> list[str]:
             else:
                 parts.append(part)
         named: list[str] = []
+        pairs: list[int] = []
         for part in parts:
             halves = re.split(r"\s+(?:and|&)\s+", part) if part.count(" and ") + part.count(" & ") == 1 else [part]
             if not all(_ORGANISATION.search(h) for h in halves):
                 halves = [part]  # "Department of Physics and Astronomy": one name
+            elif len(halves) == 2 and not any(_DEPARTMENT.match(h) for h in halves):
+                pairs.append(len(named))  # "Meta AI & ETH Zurich": two organisations, both kept
             for sub in halves:
                 sub = _TRAILING_MARKERS.sub("", _LEADING_MARKERS.sub("", sub)).strip(" .:()")
+                if re.search(r"\b(?:inc|ltd|co|corp)$", sub, re.IGNORECASE):
+                    sub += "."  # "Co., Ltd." and "Inc." keep their full stop
+                sub = re.sub(r"^[A-Z]{2,6}\s+(?=Univ)", "", sub)  # "LISN Université Paris-Saclay": a lab's acronym
                 if _CJK.search(sub):
                     named.extend(token for token in sub.split() if _ORGANISATION.search(token))
                 elif 2 <= len(sub) <= 80 and _ORGANISATION.search(sub) and len(sub.split()) <= 10:
                     named.append(sub)
         named = [p for p in named if "/" not in p and "www." not in p.lower()]
+        named = [_with_campus(p, parts) for p in named]
         institutions = [p for p in named if not _DEPARTMENT.match(p)]
         # "Language Technologies Institute, Carnegie Mellon University": the university, not its unit
         if len(institutions) > 1 and _UNIT.match(institutions[0]) and _INSTITUTION.search(institutions[1]):
             institutions = institutions[1:]
         # "University of Maryland, College Park": after the organisation come its city and country
+        if pairs and pairs[0] == 0 and len(named) >= 2:
+            found.extend(named[:2])
+            continue
         found.extend(institutions[:1] if institutions else named[:1])
     return found
+
+
+# A university of several campuses is named with its campus: "University of California, Berkeley".
+_CAMPUS_SYSTEM = re.compile(r"^(?:the\s+)?university of (?:california|illinois|wisconsin|colorado|michigan)$", re.I)
+
+
+def _with_campus(organisation: str, parts: list[str]) -> str:
+    if not _CAMPUS_SYSTEM.match(organisation) or organisation not in parts:
+        return organisation
+    index = parts.index(organisation)
+    campus = parts[index + 1].strip(" .") if index + 1 < len(parts) else ""
+    campus = _TRAILING_MARKERS.sub("", campus).strip()
+    if campus and campus[0].isupper() and len(campus.split()) <= 3 and not _ORGANISATION.search(campus):
+        return f"{organisation}, {campus}"
+    return organisation
 
 
 def email_domains(text: str) -> list[str]:
@@ -532,6 +580,17 @@ _PRINTED_DATE = re.compile(
     rf"|(?P<iyear>(?:19|20)\d\d)-(?P<imonth>0[1-9]|1[0-2])-(?P<iday>[0-3]\d))$",
     re.IGNORECASE,
 )
+
+
+_ISSUE_DATE = re.compile(rf"\b(?P<month>{_MONTHS})\.?\s+(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE)
+
+
+def _issue_date(running_lines: list[str]) -> date | None:
+    """The issue a journal's running head names ("Vol. 101, No. 5, May 2013 | Proceedings of the IEEE")."""
+    for line in running_lines:
+        if (match := _ISSUE_DATE.search(line)) and re.search(r"\b(?:vol|no|issue|proceedings|journal)\b", line, re.I):
+            return date(int(match["year"]), _MONTHS.split("|").index(match["month"].lower()) + 1, 1)
+    return None
 
 
 def printed_date(lines: list[Line]) -> date | None:

@@ -48,6 +48,10 @@ _FOOTNOTE_MARKER = re.compile(
     r"e-?mail|contact|©|copyright|https?://|www\.|manuscript received|digital object identifier)",
     re.IGNORECASE,
 )
+# An author note read onto the end of a body line printed at its height ("... Both approaches ∗Work done at
+# OpenAI. 1"): a footnote, never the sentence's continuation.
+_GLUED_NOTE = re.compile(r"\s[∗†‡§¶⋆]\s?(?:work (?:was )?(?:done|performed)|equal contributions?|corresponding authors?|"
+                         r"all authors (?:are )?(?:from|at))\b[^∗†‡§¶⋆]{0,120}$", re.IGNORECASE)
 # A venue, licence or copyright line at the foot of the first page (printed at body size in some styles).
 _FIRST_PAGE_FOOTER = re.compile(
     r"conference|proceedings|workshop|symposium|preprint|under review|copyright|©|licen[cs]e|submitted to",
@@ -107,7 +111,7 @@ def clean_layout(raw_pages: list[RawPage]) -> Layout:
                 if stamp is None and len(pages) == 0:
                     stamp = parse_stamp(match)
                 text = ARXIV_STAMP.sub(" ", text)
-            text = " ".join(text.split())
+            text = _GLUED_NOTE.sub("", " ".join(text.split()))
             if text:
                 page.append(Line(text, line.size, line.bold, line.top, line.left))
         pages.append(page)

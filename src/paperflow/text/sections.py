@@ -159,8 +159,9 @@ def _cn_number(text: str) -> int:
     return _CN_DIGITS.get(text, 0)
 
 
-def _plausible_title(title: str) -> bool:
-    """Does `title` read like a heading rather than a sentence, a table row or a reference?"""
+def _plausible_title(title: str, large: bool = False) -> bool:
+    """Does `title` read like a heading rather than a sentence, a table row or a reference? `large`: printed
+    larger than the running text, so a heading in sentence case ("5. Why does it work? Some speculation")."""
     title = title.strip()
     if not title or len(title) > 90 or _TOC_LEADER.search(title):
         return False
@@ -175,7 +176,7 @@ def _plausible_title(title: str) -> bool:
     if letters < 0.6 * len(title.replace(" ", "")):
         return False
     long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
-    if len(words) > 5 and long_words:
+    if len(words) > 5 and long_words and not large:
         capitalised = sum(w[0].isupper() for w in long_words)
         if capitalised < 0.5 * len(long_words):
             return False
@@ -212,7 +213,7 @@ class _HeadingFinder:
         self.seen_names: set[str] = set()
         self.in_back = False  # after references / appendix
 
-    def match(self, line: str, *, named_only: bool = False) -> _Heading | None:
+    def match(self, line: str, *, named_only: bool = False, large: bool = False) -> _Heading | None:
         """The heading `line` is, if any. `named_only`: only unnumbered named headings (Abstract, References,
         Acknowledgements, Appendix), for papers whose numbered headings come from the outline."""
         text = line.strip()
@@ -240,9 +241,9 @@ class _HeadingFinder:
                 self.seen_names.add("appendix")
                 self.in_back = True
                 return _Heading(text, None, 1, SectionKind.APPENDIX)
-        return None if named_only else self._numbered(text)
+        return None if named_only else self._numbered(text, large)
 
-    def _numbered(self, text: str) -> _Heading | None:
+    def _numbered(self, text: str, large: bool = False) -> _Heading | None:
         if self.in_back:
             return self._appendix_letter(text)
         if m := _CN_CHAPTER.match(text):
@@ -257,7 +258,7 @@ class _HeadingFinder:
             return None
         if m := _NUMBERED.match(text):
             parts = [int(p) for p in m["num"].split(".")]
-            if not _plausible_title(m["title"]):
+            if not _plausible_title(m["title"], large and len(parts) == 1):
                 return None
             if len(parts) == 1:
                 if parts[0] != self.top + 1:
@@ -478,7 +479,8 @@ def _sections(pages: list[list[Line]], hyphenation: Hyphenation, marks: dict[tup
                 heading = marks[(page_index, index)]
                 skip = heading.span - 1
             elif _styled(line, body_size) or _INLINE_ABSTRACT.match(text):
-                heading = finder.match(text, named_only=marks is not None)
+                heading = finder.match(text, named_only=marks is not None,
+                                       large=bool(body_size) and line.size >= body_size + 1.5)
                 if heading is not None and index + 1 < len(page) and not heading.rest \
                         and _continues_heading(heading, texts[index + 1]):
                     heading.title = f"{heading.title} {texts[index + 1].strip()}"
