@@ -96,15 +96,22 @@ def _allocate(text: PaperText, budget: int) -> dict[int, int]:
         if not members or remaining <= 0:
             continue
         available = int(remaining * cap) if cap < 1 else remaining
-        granted = _share(members, sizes, headers, available)
+        # the first section of each kind that says something (not a two-line lead-in to its subsections)
+        firsts = {next((i for i in members if text.sections[i].kind is kind and sizes[i] >= 2 * _MIN_SECTION_TOKENS),
+                       next(i for i in members if text.sections[i].kind is kind))
+                  for kind in {text.sections[i].kind for i in members}}
+        granted = _share(members, sizes, headers, available, firsts)
         allowance.update(granted)
         remaining -= sum(granted[i] + headers[i] for i in granted)
     return allowance
 
 
-def _share(members: list[int], sizes: dict[int, int], headers: dict[int, int], available: int) -> dict[int, int]:
+def _share(members: list[int], sizes: dict[int, int], headers: dict[int, int], available: int,
+           firsts: set[int] = frozenset()) -> dict[int, int]:
     """Split `available` tokens over sections in proportion to their size; drop those whose share would be
-    too small to say anything, giving it to the others; a section gets at most its size."""
+    too small to say anything, giving it to the others; a section gets at most its size. The first section of
+    each kind (`firsts`: its opening says most) is dropped last, so a long report's method is read beside its
+    many results sections."""
     members = list(members)
     while members:
         need = sum(sizes[i] + headers[i] for i in members)
@@ -119,7 +126,8 @@ def _share(members: list[int], sizes: dict[int, int], headers: dict[int, int], a
         if body <= 0 or not too_small:
             too_small = [min(members, key=lambda i: sizes[i])]
         # Keep the first section of each kind (its opening says most); drop the smallest others.
-        droppable = [i for i in too_small if i != members[0]] or too_small
+        droppable = ([i for i in too_small if i not in firsts and i != members[0]]
+                     or [i for i in members if i not in firsts and too_small] or too_small)
         members.remove(min(droppable, key=lambda i: sizes[i]))
     return {}
 

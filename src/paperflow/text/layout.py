@@ -119,6 +119,7 @@ def clean_layout(raw_pages: list[RawPage]) -> Layout:
     running = _drop_running_lines(pages, stats)
     body_size = _body_size(pages)
     heights = [raw.height or max((line.top for line in page), default=0.0) for raw, page in zip(raw_pages, pages)]
+    _drop_detached_markers(pages, heights)
     layout = Layout(pages=pages, body_size=body_size, stamp=stamp, heights=heights, stats=stats,
                     running_lines=running)
     layout.contents_pages = _drop_contents_pages(pages)
@@ -175,6 +176,20 @@ def _drop_running_lines(pages: list[list[Line]], stats: dict[str, int]) -> list[
     if dropped:
         stats["running_lines"] = dropped
     return list(texts.values())
+
+
+def _drop_detached_markers(pages: list[list[Line]], heights: list[float]) -> None:
+    """A footnote mark read as a line of its own ("1" in superscript beside a title): printed smaller than the
+    line around it, nothing but a number or a symbol, above the footnotes (whose own marks tell the footnote
+    step which markers to take out of the text); never text."""
+    for page, height in zip(pages, heights):
+        sizes = [line.size for line in page if line.size > 0]
+        if not sizes:
+            continue
+        typical = sorted(sizes)[len(sizes) // 2]
+        page[:] = [line for line in page if not (
+            0 < line.size < typical - 1.5 and re.fullmatch(r"[\d∗*†‡§¶,]{1,3}", line.text)
+            and (not height or line.top < 0.6 * height))]
 
 
 def _body_size(pages: list[list[Line]]) -> float:
