@@ -10,6 +10,7 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen.canvas import Canvas
 from typer.testing import CliRunner
@@ -185,3 +186,30 @@ def test_a_title_that_matches_no_arxiv_paper_well_enough_stays_local(shared_data
     with LocalServer(arxiv_api_replay(shared_data)) as api:
         paper = resolve_local_pdf(pdf, settings_for(tmp_path, api_url=api.url("/api/query")))
     assert paper.arxiv_id is None and paper.key.startswith("local:")
+
+
+# A v1 copy dated by its stamp, a later version by its id's month, a lab's copy without a stamp by the date it
+# prints; the organisation a team author, a lab named only in a link, two universities with the first author's first.
+CORPUS_OPENINGS = {
+    "arxiv_2310.06825v1_mistral_7b.pdf": "2023.10",
+    "arxiv_2212.10496v1_hyde_retrieval.pdf": "2022.12",
+    "arxiv_2405.04434v5_deepseek_v2.pdf": "2024.5",
+    "nonarxiv_qwen3_tech_report.pdf": "2025.5",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS_OPENINGS))
+def test_summarize_a_corpus_paper_opens_with_its_month_and_lead_organisation(name, shared_data, tmp_path,
+                                                                            monkeypatch):
+    from tests.support.paper_truth import PAPERS
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "paperflow.toml").write_text(
+        '[arxiv]\napi_url = "http://127.0.0.1:9/api/query"\nretries = 0\ndelay_seconds = 0\n', encoding="utf-8")
+    (tmp_path / "log.md").write_text("# pending list\n\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["summarize", str(shared_data / "corpus" / name), "--llm", "none",
+                                      "--dry-run", "--log", str(tmp_path / "log.md")])
+    assert result.exit_code == 0, result.output
+    lead = PAPERS[f"corpus/{name}"].organisations[0]
+    assert f"{CORPUS_OPENINGS[name]} {lead}" in result.output, result.output
+    assert "Equal contribution" not in result.output and "Work done" not in result.output
