@@ -26,7 +26,7 @@ PAPERS = sorted(f"{folder}/{p.name}" for folder in FOLDERS for p in (DATA / fold
 FOOTNOTE_TEXT = re.compile(r"[∗*†‡§¶⋆]\s?\.?\s?(?:equal (?:senior )?contribution|work (?:was )?(?:done|performed)|"
                            r"correspond|all authors (?:are )?(?:from|at))", re.IGNORECASE)
 # Stray accents and Latin-1 letters where a font's broken glyph map turned math into text ("= Î i p(xi |x<i)")
-GLYPH_DEBRIS = re.compile(r"[ÎÏÐÑ]\s|\s[ÎÏ]\b|Ã.|Â\s")
+GLYPH_DEBRIS = re.compile(r"[ÎÏÐÑ]\s|\s[ÎÏ]\b|Ã.|Â\s|[ðÞ]")
 LIGATURES = re.compile("[\ufb00-\ufb06]")
 ARXIV_STAMP = re.compile(r"arXiv:\d{4}\.\d{4,5}v\d+\s+\[")
 KIND_ORDER = [SectionKind.FRONT, SectionKind.ABSTRACT, SectionKind.INTRODUCTION]
@@ -241,3 +241,12 @@ def test_cli_extract_bad_pdf_is_one_line(shared_data, tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert result.stderr.startswith("paperflow: not_a_pdf_fake.pdf: extract: not a PDF")
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+
+
+def test_math_of_a_broken_glyph_map_is_put_back(extracted):
+    """IEEE's math fonts map "(", ")" and "=" onto "ð", "Þ" and "¼": read back as the PDF prints them."""
+    text = extracted("pdf-hard/ieee_proc_2013_spoken_language_recognition.pdf")
+    assert "L ^ = arg max l p(OjLl)" in text.text
+    assert not re.search("[ðÞ¼]", text.text)
+    assert text.stats["math_glyph_lines"] > 0
+    assert "math_glyph_lines" not in extracted("pdf/arxiv_1706.03762v5_attention_is_all_you_need.pdf").stats

@@ -116,6 +116,7 @@ def clean_layout(raw_pages: list[RawPage]) -> Layout:
                 page.append(Line(text, line.size, line.bold, line.top, line.left))
         pages.append(page)
     stats: dict[str, int] = {}
+    _repair_math_glyphs(pages, stats)
     running = _drop_running_lines(pages, stats)
     body_size = _body_size(pages)
     heights = [raw.height or max((line.top for line in page), default=0.0) for raw, page in zip(raw_pages, pages)]
@@ -176,6 +177,29 @@ def _drop_running_lines(pages: list[list[Line]], stats: dict[str, int]) -> list[
     if dropped:
         stats["running_lines"] = dropped
     return list(texts.values())
+
+
+# The math fonts of some publishers' PDFs (IEEE's MathTime) map their symbols onto Latin-1 letters: "pðOjLlÞ"
+# for "p(O|Ll)", "B ¼ P" for "B = P". Where a document prints eth and thorn in pairs like parentheses, it is that
+# map, and its symbols are put back (eth is no letter of an English paper).
+_MATH_GLYPHS = {"ð": "(", "Þ": ")", "¼": "=", "þ": "+", "½": "[", "Š": "]", "À": "−"}
+_NOT_EQUAL = re.compile("6¼")
+
+
+def _repair_math_glyphs(pages: list[list[Line]], stats: dict[str, int]) -> None:
+    text = "".join(line.text for page in pages for line in page)
+    opening, closing = text.count("ð"), text.count("Þ")
+    if opening < 5 or not 0.7 * opening <= closing <= 1.3 * opening:
+        return
+    table = str.maketrans(_MATH_GLYPHS)
+    repaired = 0
+    for page in pages:
+        for line in page:
+            fixed = _NOT_EQUAL.sub("≠", line.text).translate(table)
+            if fixed != line.text:
+                line.text = fixed
+                repaired += 1
+    stats["math_glyph_lines"] = repaired
 
 
 def _drop_detached_markers(pages: list[list[Line]], heights: list[float]) -> None:
