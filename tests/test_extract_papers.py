@@ -16,6 +16,7 @@ from paperflow.text.extract import extract_pdf, select_input
 from paperflow.text.sections import CORE_KINDS, SectionKind
 from paperflow.settings import Settings
 from paperflow.text.tokens import estimate_tokens
+from paperflow.text.frontmatter import _loose
 from tests.support.paper_truth import PAPERS as TRUTH
 
 REPO = Path(__file__).resolve().parents[1]
@@ -126,6 +127,9 @@ def test_core_sections_are_the_printed_ones(name, extracted):
             continue
         sections = [s for s in text.sections if s.kind.value == kind]
         assert sections, f"{kind} ({heading!r}) not found"
+        wanted = _loose(heading)
+        assert any(_loose(s.title).startswith(wanted) or wanted.startswith(_loose(s.title)) and len(s.title) > 8
+                   for s in text.sections), f"{heading!r} not among the headings found"
 
 
 @pytest.mark.parametrize("name", PAPERS)

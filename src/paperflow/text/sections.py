@@ -308,6 +308,21 @@ class _HeadingFinder:
 _NEXT_IS_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s|[IVX]{1,4}\.\s|[A-H](?:\.\d)*\.?\s)")
 
 
+# Small capitals read as separate letters: "NEFTU N E" is "NEFTUNE" ("A" and "I" are words, never joined).
+_SMALL_CAPS_SPLIT = re.compile(r"\b[A-Z]{2,}(?: [B-HJ-Z]\b){2,}")
+
+
+def _printed_alike(heading: Line, following: Line, body_size: float) -> bool:
+    """A heading wrapped onto a line printed just like it, right below ("2 Preliminaries: TAPAS for Table" /
+    "Encoding", both bold and larger than the running text)."""
+    text = following.text.strip()
+    if not body_size or heading.size < body_size + 1 or _NEXT_IS_HEADING.match(text) or not text[:1].isalpha():
+        return False
+    return (abs(following.size - heading.size) < 0.3 and following.bold == heading.bold
+            and 0 < following.top - heading.top <= 1.8 * heading.size and len(text.split()) <= 8
+            and not text.endswith((".", ",")))
+
+
 def _continues_heading(heading: _Heading, next_line: str) -> bool:
     """A heading wrapped onto a second line ("II. SELF-CONSISTENT ACTION IN THE" / "LARGE ... LIMIT")."""
     nxt = next_line.strip()
@@ -482,12 +497,14 @@ def _sections(pages: list[list[Line]], hyphenation: Hyphenation, marks: dict[tup
                 heading = finder.match(text, named_only=marks is not None,
                                        large=bool(body_size) and line.size >= body_size + 1.5)
                 if heading is not None and index + 1 < len(page) and not heading.rest \
-                        and _continues_heading(heading, texts[index + 1]):
+                        and (_continues_heading(heading, texts[index + 1])
+                             or _printed_alike(line, page[index + 1], body_size)):
                     heading.title = f"{heading.title} {texts[index + 1].strip()}"
                     skip = 1
             if heading is not None:
                 flush()
-                sections.append(Section(title=heading.title, number=heading.number, level=heading.level,
+                title = _SMALL_CAPS_SPLIT.sub(lambda m: m.group(0).replace(" ", ""), heading.title)
+                sections.append(Section(title=title, number=heading.number, level=heading.level,
                                         kind=heading.kind, page=page_number))
                 if heading.rest:
                     current, current_page = heading.rest, page_number
@@ -627,13 +644,21 @@ def _retype(sections: list[Section], section: Section, kind: SectionKind) -> Non
         child.kind, child.inferred = kind, True
 
 
+_ASIDE = re.compile(r"limitation|broader impact|ethic|societal|reproducibility", re.IGNORECASE)
+
+
 def _infer_conclusion(sections: list[Section]) -> None:
     if any(s.kind is SectionKind.CONCLUSION for s in sections):
         return
     body = [s for s in sections if s.kind in BODY_KINDS and s.paragraphs]
     if not body:
         return
-    last_top = next((s for s in reversed(sections) if s.level == 1 and s.kind in BODY_KINDS), None)
+    closing = [s for s in sections if s.level == 1 and s.kind in BODY_KINDS]
+    # The closing discussion is the paper's conclusion; a "Limitations" or "Broader impact" after it is an aside.
+    while len(closing) > 1 and closing[-1].kind is SectionKind.DISCUSSION and _ASIDE.search(closing[-1].title) \
+            and closing[-2].kind is SectionKind.DISCUSSION:
+        closing.pop()
+    last_top = closing[-1] if closing else None
     if last_top is not None and last_top.kind is SectionKind.DISCUSSION:
         _retype(sections, last_top, SectionKind.CONCLUSION)  # a closing discussion is the paper's conclusion
         return
