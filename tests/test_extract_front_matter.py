@@ -167,3 +167,28 @@ def test_engine_setting_is_part_of_the_cache(shared_data, tmp_path):
     first = extract_pdf(path, Settings(output_dir=tmp_path))
     other = extract_pdf(path, Settings(output_dir=tmp_path, extract={"engine": "pypdf"}))
     assert (first.engine, other.engine) == ("pdfium", "pypdf")
+
+
+def test_the_title_is_never_the_author_line_a_team_or_a_banner():
+    from paperflow.text.engine import Line
+    from paperflow.text.frontmatter import read_front_matter
+
+    page = [Line("TECHNICAL REPORT", 18, top=40), Line("DeepSeek-AI", 16, top=60),
+            Line("Jiawei Zhao 1 Zhenyu Zhang 3 Beidi Chen 2 4", 15, True, top=80),
+            Line("GaLore: Memory-Efficient LLM Training by", 14.3, True, top=110),
+            Line("Gradient Low-Rank Projection", 14.3, True, top=128),
+            Line("Abstract", 12, True, top=170), Line("We propose a method that does a thing well. " * 3, 10, top=190)]
+    front = read_front_matter(page, 792, [], 10.0, None)
+    assert front.title == "GaLore: Memory-Efficient LLM Training by Gradient Low-Rank Projection"
+    # "Generative AI" may be a title; a printed date of its own is the copy's date
+    page = [Line("Generative AI", 17, top=80), Line("Ann Example", 10, top=120), Line("March 3, 2024", 10, top=135),
+            Line("Abstract", 12, True, top=170), Line("We study a thing in a way that is new and good. " * 3, 10, top=190)]
+    front = read_front_matter(page, 792, [], 10.0, None)
+    assert front.title == "Generative AI"
+    from datetime import date
+
+    from paperflow.text.frontmatter import printed_date
+
+    assert printed_date(page) == date(2024, 3, 3)
+    assert printed_date([Line("2025-05-14", 10)]) == date(2025, 5, 14)
+    assert printed_date([Line("We trained it in March 2024 on many machines.", 10)]) is None  # prose is no date

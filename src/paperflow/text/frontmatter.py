@@ -221,7 +221,7 @@ def _title_like(text: str) -> bool:
     if _CJK.search(text):
         return len(_CJK.findall(text)) >= 4
     letters = sum(c.isalpha() for c in text)
-    if _author_line(text) or _TEAM.match(text.strip()):
+    if _author_line(text) or _TEAM_NAME.match(text.strip()):
         return False
     return letters >= 4 and letters >= 0.5 * len(compact) and len(text.split()) >= 1
 
@@ -487,6 +487,8 @@ _WORK_AT = re.compile(r"\b(?:all authors (?:are )?(?:from|at|with)|work (?:was )
                       r"internship at)\s+(?:the\s+)?([A-Z][\w&.\- ]{1,60}?)(?=[,;.)\n]|\s+and\s|$)", re.IGNORECASE | re.MULTILINE)
 # An author that is a team: "DeepSeek-AI", "Kimi Team", "Qwen Team", "Gemini Team, Google".
 _TEAM = re.compile(r"^(?:the\s+)?(?:[A-Z][\w.]*(?:[- ][A-Z0-9][\w.]*){0,3}[- ](?:AI|Team|Lab|Labs)|[A-Z][\w.]* Team)$")
+# A team as the author, never a title ("DeepSeek-AI", "Kimi Team"); "Generative AI" may well be a title.
+_TEAM_NAME = re.compile(r"^[A-Z][\w.]*(?:[- ][A-Z][\w.]*){0,2}(?:-AI| Team)$")
 _LEGAL_FORM = re.compile(r",?\s+(?:co\.,?\s*)?(?:inc|ltd|llc|gmbh|corp|co|corporation|limited|s\.a|plc)\.?$",
                          re.IGNORECASE)
 
@@ -501,7 +503,9 @@ def organisations_of(front: FrontMatter, page_text: list[str], running_lines: li
     joined = "\n".join(page_text)
     everyone = [m.group(1) for m in _WORK_AT.finditer(joined) if m.group(0).lower().startswith("all authors")]
     visited = [m.group(1) for m in _WORK_AT.finditer(joined) if not m.group(0).lower().startswith("all authors")]
-    teams = [line.strip() for line in page_text[:40] if _TEAM.match(line.strip()) and not _sentence(line)]
+    title = _loose(front.title or "")
+    teams = [line.strip() for line in page_text[:40] if _TEAM.match(line.strip()) and not _sentence(line)
+             and _loose(line) not in title]  # "Constitutional AI" printed as the title is no team
     heads = [line for line in running_lines if len(line.split()) <= 5 and (_TEAM.match(line) or (
         _ORGANISATION.search(line) and not _NOT_A_TITLE.search(line) and not any(c.isdigit() for c in line)))]
     found: list[str] = []
