@@ -90,6 +90,8 @@ def test_organisations_from_every_signal():
     assert organisations_of(FrontMatter(), notes, []) == ["DeepMind", "Google Brain"]
     assert organisations_of(FrontMatter(), ["Kimi Team"], []) == ["Kimi Team"]
     assert organisations_of(FrontMatter(), [], ["Meta AI Research"]) == ["Meta AI Research"]  # a running head
+    assert organisations_of(FrontMatter(), [], ["RUC AI Box", "Preprint", "Smith et al."]) == ["RUC AI Box"]
+    assert organisations_of(FrontMatter(affiliations=["Research", "Google Research"]), [], []) == ["Google Research"]
     assert organisations_of(FrontMatter(), ["Webpage: https://mistral.ai/news/", "https://github.com/x"], []) \
         == ["Mistral AI"]
     # a domain in no table names its organisation only when nothing else does

@@ -489,6 +489,10 @@ _WORK_AT = re.compile(r"\b(?:all authors (?:are )?(?:from|at|with)|work (?:was )
 _TEAM = re.compile(r"^(?:the\s+)?(?:[A-Z][\w.]*(?:[- ][A-Z0-9][\w.]*){0,3}[- ](?:AI|Team|Lab|Labs)|[A-Z][\w.]* Team)$")
 # A team as the author, never a title ("DeepSeek-AI", "Kimi Team"); "Generative AI" may well be a title.
 _TEAM_NAME = re.compile(r"^[A-Z][\w.]*(?:[- ][A-Z][\w.]*){0,2}(?:-AI| Team)$")
+# A lab's name in a running head: a few capitalised words with "AI" among them ("RUC AI Box").
+_LAB_HEAD = re.compile(r"^(?=.*\bAI\b)[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){1,3}$")
+_GENERIC_ONLY = re.compile(r"^(?:the\s+)?(?:research|university|institute|laboratory|lab|labs|inc\.?|ltd\.?|"
+                           r"company|corporation|center|centre|college|team|group|ai)$", re.IGNORECASE)
 _LEGAL_FORM = re.compile(r",?\s+(?:co\.,?\s*)?(?:inc|ltd|llc|gmbh|corp|co|corporation|limited|s\.a|plc)\.?$",
                          re.IGNORECASE)
 
@@ -506,12 +510,16 @@ def organisations_of(front: FrontMatter, page_text: list[str], running_lines: li
     title = _loose(front.title or "")
     teams = [line.strip() for line in page_text[:40] if _TEAM.match(line.strip()) and not _sentence(line)
              and _loose(line) not in title]  # "Constitutional AI" printed as the title is no team
-    heads = [line for line in running_lines if len(line.split()) <= 5 and (_TEAM.match(line) or (
-        _ORGANISATION.search(line) and not _NOT_A_TITLE.search(line) and not any(c.isdigit() for c in line)))]
+    heads = [line for line in running_lines if len(line.split()) <= 5 and _loose(line) not in title and (
+        _TEAM.match(line) or _LAB_HEAD.match(line) or (
+            _ORGANISATION.search(line) and not _NOT_A_TITLE.search(line) and not any(c.isdigit() for c in line)))]
     found: list[str] = []
     for organisation in [*teams, *everyone, *front.affiliations, *visited, *heads]:
-        if _ORGANISATION.search(organisation) or _TEAM.match(organisation):
-            _add_organisation(found, _short_form(organisation))
+        short = _short_form(organisation)
+        if _GENERIC_ONLY.match(short):
+            continue  # "Research", "University": a name cut to its last word names no one
+        if _ORGANISATION.search(organisation) or _TEAM.match(organisation) or _LAB_HEAD.match(organisation):
+            _add_organisation(found, short)
     domains = [*front.email_domains, *(d for text in page_text for d in _link_domains(text))]
     from_domains = [o for o in (_domain_organisation(d) for d in domains) if o]
     for organisation in from_domains:
