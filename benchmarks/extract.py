@@ -1,5 +1,5 @@
-"""Extraction benchmark over the real papers in ../shared/data/pdf and pdf-hard (or the folders given), side by
-side in one run with raw pypdf.
+"""Extraction benchmark over the real papers in ../shared/data/pdf, pdf-hard and corpus (or the folders given),
+side by side in one run with raw pypdf.
 
 Prints, per paper and in total:
 - pages/s of raw pypdf (`PdfReader` + `extract_text()` of every page, in this process) and of paperflow's whole
@@ -8,8 +8,13 @@ Prints, per paper and in total:
 - glued words per 1,000 words and glyph-name artifacts, in raw pypdf's text and in paperflow's
   (tests/support/text_quality.py: a run of letters that no word list knows but that splits into words, one of them a
   function word, as judged by `wordfreq`);
-- whether the title found matches the arXiv title (tests/support/paper_truth.py), and the core sections present
-  (abstract, introduction, method, results, conclusion) in the text and in the selected input;
+- judged against the truth table (tests/support/paper_truth.py), per folder and overall: the title as printed,
+  the organisations (at least one right, none wrong), the arXiv id and the copy's date, every core section
+  (abstract, introduction, method, results, conclusion) found or reported missing, and no author note or
+  broken-glyph debris in the selected input;
+- the whole extraction through the CLI (`paperflow extract FILE --no-cache`, a new process each time) on the
+  three longest papers beside raw pypdf on the same files (goal >= 2x), with the CLI's fixed start-up cost
+  (`paperflow --help`: Python and the imports) measured apart, which is what makes the CLI slow;
 - tokens of the whole paper and tokens read (budget from --budget, default 6000), for the long papers (>= 20 pages)
   with what the input covers;
 - peak memory (max RSS) of this process and of the extraction children;
@@ -62,6 +67,97 @@ def raw_pypdf_text(path: Path) -> str:
     return "\n".join(pages)
 
 
+_CHECKS = ("printed_title", "organisation", "id_and_date", "core_or_reported", "clean_input")
+
+
+def judged_against_truth(text, selected, truth) -> dict[str, bool | None]:
+    """The figures the tests check, per paper (None without a truth entry)."""
+    import re
+    import unicodedata
+
+    from paperflow.text.frontmatter import _loose
+    from paperflow.text.sections import CORE_KINDS
+
+    if truth is None:
+        return dict.fromkeys(_CHECKS)
+
+    def folded(value: str) -> str:
+        return _loose(unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode())
+
+    right = {folded(o) for o in (*truth.organisations, *truth.also_right, *truth.affiliations)}
+    found = f"{text.arxiv_id}v{text.arxiv_version}" if text.arxiv_id else None
+    when = text.arxiv_date or text.printed_date
+    wanted = set(truth.sections) or {k.value for k in CORE_KINDS}
+    notes = re.compile(r"[∗*†‡§¶⋆]\s?\.?\s?(?:equal (?:senior )?contribution|work (?:was )?(?:done|performed)|"
+                       r"correspond|all authors (?:are )?(?:from|at))|[ÎÏÐÑ]\s|\s[ÎÏ]\b|Ã.|[ðÞ]", re.IGNORECASE)
+    return {
+        "printed_title": _loose(text.title or "") == _loose(truth.printed_title),
+        "organisation": all(folded(o) in right for o in text.organisations)
+        and (bool(text.organisations) or not truth.organisations),
+        "id_and_date": found == truth.arxiv_id and (f"{when.year}.{when.month}" if when else None) == truth.published,
+        "core_or_reported": all(k in selected.coverage.kinds or (k in selected.coverage.missing and k.value not in wanted)
+                                for k in CORE_KINDS),
+        "clean_input": not notes.search(selected.text),
+    }
+
+
+def print_truth_table(rows: list[dict]) -> None:
+    print("\nagainst the truth table (papers right / papers judged):")
+    print(f"{'folder':10} " + " ".join(f"{c:>17}" for c in _CHECKS))
+    for folder in [*dict.fromkeys(r["folder"] for r in rows), "overall"]:
+        group = [r for r in rows if folder in ("overall", r["folder"])]
+        cells = []
+        for check in _CHECKS:
+            judged = [r[check] for r in group if r[check] is not None]
+            cells.append(f"{sum(judged)}/{len(judged)}".rjust(17))
+        print(f"{folder:10} " + " ".join(cells))
+    for check in _CHECKS:
+        wrong = [r["paper"] for r in rows if r[check] is False]
+        if wrong:
+            print(f"  {check} wrong: {', '.join(wrong)}")
+
+
+def print_cli_timings(papers: list[Path], rows: list[dict], repeat: int) -> None:
+    """`paperflow extract FILE --no-cache` in a new process, on the three longest papers, beside raw pypdf."""
+    import subprocess
+
+    executable = Path(sys.executable).with_name("paperflow")
+    if not executable.exists():
+        print("CLI timing: no paperflow executable beside this Python")
+        return
+    pages = {r["paper"]: r["pages"] for r in rows}
+    longest = sorted(papers, key=lambda p: pages.get(p.name[:40], 0), reverse=True)[:3]
+
+    def wall(command: list[str]) -> float:
+        best = float("inf")
+        for _ in range(max(2, repeat)):
+            start = time.perf_counter()
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           cwd=tempfile.gettempdir())
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    start_up = wall([str(executable), "--help"])
+    print(f"\nthe whole extraction through the CLI (new process, cache off; best of {max(2, repeat)}); "
+          f"CLI start-up alone (paperflow --help) {start_up:.2f} s:")
+    total_cli = total_raw = 0.0
+    for path in longest:
+        cli = wall([str(executable), "extract", str(path), "--no-cache"])
+        raw = min(_timed(raw_pypdf_text, path) for _ in range(max(2, repeat)))
+        total_cli += cli
+        total_raw += raw
+        print(f"  {path.name[:40]:40} {pages.get(path.name[:40], 0):3d} pages: CLI {cli:5.2f} s "
+              f"(start-up {start_up:.2f} s + extraction {cli - start_up:5.2f} s), raw pypdf {raw:5.2f} s, "
+              f"ratio {raw / cli:.2f} (without the start-up {raw / max(cli - start_up, 1e-6):.2f}) (goal >= 2)")
+    print(f"  three longest: CLI {total_cli:.2f} s, raw pypdf {total_raw:.2f} s, ratio {total_raw / total_cli:.2f}")
+
+
+def _timed(function, *args) -> float:
+    start = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - start
+
+
 def main() -> None:
     import logging
 
@@ -79,9 +175,9 @@ def main() -> None:
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf's repair notes are not figures
     parser = argparse.ArgumentParser()
-    parser.add_argument("folders", nargs="*", default=[str(DATA / "pdf"), str(DATA / "pdf-hard")])
+    parser.add_argument("folders", nargs="*", default=[str(DATA / "pdf"), str(DATA / "pdf-hard"), str(DATA / "corpus")])
     parser.add_argument("--budget", type=int, default=6000)
-    parser.add_argument("--repeat", type=int, default=2, help="best of N timings")
+    parser.add_argument("--repeat", type=int, default=1, help="best of N timings")
     args = parser.parse_args()
     papers = sorted(p for folder in args.folders for p in Path(folder).glob("*.pdf"))
     if not papers:
@@ -115,8 +211,10 @@ def main() -> None:
             "glued": glued_per_thousand(ours),
             "glyph_raw": len(glyph_artifacts(raw)),
             "glyph": len(glyph_artifacts(ours)),
+            "folder": path.parent.name,
             "title_ok": None if truth is None or truth.arxiv_title is None or not text.title
             else titles_match(text.title, truth.arxiv_title),
+            **judged_against_truth(text, selected, truth),
             "core": sum(k in text.kinds() for k in CORE_KINDS),
             "core_read": sum(k in selected.coverage.kinds for k in CORE_KINDS),
             "tokens_total": text.total_tokens(),
@@ -170,6 +268,8 @@ def main() -> None:
           f"(the others: {', '.join(r['paper'] for r in judged if not r['title_ok']) or 'none'})")
     print(f"all five core sections: in the text {sum(r['core'] == 5 for r in rows)} of {len(rows)}, "
           f"in the selected input {sum(r['core_read'] == 5 for r in rows)} of {len(rows)}")
+    print_truth_table(rows)
+    print_cli_timings(papers, rows, args.repeat)
     for r in rows:
         if r["pages"] >= 20:
             print(f"long paper {r['paper']} ({r['pages']} pages): {r['coverage']}")

@@ -1,5 +1,6 @@
-"""Every real paper in ../shared/data/pdf and ../shared/data/pdf-hard: clean text, typed sections in order, a
-selected input within budget that holds all five core sections."""
+"""Every real paper in ../shared/data/pdf, pdf-hard and corpus: clean text, typed sections in order, a selected
+input within budget that holds all five core sections, or says which the paper lacks (tests/support/paper_truth);
+no author notes, footnote markers or broken-glyph debris in what the LLM reads."""
 
 from __future__ import annotations
 
@@ -15,10 +16,18 @@ from paperflow.text.extract import extract_pdf, select_input
 from paperflow.text.sections import CORE_KINDS, SectionKind
 from paperflow.settings import Settings
 from paperflow.text.tokens import estimate_tokens
+from paperflow.text.frontmatter import _loose
+from tests.support.paper_truth import PAPERS as TRUTH
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("PAPERFLOW_TEST_DATA", REPO.parent / "shared" / "data"))
-PAPERS = sorted(f"{folder}/{p.name}" for folder in ("pdf", "pdf-hard") for p in (DATA / folder).glob("*.pdf"))
+FOLDERS = ("pdf", "pdf-hard", "corpus")
+PAPERS = sorted(f"{folder}/{p.name}" for folder in FOLDERS for p in (DATA / folder).glob("*.pdf"))
+# What a footnote or an author note says, never the running text's ("∗Equal contribution", "†Work done at Google")
+FOOTNOTE_TEXT = re.compile(r"[∗*†‡§¶⋆]\s?\.?\s?(?:equal (?:senior )?contribution|work (?:was )?(?:done|performed)|"
+                           r"correspond|all authors (?:are )?(?:from|at))", re.IGNORECASE)
+# Stray accents and Latin-1 letters where a font's broken glyph map turned math into text ("= Î i p(xi |x<i)")
+GLYPH_DEBRIS = re.compile(r"[ÎÏÐÑ]\s|\s[ÎÏ]\b|Ã.|Â\s|[ðÞ]")
 LIGATURES = re.compile("[\ufb00-\ufb06]")
 ARXIV_STAMP = re.compile(r"arXiv:\d{4}\.\d{4,5}v\d+\s+\[")
 KIND_ORDER = [SectionKind.FRONT, SectionKind.ABSTRACT, SectionKind.INTRODUCTION]
@@ -43,7 +52,7 @@ def extracted(shared_data, output_dir):
 
 
 def test_the_papers_are_there(shared_data):
-    assert len(PAPERS) >= 13, f"expected the real papers in {DATA}/pdf and {DATA}/pdf-hard"
+    assert len(PAPERS) >= 49, f"expected the real papers in {DATA}/pdf, pdf-hard and corpus"
 
 
 @pytest.mark.parametrize("name", PAPERS)
@@ -60,13 +69,18 @@ def test_paper_text_is_clean(name, extracted):
             assert not re.fullmatch(r"\d{1,3}", paragraph.text), "a page number left as a paragraph"
 
 
+def _truth_kinds(name: str) -> set[str]:
+    return set(TRUTH[name].sections) if TRUTH[name].sections else {k.value for k in CORE_KINDS}
+
+
 @pytest.mark.parametrize("name", PAPERS)
 def test_sections_found_in_order(name, extracted):
     text = extracted(name)
     kinds = text.kinds()
     assert SectionKind.ABSTRACT in kinds and SectionKind.CONCLUSION in kinds
     for kind in CORE_KINDS:
-        assert kind in kinds, f"{kind} missing"
+        if kind.value in _truth_kinds(name):
+            assert kind in kinds, f"{kind} missing"
     pages = [s.page for s in text.sections]
     assert pages == sorted(pages), "sections out of page order"
     first = {k: kinds.index(k) for k in kinds}
@@ -85,7 +99,13 @@ def test_selected_input_within_budget_with_core_sections(name, extracted):
         assert estimate_tokens(selected.text) <= budget
         assert selected.coverage.tokens_read == estimate_tokens(selected.text)
         for kind in CORE_KINDS:
-            assert kind in selected.coverage.kinds, f"{kind} missing at budget {budget}"
+            # read, or said to be missing (in the coverage line the LLM and the report see) when the paper lacks it
+            assert kind in selected.coverage.kinds or (
+                kind in selected.coverage.missing and kind.value not in _truth_kinds(name)), \
+                f"{kind} missing at budget {budget}"
+        assert set(selected.coverage.missing) == {k for k in CORE_KINDS if k not in text.kinds()}
+        for kind in selected.coverage.missing:
+            assert f"no {kind.value}" in selected.coverage.describe()
         for title in selected.coverage.included:
             assert f"## {title}" in selected.text
         assert SectionKind.REFERENCES not in selected.coverage.kinds
@@ -95,6 +115,47 @@ def test_selected_input_within_budget_with_core_sections(name, extracted):
         if budget == 6000:  # abstract and conclusion whole where they fit
             for section in text.of_kind(SectionKind.ABSTRACT) + text.of_kind(SectionKind.CONCLUSION):
                 assert section.text in selected.text
+
+
+@pytest.mark.parametrize("name", PAPERS)
+def test_core_sections_are_the_printed_ones(name, extracted):
+    """Each core section the truth names is found under its printed heading, or inside a section of that kind
+    (a method subsection of "Experiments"), or reported missing."""
+    text = extracted(name)
+    for kind, heading in TRUTH[name].sections.items():
+        if kind == "abstract":
+            continue
+        sections = [s for s in text.sections if s.kind.value == kind]
+        assert sections, f"{kind} ({heading!r}) not found"
+        wanted = _loose(heading)
+        assert any(_loose(s.title).startswith(wanted) or wanted.startswith(_loose(s.title)) and len(s.title) > 8
+                   for s in text.sections), f"{heading!r} not among the headings found"
+
+
+@pytest.mark.parametrize("name", PAPERS)
+def test_selected_input_has_no_notes_markers_or_debris(name, extracted):
+    selected = select_input(extracted(name), 6000).text
+    assert not FOOTNOTE_TEXT.search(selected), FOOTNOTE_TEXT.search(selected)
+    assert not GLYPH_DEBRIS.search(selected), GLYPH_DEBRIS.search(selected)
+
+
+def test_a_missing_core_section_is_reported_and_told_to_the_llm(extracted):
+    from paperflow.models import Paper
+    from paperflow.summary.summarize import render_prompt
+
+    text = extracted("pdf/arxiv_1406.2661v1_gan.pdf")
+    without_method = text.model_copy(update={"sections": [s for s in text.sections if s.kind is not SectionKind.METHOD]})
+    selected = select_input(without_method, 6000)
+    assert selected.coverage.missing == [SectionKind.METHOD]
+    assert "no method section found" in selected.coverage.describe()
+    paper = Paper(title=text.title, abstract="An abstract.")
+    for language in ("en", "zh"):
+        prompt = render_prompt(paper, selected.text, selected.coverage.describe(),
+                               Settings(log={"language": language}), missing=["method"])
+        block = prompt.user.split(prompt.fence_close)[-1]  # after the paper's data: paperflow's own words
+        assert "method" in block
+        plain = render_prompt(paper, selected.text, selected.coverage.describe(), Settings(log={"language": language}))
+        assert "method" not in plain.user.split(plain.fence_close)[-1]
 
 
 def test_known_headings_of_attention_paper(extracted):
@@ -184,3 +245,12 @@ def test_cli_extract_bad_pdf_is_one_line(shared_data, tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert result.stderr.startswith("paperflow: not_a_pdf_fake.pdf: extract: not a PDF")
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+
+
+def test_math_of_a_broken_glyph_map_is_put_back(extracted):
+    """IEEE's math fonts map "(", ")" and "=" onto "ð", "Þ" and "¼": read back as the PDF prints them."""
+    text = extracted("pdf-hard/ieee_proc_2013_spoken_language_recognition.pdf")
+    assert "L ^ = arg max l p(OjLl)" in text.text
+    assert not re.search("[ðÞ¼]", text.text)
+    assert text.stats["math_glyph_lines"] > 0
+    assert "math_glyph_lines" not in extracted("pdf/arxiv_1706.03762v5_attention_is_all_you_need.pdf").stats

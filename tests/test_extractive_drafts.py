@@ -5,12 +5,13 @@ the organisations from the front matter and the paper's own date."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from paperflow.models import Paper, SourceKind
 from paperflow.settings import Settings
-from paperflow.summary.extractive import extractive_summary, keywords
+from paperflow.summary.extractive import extractive_summary, keywords, sentences
 from paperflow.text.extract import extract_pdf
 from paperflow.text.sections import SectionKind
 
@@ -102,3 +103,33 @@ def test_keywords_are_phrases_of_the_text_not_title_words():
     assert 3 <= len(found) <= 5
     assert all(k.lower() in body.lower() for k in found)
     assert not any(k.lower() == "need" for k in found)
+
+
+CORPUS = sorted(f"corpus/{p.name}" for p in (Path(__file__).resolve().parents[1].parent / "shared" / "data"
+                                            / "corpus").glob("*.pdf"))
+NOTE_WORDS = re.compile(r"\bequal\b|contribution|work done|correspond|\bauthors?\b|internship", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("name", CORPUS)
+def test_corpus_drafts_name_the_organisations_and_take_no_keyword_from_notes(name, shared_data, tmp_path_factory):
+    from paperflow.sources.local import local_paper
+    from paperflow.text.frontmatter import apply_front_matter
+
+    settings = Settings(output_dir=tmp_path_factory.getbasetemp() / "corpus-output")
+    text = extract_pdf(shared_data / name, settings)
+    paper = apply_front_matter(local_paper(shared_data / name), text)  # as the pipeline completes a local PDF
+    summary = extractive_summary(paper, text, "en", "2031.1")
+    assert summary.organisations == text.organisations[:4] and summary.organisations
+    assert not NOTE_WORDS.search(" ".join(summary.keywords)), summary.keywords
+    assert not NOTE_WORDS.search(summary.topic), summary.topic
+    prose = " ".join(s for s in sentences(" ".join(x.text for x in text.of_kind(SectionKind.ABSTRACT)
+                                                   + text.of_kind(SectionKind.INTRODUCTION))))
+    for keyword in summary.keywords:  # from the prose's sentences, never a figure's labels
+        assert keyword.lower() in prose.lower(), keyword
+
+
+def test_author_notes_glued_into_the_text_are_no_sentence():
+    glued = ("All authors from DeepMind, †Equal contributions, ‡Equal senior authorship We study how transformers "
+             "learn in context. ∗Work done at Google Brain. The rest of the abstract follows here.")
+    assert sentences(glued) == ["We study how transformers learn in context.", "The rest of the abstract follows here."]
+    assert "Equal senior" not in " ".join(keywords(" ".join(sentences(glued * 3))))

@@ -10,6 +10,7 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen.canvas import Canvas
 from typer.testing import CliRunner
@@ -18,7 +19,7 @@ from paperflow.cli import app
 from paperflow.settings import Settings
 from paperflow.sources.ids import parse_arxiv_id
 from paperflow.sources.local import arxiv_id_in_name, local_paper, resolve_local_pdf, with_arxiv_metadata
-from tests.support.arxiv import arxiv_api_replay
+from tests.support.arxiv import arxiv_api_replay, real_titles
 from tests.support.local_server import LocalServer
 
 NO_API = {"api_url": "http://127.0.0.1:9/api/query", "retries": 0, "delay_seconds": 0}
@@ -136,3 +137,79 @@ def test_summarize_refuses_a_fifo_or_a_folder_without_reading_it(tmp_path, monke
     assert f"{fifo}: resolve: FAILED: not a regular file" in result.output
     assert f"{folder}: resolve: FAILED: not a regular file" in result.output
     assert "str-absent.pdf: resolve: FAILED: no such file" in result.output
+
+
+def _lab_copy(path: Path, title: str, printed_date: str | None) -> Path:
+    """A small real PDF as a lab prints its own report: the title, the team, maybe a date, no arXiv stamp."""
+    canvas = Canvas(str(path), pagesize=letter)
+    canvas.setFont("Helvetica-Bold", 16)
+    canvas.drawString(72, 700, title)
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(72, 676, "Example Team")
+    if printed_date:
+        canvas.drawString(72, 662, printed_date)
+    canvas.setFont("Helvetica-Bold", 12)
+    canvas.drawString(72, 640, "Abstract")
+    canvas.setFont("Helvetica", 10)
+    for i in range(30):
+        canvas.drawString(72, 620 - 14 * i, f"Line {i} of a body text that says enough words to be read as text.")
+    canvas.showPage()
+    canvas.save()
+    return path
+
+
+def test_a_stampless_copy_is_found_on_arxiv_by_its_printed_title(shared_data, tmp_path):
+    arxiv_id, title = next((i, t) for i, t in real_titles(shared_data) if 30 <= len(t) <= 70 and ":" not in t)
+    pdf = _lab_copy(tmp_path / "our-report.pdf", title, "March 5, 2024")
+    with LocalServer(arxiv_api_replay(shared_data)) as api:
+        online = resolve_local_pdf(pdf, settings_for(tmp_path, api_url=api.url("/api/query")))
+        searches = [r.query.get("search_query", "") for r in api.requests if not r.id_list]
+    assert len(searches) == 1 and searches[0].startswith("ti:")  # one quick title search
+    assert online.arxiv_id == arxiv_id.rsplit("v", 1)[0] and online.key == online.arxiv_id
+    assert online.pdf_url and online.abstract and online.local_pdf == pdf.resolve()
+    # arXiv unreachable: the copy stays local, dated by the date printed in it (applied with its text), never today
+    offline = resolve_local_pdf(pdf, settings_for(tmp_path / "offline"))
+    assert offline.arxiv_id is None and offline.key.startswith("local:") and offline.published is None
+    from paperflow.text.extract import extract_pdf
+    from paperflow.text.frontmatter import apply_front_matter
+
+    dated = apply_front_matter(offline, extract_pdf(pdf, settings_for(tmp_path / "offline")))
+    assert dated.published == datetime(2024, 3, 5, tzinfo=timezone.utc)
+    undated = _lab_copy(tmp_path / "undated.pdf", "A Report Nobody Has Put On Any Server", None)
+    paper = resolve_local_pdf(undated, settings_for(tmp_path / "offline"))
+    assert apply_front_matter(paper, extract_pdf(undated, settings_for(tmp_path / "offline"))).published is None
+
+
+def test_a_title_that_matches_no_arxiv_paper_well_enough_stays_local(shared_data, tmp_path):
+    _, title = real_titles(shared_data)[0]
+    pdf = _lab_copy(tmp_path / "other.pdf", f"{title.split()[0]} Revisited For Another Purpose Entirely", None)
+    with LocalServer(arxiv_api_replay(shared_data)) as api:
+        paper = resolve_local_pdf(pdf, settings_for(tmp_path, api_url=api.url("/api/query")))
+    assert paper.arxiv_id is None and paper.key.startswith("local:")
+
+
+# A v1 copy dated by its stamp, a later version by its id's month, a lab's copy without a stamp by the date it
+# prints; the organisation a team author, a lab named only in a link, two universities with the first author's first.
+CORPUS_OPENINGS = {
+    "arxiv_2310.06825v1_mistral_7b.pdf": "2023.10",
+    "arxiv_2212.10496v1_hyde_retrieval.pdf": "2022.12",
+    "arxiv_2405.04434v5_deepseek_v2.pdf": "2024.5",
+    "nonarxiv_qwen3_tech_report.pdf": "2025.5",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS_OPENINGS))
+def test_summarize_a_corpus_paper_opens_with_its_month_and_lead_organisation(name, shared_data, tmp_path,
+                                                                            monkeypatch):
+    from tests.support.paper_truth import PAPERS
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "paperflow.toml").write_text(
+        '[arxiv]\napi_url = "http://127.0.0.1:9/api/query"\nretries = 0\ndelay_seconds = 0\n', encoding="utf-8")
+    (tmp_path / "log.md").write_text("# pending list\n\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["summarize", str(shared_data / "corpus" / name), "--llm", "none",
+                                      "--dry-run", "--log", str(tmp_path / "log.md")])
+    assert result.exit_code == 0, result.output
+    lead = PAPERS[f"corpus/{name}"].organisations[0]
+    assert f"{CORPUS_OPENINGS[name]} {lead}" in result.output, result.output
+    assert "Equal contribution" not in result.output and "Work done" not in result.output

@@ -5,8 +5,11 @@ page ("arXiv:2112.04426v1 [cs.CL] 8 Dec 2021", read in the limited extraction pr
 for the extract stage) or from its file name ("2112.04426v1.pdf", "arxiv_2112.04426v1_retro.pdf"). It then has
 the arXiv id as its ledger key (so it is deduplicated with the same paper fetched from arXiv), the arXiv link,
 and the paper's own date: the stamp's date for a version 1, the month of the id (YYMM) otherwise, never today.
-`with_arxiv_metadata` adds the API's metadata when the API answers. Any other PDF is identified by its content
-hash ("local:<sha256>") and titled by its file name until extraction finds its printed title.
+`with_arxiv_metadata` adds the API's metadata when the API answers. A PDF without a stamp or an id in its name
+(a lab's own copy of its report) is looked up on arXiv by its printed title (one quick try; the pending list's
+title matching and `arxiv.title_match_threshold`) and becomes that arXiv paper when one matches. Any other PDF is
+identified by its content hash ("local:<sha256>"), titled by its file name until extraction finds its printed
+title, and dated by the date printed in it, else not at all (never today).
 """
 
 from __future__ import annotations
@@ -75,13 +78,11 @@ def with_arxiv_metadata(paper: Paper, settings: Settings, client=None) -> Paper:
     with a short timeout: the paper is already on disk, so an offline machine should not wait for retries."""
     if not paper.arxiv_id:
         return paper
-    from paperflow.sources.arxiv_api import ArxivApiError, ArxivClient, fetch_papers
+    from paperflow.sources.arxiv_api import ArxivApiError, fetch_papers
 
     wanted = ArxivId(paper.arxiv_id, paper.version)
     if client is None:
-        quick = settings.arxiv.model_copy(update={"retries": 0,
-                                                  "timeout_seconds": min(settings.arxiv.timeout_seconds, 10.0)})
-        client = ArxivClient(quick)
+        client = _quick_client(settings)
     try:
         found, _missing = fetch_papers(client, [wanted], SourceKind.LOCAL,
                                        {wanted: paper.source_detail or str(wanted)})
@@ -97,9 +98,57 @@ def with_arxiv_metadata(paper: Paper, settings: Settings, client=None) -> Paper:
 
 
 def resolve_local_pdf(path: Path, settings: Settings, client=None) -> Paper:
-    """A local PDF as the CLI and the flows take it: recognised as an arXiv paper where it is one, with the
-    API's metadata when the API answers (see `local_paper`, `with_arxiv_metadata`)."""
-    return with_arxiv_metadata(local_paper(path, settings), settings, client)
+    """A local PDF as the CLI and the flows take it: recognised as an arXiv paper where it is one (by its stamp,
+    its file name, or its printed title on arXiv), with the API's metadata when the API answers (see
+    `local_paper`, `arxiv_id_by_title`, `with_arxiv_metadata`)."""
+    paper = local_paper(path, settings)
+    if paper.arxiv_id is None and paper.local_sha256:
+        title = _printed_title(path, settings)
+        found = arxiv_id_by_title(title, settings, client) if title else None
+        if found is not None:
+            paper = as_arxiv_paper(paper, found)
+    return with_arxiv_metadata(paper, settings, client)
+
+
+def _quick_client(settings: Settings):
+    from paperflow.sources.arxiv_api import ArxivClient
+
+    quick = settings.arxiv.model_copy(update={"retries": 0,
+                                              "timeout_seconds": min(settings.arxiv.timeout_seconds, 10.0)})
+    return ArxivClient(quick)
+
+
+def arxiv_id_by_title(title: str, settings: Settings, client=None) -> ArxivId | None:
+    """The arXiv paper whose title is `title`, by the pending list's title search and matching (its best
+    candidate scoring at least `arxiv.title_match_threshold`); None when none does or the API does not answer
+    (one try with a short timeout). The id has no version: the copy's version is unknown."""
+    from paperflow.sources.arxiv_api import ArxivApiError, result_id
+    from paperflow.sources.pending import SEARCH_CANDIDATES, title_query, title_similarity
+
+    query = title_query(title)
+    if query is None:
+        return None
+    try:
+        results = list((client or _quick_client(settings)).search(query, max_results=SEARCH_CANDIDATES,
+                                                                  newest_first=False))
+    except ArxivApiError:
+        return None
+    scored = [(title_similarity(title, r.title), r) for r in results]
+    if not scored:
+        return None
+    score, best = max(scored, key=lambda pair: pair[0])
+    if score < settings.arxiv.title_match_threshold:
+        return None
+    return parse_arxiv_id(result_id(best).base)
+
+
+def _printed_title(path: Path, settings: Settings) -> str | None:
+    from paperflow.text.extract import ExtractError, extract_pdf
+
+    try:
+        return extract_pdf(path, settings, path.name).title  # cached: the extract stage reads it again for free
+    except ExtractError:
+        return None
 
 
 def _stamp(path: Path, settings: Settings) -> tuple[ArxivId | None, date | None]:

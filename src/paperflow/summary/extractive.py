@@ -52,10 +52,19 @@ _STOPWORDS = frozenset(
 )
 
 
+# Author notes a PDF may glue into the text ("All authors from DeepMind, †Equal contributions, ‡Equal senior
+# authorship"): never part of a sentence.
+_AUTHOR_NOTE = re.compile(
+    r"[∗*†‡§¶⋆]?\s?(?:all authors (?:are )?(?:from|at) _ORG|equal (?:senior )?(?:contributions?|authorship|"
+    r"advising)|corresponding authors?|work (?:was )?(?:done|performed)(?: while)? (?:at|during an internship at) _ORG)"
+    r"(?:[.,;]\s*|\s+(?=(?-i:[∗*†‡§¶⋆A-Z]))|$)".replace("_ORG", r"(?-i:[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,4})"),
+    re.IGNORECASE)
+
+
 def sentences(text: str) -> list[str]:
-    """The sentences of `text`, whitespace folded, without fragments shorter than four words and without a
-    section heading glued to the front."""
-    folded = " ".join(text.split())
+    """The sentences of `text`, whitespace folded, without fragments shorter than four words, without a
+    section heading glued to the front and without author notes glued in."""
+    folded = " ".join(_AUTHOR_NOTE.sub(" ", text).split())
     found = (_LEADING_HEADING.sub("", s.strip()) for s in _SENTENCE_SPLIT.split(folded))
     return [s for s in found if len(s.split()) >= 4 or re.search(r"[。！？]$", s)]
 
@@ -214,9 +223,12 @@ def extractive_content(paper: Paper, text: PaperText, language: str, published: 
         verdict = f"总体上，（摘录草稿，评价待写）论文的结论是：{closing}"
     else:
         verdict = f"Overall (extractive draft, judgement still to write), the paper concludes: {closing}"
-    body = " ".join([paper.abstract or "\n".join(s.text for s in text.of_kind(SectionKind.ABSTRACT)),
-                     *(s.text for s in text.of_kind(SectionKind.INTRODUCTION))])
-    organisations = [a for a in (paper.affiliations or text.affiliations)[:4] if a.strip()]
+    # Keywords from the prose only: whole readable sentences, so never a footnote, a caption or a figure's
+    # labels ("tennis balls" of a worked example, "Equal senior" of an author note).
+    body = " ".join(s for s in sentences(" ".join([
+        paper.abstract or "\n".join(s.text for s in text.of_kind(SectionKind.ABSTRACT)),
+        *(s.text for s in text.of_kind(SectionKind.INTRODUCTION))])) if _readable(s))
+    organisations = [a for a in (paper.affiliations or text.organisations or text.affiliations)[:4] if a.strip()]
     return SummaryContent(
         published=published,
         organisations=organisations,
@@ -230,8 +242,8 @@ def extractive_content(paper: Paper, text: PaperText, language: str, published: 
 
 def extractive_summary(paper: Paper, text: PaperText, language: str, published: str) -> Summary:
     """A Summary with drafted_by=EXTRACTIVE. Its date is the paper's own (arXiv metadata, else the arXiv stamp
-    on the PDF); `published` (YEAR.MONTH) only when the paper has none."""
-    when = paper.published or paper.updated or text.arxiv_date
+    on the PDF, else the date printed in it); `published` (YEAR.MONTH) only when the paper has none."""
+    when = paper.published or paper.updated or text.arxiv_date or text.printed_date
     if when:
         published = f"{when.year}.{when.month}"
     content = extractive_content(paper, text, language, published)

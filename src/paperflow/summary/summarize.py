@@ -175,6 +175,7 @@ def render_prompt(
     examples: Sequence[str] = (),
     *,
     nonce: str | None = None,
+    missing: Sequence[str] = (),
 ) -> Prompt:
     """The system and user prompts for one paper.
 
@@ -189,7 +190,8 @@ def render_prompt(
               "language": settings.log.language}
     schema = json.dumps(llm_schema(settings.log.language, settings.llm.max_output_tokens), ensure_ascii=False)
     system = _render(paths["system"], schema=schema, **common)
-    user = _render(paths["user"], paper=metadata, text=text, coverage=coverage, examples=list(examples), **common)
+    user = _render(paths["user"], paper=metadata, text=text, coverage=coverage, examples=list(examples),
+                   missing=[m.replace("_", " ") for m in missing], **common)
     inside = "\n".join(_fenced_parts(user, fence_open, fence_close))
     for piece in [text, paper.title, paper.abstract, *examples]:
         if piece.strip() and piece.strip() not in inside:
@@ -392,7 +394,8 @@ def summarize_paper(
     if cached is not None:
         return with_support(cached, evidence)
     try:
-        prompt = render_prompt(paper, selected.text, selected.coverage.describe(), settings, examples)
+        prompt = render_prompt(paper, selected.text, selected.coverage.describe(), settings, examples,
+                               missing=[str(k) for k in getattr(selected.coverage, "missing", [])])
     except PromptError as exc:
         raise PromptError(exc.message, paper=label, stage=STAGE) from None
     client = client or LLMClient(settings.llm)

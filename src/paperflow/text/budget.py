@@ -36,6 +36,8 @@ class Coverage(BaseModel):
     tokens_total: int
     max_input_tokens: int
     inferred: list[str] = Field(default_factory=list, description="sections found by position, not heading")
+    missing: list[SectionKind] = Field(default_factory=list, description="core kinds (abstract, introduction, "
+                                       "method, results, conclusion) not found in the paper, so not read")
 
     @property
     def cut(self) -> bool:
@@ -46,7 +48,9 @@ class Coverage(BaseModel):
         share = self.tokens_read / self.tokens_total if self.tokens_total else 1.0
         kinds = ", ".join(k.value.replace("_", " ") for k in self.kinds)
         cut = f"; trimmed {len(self.trimmed)}, left out {len(self.left_out)} sections" if self.cut else "; nothing cut"
-        return f"read {self.tokens_read:,} of {self.tokens_total:,} tokens ({share:.0%}): {kinds}{cut}"
+        missing = f"; no {', '.join(k.value.replace('_', ' ') for k in self.missing)} section found" \
+            if self.missing else ""
+        return f"read {self.tokens_read:,} of {self.tokens_total:,} tokens ({share:.0%}): {kinds}{cut}{missing}"
 
 
 class SelectedInput(BaseModel):
@@ -92,15 +96,22 @@ def _allocate(text: PaperText, budget: int) -> dict[int, int]:
         if not members or remaining <= 0:
             continue
         available = int(remaining * cap) if cap < 1 else remaining
-        granted = _share(members, sizes, headers, available)
+        # the first section of each kind that says something (not a two-line lead-in to its subsections)
+        firsts = {next((i for i in members if text.sections[i].kind is kind and sizes[i] >= 2 * _MIN_SECTION_TOKENS),
+                       next(i for i in members if text.sections[i].kind is kind))
+                  for kind in {text.sections[i].kind for i in members}}
+        granted = _share(members, sizes, headers, available, firsts)
         allowance.update(granted)
         remaining -= sum(granted[i] + headers[i] for i in granted)
     return allowance
 
 
-def _share(members: list[int], sizes: dict[int, int], headers: dict[int, int], available: int) -> dict[int, int]:
+def _share(members: list[int], sizes: dict[int, int], headers: dict[int, int], available: int,
+           firsts: set[int] = frozenset()) -> dict[int, int]:
     """Split `available` tokens over sections in proportion to their size; drop those whose share would be
-    too small to say anything, giving it to the others; a section gets at most its size."""
+    too small to say anything, giving it to the others; a section gets at most its size. The first section of
+    each kind (`firsts`: its opening says most) is dropped last, so a long report's method is read beside its
+    many results sections."""
     members = list(members)
     while members:
         need = sum(sizes[i] + headers[i] for i in members)
@@ -115,7 +126,8 @@ def _share(members: list[int], sizes: dict[int, int], headers: dict[int, int], a
         if body <= 0 or not too_small:
             too_small = [min(members, key=lambda i: sizes[i])]
         # Keep the first section of each kind (its opening says most); drop the smallest others.
-        droppable = [i for i in too_small if i != members[0]] or too_small
+        droppable = ([i for i in too_small if i not in firsts and i != members[0]]
+                     or [i for i in members if i not in firsts and too_small] or too_small)
         members.remove(min(droppable, key=lambda i: sizes[i]))
     return {}
 
@@ -171,10 +183,13 @@ def _coverage(text: PaperText, allowance: dict[int, int], used: int, max_input_t
         tokens_total=text.total_tokens(),
         max_input_tokens=max_input_tokens,
         inferred=[s.title for s in text.sections if s.inferred and s.kind is not SectionKind.FRONT],
+        missing=[k for k in CORE_KINDS if not any(s.kind is k and (s.paragraphs or index in allowance)
+                                                  for index, s in enumerate(text.sections))],
     )
 
 
 def missing_core_kinds(selected: SelectedInput) -> list[SectionKind]:
-    """Core kinds (abstract, introduction, method, results, conclusion) the selected input lacks."""
+    """Core kinds (abstract, introduction, method, results, conclusion) the selected input lacks (those the paper
+    lacks, `Coverage.missing`, and those the budget left out)."""
     return [k for k in CORE_KINDS if k not in selected.coverage.kinds]
 

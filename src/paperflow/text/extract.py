@@ -26,7 +26,7 @@ from paperflow.layout import OutputLayout
 from paperflow.settings import Settings
 from paperflow.text.budget import EXCLUDED_KINDS, Coverage, SelectedInput, missing_core_kinds, select_input
 from paperflow.text.engine import Engine, Line, RawDocument, RawPage, read_in_child
-from paperflow.text.frontmatter import read_front_matter
+from paperflow.text.frontmatter import front_matter_of
 from paperflow.text.layout import clean_layout
 from paperflow.text.paper_text import PaperText
 from paperflow.text.sections import Paragraph, Section, SectionKind, build_sections
@@ -120,9 +120,7 @@ def paper_text_from_document(document: RawDocument, *, label: str, source: str, 
     ratio = garbled_ratio("\n".join(line.text for page in pages for line in page))
     if ratio > MAX_GARBLED_RATIO:
         raise ExtractError("garbled text", paper=label, detail=f"{ratio:.0%} of the characters are not text")
-    first = next((i for i, page in enumerate(pages) if page), 0)
-    front = read_front_matter(pages[first], layout.heights[first] if layout.heights else 0.0,
-                              layout.first_page_footnotes, layout.body_size, document.metadata_title)
+    front = front_matter_of(layout, document.metadata_title)
     marks = outline_headings(document.outline, pages, layout.body_size) if document.outline else None
     sections, hyphenation = build_sections(pages, marks=marks, body_size=layout.body_size)
     if marks is not None:
@@ -135,7 +133,8 @@ def paper_text_from_document(document: RawDocument, *, label: str, source: str, 
     stamp = layout.stamp
     return PaperText(
         label=label, source=source, sha256=sha256, pages=count, title=front.title, authors=front.authors,
-        affiliations=front.affiliations, email_domains=front.email_domains,
+        affiliations=front.affiliations, email_domains=front.email_domains, organisations=front.organisations,
+        printed_date=front.printed_date,
         arxiv_id=stamp.arxiv_id if stamp else None, arxiv_version=stamp.version if stamp else None,
         arxiv_category=stamp.category if stamp else None, arxiv_date=stamp.date if stamp else None,
         engine=document.engine, structure=structure, contents_pages=layout.contents_pages, sections=sections,

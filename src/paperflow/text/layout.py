@@ -48,6 +48,10 @@ _FOOTNOTE_MARKER = re.compile(
     r"e-?mail|contact|©|copyright|https?://|www\.|manuscript received|digital object identifier)",
     re.IGNORECASE,
 )
+# An author note read onto the end of a body line printed at its height ("... Both approaches ∗Work done at
+# OpenAI. 1"): a footnote, never the sentence's continuation.
+_GLUED_NOTE = re.compile(r"\s[∗†‡§¶⋆]\s?(?:work (?:was )?(?:done|performed)|equal contributions?|corresponding authors?|"
+                         r"all authors (?:are )?(?:from|at))\b[^∗†‡§¶⋆]{0,120}$", re.IGNORECASE)
 # A venue, licence or copyright line at the foot of the first page (printed at body size in some styles).
 _FIRST_PAGE_FOOTER = re.compile(
     r"conference|proceedings|workshop|symposium|preprint|under review|copyright|©|licen[cs]e|submitted to",
@@ -73,6 +77,9 @@ class Layout:
     heights: list[float] = field(default_factory=list)  # page heights in pt (0 when unknown)
     first_page_footnotes: list[Line] = field(default_factory=list)  # affiliations and emails often sit here
     contents_pages: list[int] = field(default_factory=list)  # 1-based
+    # The running heads and feet taken out, once each ("RUC AI Box", a lab's name, the short title): the front
+    # matter reads organisations from them.
+    running_lines: list[str] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
 
 
@@ -104,15 +111,18 @@ def clean_layout(raw_pages: list[RawPage]) -> Layout:
                 if stamp is None and len(pages) == 0:
                     stamp = parse_stamp(match)
                 text = ARXIV_STAMP.sub(" ", text)
-            text = " ".join(text.split())
+            text = _GLUED_NOTE.sub("", " ".join(text.split()))
             if text:
                 page.append(Line(text, line.size, line.bold, line.top, line.left))
         pages.append(page)
     stats: dict[str, int] = {}
-    _drop_running_lines(pages, stats)
+    _repair_math_glyphs(pages, stats)
+    running = _drop_running_lines(pages, stats)
     body_size = _body_size(pages)
     heights = [raw.height or max((line.top for line in page), default=0.0) for raw, page in zip(raw_pages, pages)]
-    layout = Layout(pages=pages, body_size=body_size, stamp=stamp, heights=heights, stats=stats)
+    _drop_detached_markers(pages, heights)
+    layout = Layout(pages=pages, body_size=body_size, stamp=stamp, heights=heights, stats=stats,
+                    running_lines=running)
     layout.contents_pages = _drop_contents_pages(pages)
     if layout.contents_pages:
         stats["contents_pages"] = len(layout.contents_pages)
@@ -132,25 +142,78 @@ def _drop_page_numbers(page: list[Line]) -> None:
         page.pop(0)
 
 
-def _drop_running_lines(pages: list[list[Line]], stats: dict[str, int]) -> None:
-    """Page numbers, and headers/footers repeated (digits aside) at the top or bottom of 3 or more pages."""
+def _drop_running_lines(pages: list[list[Line]], stats: dict[str, int]) -> list[str]:
+    """Page numbers, and headers/footers repeated (digits aside) at the top or bottom of 3 or more pages, in
+    the size they are repeated in: the first page's title is no running head though ICML-style papers repeat it
+    above every later page, smaller. Returns the running lines' texts, once each."""
     for page in pages:
         _drop_page_numbers(page)
     edge_counts: Counter[str] = Counter()
+    edge_sizes: dict[str, Counter[float]] = {}
     for page in pages:
-        edge_counts.update({_edge_key(line.text) for line in (page[:1] + page[-1:])})
+        edges = {_edge_key(line.text): line for line in (page[:1] + page[-1:])}
+        edge_counts.update(edges.keys())
+        for key, line in edges.items():
+            edge_sizes.setdefault(key, Counter())[round(line.size)] += 1
     repeated = {key for key, count in edge_counts.items() if count >= 3 and len(key) > 1}
+
+    def running(line: Line) -> bool:
+        key = _edge_key(line.text)
+        if key not in repeated:
+            return False
+        usual = edge_sizes[key].most_common(1)[0][0]
+        return not line.size or not usual or line.size <= usual + 1.5
+
     dropped = 0
+    texts: dict[str, str] = {}
     for page in pages:
-        if page and _edge_key(page[0].text) in repeated:
-            page.pop(0)
+        if page and running(page[0]):
+            texts.setdefault(_edge_key(page[0].text), page.pop(0).text)
             dropped += 1
-        if page and _edge_key(page[-1].text) in repeated:
-            page.pop()
+        if page and running(page[-1]):
+            texts.setdefault(_edge_key(page[-1].text), page.pop().text)
             dropped += 1
         _drop_page_numbers(page)
     if dropped:
         stats["running_lines"] = dropped
+    return list(texts.values())
+
+
+# The math fonts of some publishers' PDFs (IEEE's MathTime) map their symbols onto Latin-1 letters: "pðOjLlÞ"
+# for "p(O|Ll)", "B ¼ P" for "B = P". Where a document prints eth and thorn in pairs like parentheses, it is that
+# map, and its symbols are put back (eth is no letter of an English paper).
+_MATH_GLYPHS = {"ð": "(", "Þ": ")", "¼": "=", "þ": "+", "½": "[", "Š": "]", "À": "−"}
+_NOT_EQUAL = re.compile("6¼")
+
+
+def _repair_math_glyphs(pages: list[list[Line]], stats: dict[str, int]) -> None:
+    text = "".join(line.text for page in pages for line in page)
+    opening, closing = text.count("ð"), text.count("Þ")
+    if opening < 5 or not 0.7 * opening <= closing <= 1.3 * opening:
+        return
+    table = str.maketrans(_MATH_GLYPHS)
+    repaired = 0
+    for page in pages:
+        for line in page:
+            fixed = _NOT_EQUAL.sub("≠", line.text).translate(table)
+            if fixed != line.text:
+                line.text = fixed
+                repaired += 1
+    stats["math_glyph_lines"] = repaired
+
+
+def _drop_detached_markers(pages: list[list[Line]], heights: list[float]) -> None:
+    """A footnote mark read as a line of its own ("1" in superscript beside a title): printed smaller than the
+    line around it, nothing but a number or a symbol, above the footnotes (whose own marks tell the footnote
+    step which markers to take out of the text); never text."""
+    for page, height in zip(pages, heights):
+        sizes = [line.size for line in page if line.size > 0]
+        if not sizes:
+            continue
+        typical = sorted(sizes)[len(sizes) // 2]
+        page[:] = [line for line in page if not (
+            0 < line.size < typical - 1.5 and re.fullmatch(r"[\d∗*†‡§¶,]{1,3}", line.text)
+            and (not height or line.top < 0.6 * height))]
 
 
 def _body_size(pages: list[list[Line]]) -> float:
@@ -197,13 +260,18 @@ def _drop_footnotes(layout: Layout) -> None:
     to", "Equal contribution", ...), at most a few lines. The footnote markers left in the running text
     ("data.1") are removed too. The first page's blocks are kept aside for the front matter (affiliations and
     emails are often printed as footnotes), as is the venue or licence line under the first page's text."""
-    small = layout.body_size - 0.7
     removed = 0
     for number, (page, height) in enumerate(zip(layout.pages, layout.heights), start=1):
         if not page or not height:
             continue
-        if sum(1 for line in page if 0 < line.size <= small) > 0.5 * len(page):
-            continue  # references, tables, a small-print appendix: no running text to take footnotes out of
+        small = layout.body_size - 0.7
+        page_size = _body_size([page])
+        chars = sum(len(line.text) for line in page) or 1
+        if sum(len(line.text) for line in page if 0 < line.size <= small) > 0.5 * chars:
+            if number > 1:
+                continue  # references, tables, a small-print appendix: no running text to take footnotes out of
+            # A first page mostly in the abstract's smaller size: footnotes are smaller than that.
+            small = page_size - 0.7
         drop: set[int] = set()
         markers: set[str] = set()
         index = 0
@@ -213,14 +281,19 @@ def _drop_footnotes(layout: Layout) -> None:
                 index += 1
                 continue
             end = index + 1
-            while end < len(page) and 0 < page[end].size <= small and page[end].top >= line.top - layout.body_size:
-                end += 1
-            at_foot = end == len(page) or page[end].top < line.top
+            while end < len(page) and 0 < page[end].size <= small and page[end].top >= line.top - layout.body_size \
+                    and page[end].top - page[end - 1].top <= 2.5 * layout.body_size:
+                end += 1  # a footnote block's lines follow closely; a gap (the rule above the notes) ends it
+            # nothing below it but more small print (a venue line under a gap), or the next column
+            at_foot = end == len(page) or page[end].top < line.top or all(
+                0 < later.size <= small for later in page[end:] if later.top >= line.top)
             if at_foot and end - index <= 12:
                 drop.update(range(index, end))
                 if digits := _MARKER_DIGITS.match(line.text):
                     markers.add(digits.group(1))
-            index = end
+                index = end
+            else:
+                index += 1  # a small-print paragraph (an abstract) that opened like a footnote: look further down
         if number == 1:
             for index, line in enumerate(page):
                 if line.top >= 0.85 * height and _FIRST_PAGE_FOOTER.search(line.text):

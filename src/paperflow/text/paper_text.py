@@ -23,6 +23,9 @@ class PaperText(BaseModel):
     affiliations: list[str] = Field(default_factory=list, description="organisations of the author block, as "
                                                                       "written, deduplicated")
     email_domains: list[str] = Field(default_factory=list, description="of the authors' emails (webmail left out)")
+    organisations: list[str] = Field(default_factory=list, description="what a reader names: teams, affiliations, "
+                                     "email domains and links as organisations, lead first, short forms")
+    printed_date: date | None = Field(None, description="a date printed in the front matter (a lab's own copy)")
     arxiv_id: str | None = Field(None, description="from the arXiv side stamp on the first page")
     arxiv_version: int | None = None
     arxiv_category: str | None = None

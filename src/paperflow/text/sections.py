@@ -159,8 +159,9 @@ def _cn_number(text: str) -> int:
     return _CN_DIGITS.get(text, 0)
 
 
-def _plausible_title(title: str) -> bool:
-    """Does `title` read like a heading rather than a sentence, a table row or a reference?"""
+def _plausible_title(title: str, large: bool = False) -> bool:
+    """Does `title` read like a heading rather than a sentence, a table row or a reference? `large`: printed
+    larger than the running text, so a heading in sentence case ("5. Why does it work? Some speculation")."""
     title = title.strip()
     if not title or len(title) > 90 or _TOC_LEADER.search(title):
         return False
@@ -175,7 +176,7 @@ def _plausible_title(title: str) -> bool:
     if letters < 0.6 * len(title.replace(" ", "")):
         return False
     long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
-    if len(words) > 5 and long_words:
+    if len(words) > 5 and long_words and not large:
         capitalised = sum(w[0].isupper() for w in long_words)
         if capitalised < 0.5 * len(long_words):
             return False
@@ -212,7 +213,7 @@ class _HeadingFinder:
         self.seen_names: set[str] = set()
         self.in_back = False  # after references / appendix
 
-    def match(self, line: str, *, named_only: bool = False) -> _Heading | None:
+    def match(self, line: str, *, named_only: bool = False, large: bool = False) -> _Heading | None:
         """The heading `line` is, if any. `named_only`: only unnumbered named headings (Abstract, References,
         Acknowledgements, Appendix), for papers whose numbered headings come from the outline."""
         text = line.strip()
@@ -240,9 +241,9 @@ class _HeadingFinder:
                 self.seen_names.add("appendix")
                 self.in_back = True
                 return _Heading(text, None, 1, SectionKind.APPENDIX)
-        return None if named_only else self._numbered(text)
+        return None if named_only else self._numbered(text, large)
 
-    def _numbered(self, text: str) -> _Heading | None:
+    def _numbered(self, text: str, large: bool = False) -> _Heading | None:
         if self.in_back:
             return self._appendix_letter(text)
         if m := _CN_CHAPTER.match(text):
@@ -257,7 +258,7 @@ class _HeadingFinder:
             return None
         if m := _NUMBERED.match(text):
             parts = [int(p) for p in m["num"].split(".")]
-            if not _plausible_title(m["title"]):
+            if not _plausible_title(m["title"], large and len(parts) == 1):
                 return None
             if len(parts) == 1:
                 if parts[0] != self.top + 1:
@@ -305,6 +306,21 @@ class _HeadingFinder:
 
 
 _NEXT_IS_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s|[IVX]{1,4}\.\s|[A-H](?:\.\d)*\.?\s)")
+
+
+# Small capitals read as separate letters: "NEFTU N E" is "NEFTUNE" ("A" and "I" are words, never joined).
+_SMALL_CAPS_SPLIT = re.compile(r"\b[A-Z]{2,}(?: [B-HJ-Z]\b){2,}")
+
+
+def _printed_alike(heading: Line, following: Line, body_size: float) -> bool:
+    """A heading wrapped onto a line printed just like it, right below ("2 Preliminaries: TAPAS for Table" /
+    "Encoding", both bold and larger than the running text)."""
+    text = following.text.strip()
+    if not body_size or heading.size < body_size + 1 or _NEXT_IS_HEADING.match(text) or not text[:1].isalpha():
+        return False
+    return (abs(following.size - heading.size) < 0.3 and following.bold == heading.bold
+            and 0 < following.top - heading.top <= 1.8 * heading.size and len(text.split()) <= 8
+            and not text.endswith((".", ",")))
 
 
 def _continues_heading(heading: _Heading, next_line: str) -> bool:
@@ -478,14 +494,17 @@ def _sections(pages: list[list[Line]], hyphenation: Hyphenation, marks: dict[tup
                 heading = marks[(page_index, index)]
                 skip = heading.span - 1
             elif _styled(line, body_size) or _INLINE_ABSTRACT.match(text):
-                heading = finder.match(text, named_only=marks is not None)
+                heading = finder.match(text, named_only=marks is not None,
+                                       large=bool(body_size) and line.size >= body_size + 1.5)
                 if heading is not None and index + 1 < len(page) and not heading.rest \
-                        and _continues_heading(heading, texts[index + 1]):
+                        and (_continues_heading(heading, texts[index + 1])
+                             or _printed_alike(line, page[index + 1], body_size)):
                     heading.title = f"{heading.title} {texts[index + 1].strip()}"
                     skip = 1
             if heading is not None:
                 flush()
-                sections.append(Section(title=heading.title, number=heading.number, level=heading.level,
+                title = _SMALL_CAPS_SPLIT.sub(lambda m: m.group(0).replace(" ", ""), heading.title)
+                sections.append(Section(title=title, number=heading.number, level=heading.level,
                                         kind=heading.kind, page=page_number))
                 if heading.rest:
                     current, current_page = heading.rest, page_number
@@ -525,6 +544,7 @@ def _assign_kinds(sections: list[Section]) -> None:
     _infer_abstract(sections)
     top = [s for s in sections if s.level == 1 and s.kind in BODY_KINDS]
     _kinds_by_position(top, sections)
+    _find_method(sections)
     _infer_conclusion(sections)
 
 
@@ -585,6 +605,36 @@ def _kinds_by_position(top: list[Section], sections: list[Section]) -> None:
         _retype(sections, top[i], kind)
 
 
+_REPORTS_RESULTS = ("experiment", "result", "evaluation", "ablation", "benchmark", "empirical", "实验", "结果")
+_NAMES_A_METHOD = ("method", "approach", "methodolog", "方法")
+
+
+def _find_method(sections: list[Section]) -> None:
+    """A paper whose method no heading calls one: found by what it is. A heading that names its method beside
+    other words ("Methods and Data Collection"); else the first section after the introduction and related work
+    that reports no results by name ("Dataset Recaptioning", the paper's own name for its technique); else,
+    inside "Experiments", the subsection that describes the method ("Model", "Our approach")."""
+    if any(s.kind is SectionKind.METHOD for s in sections):
+        return
+    top = [s for s in sections if s.level == 1 and s.kind in BODY_KINDS]
+    for section in top:
+        if section.kind is SectionKind.RESULTS and any(w in section.title.lower() for w in _NAMES_A_METHOD):
+            _retype(sections, section, SectionKind.METHOD)
+            return
+    opening = (SectionKind.INTRODUCTION, SectionKind.RELATED_WORK)
+    started = any(s.kind in opening for s in top)
+    first = next((s for s in top if s.kind not in opening), None) if started else None
+    if first is not None and first.kind in (SectionKind.RESULTS, SectionKind.OTHER, SectionKind.DISCUSSION) and \
+            not any(w in first.title.lower() for w in _REPORTS_RESULTS) and first is not top[-1]:
+        _retype(sections, first, SectionKind.METHOD)
+        return
+    for section in sections:
+        if section.level > 1 and section.kind is SectionKind.RESULTS and \
+                kind_from_title(section.title) is SectionKind.METHOD:
+            _retype(sections, section, SectionKind.METHOD)
+            return
+
+
 def _retype(sections: list[Section], section: Section, kind: SectionKind) -> None:
     index = sections.index(section)
     section.kind, section.inferred = kind, True
@@ -594,13 +644,21 @@ def _retype(sections: list[Section], section: Section, kind: SectionKind) -> Non
         child.kind, child.inferred = kind, True
 
 
+_ASIDE = re.compile(r"limitation|broader impact|ethic|societal|reproducibility", re.IGNORECASE)
+
+
 def _infer_conclusion(sections: list[Section]) -> None:
     if any(s.kind is SectionKind.CONCLUSION for s in sections):
         return
     body = [s for s in sections if s.kind in BODY_KINDS and s.paragraphs]
     if not body:
         return
-    last_top = next((s for s in reversed(sections) if s.level == 1 and s.kind in BODY_KINDS), None)
+    closing = [s for s in sections if s.level == 1 and s.kind in BODY_KINDS]
+    # The closing discussion is the paper's conclusion; a "Limitations" or "Broader impact" after it is an aside.
+    while len(closing) > 1 and closing[-1].kind is SectionKind.DISCUSSION and _ASIDE.search(closing[-1].title) \
+            and closing[-2].kind is SectionKind.DISCUSSION:
+        closing.pop()
+    last_top = closing[-1] if closing else None
     if last_top is not None and last_top.kind is SectionKind.DISCUSSION:
         _retype(sections, last_top, SectionKind.CONCLUSION)  # a closing discussion is the paper's conclusion
         return

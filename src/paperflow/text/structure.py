@@ -116,6 +116,7 @@ def _find(entry: OutlineEntry, pages: list[list[Line]], keys: list[list[str]], p
         pages_to_search = range(max(first_page, entry.page - 2), min(len(pages), entry.page + 1))
     else:
         pages_to_search = range(first_page, min(len(pages), first_page + 3))
+    plain_match: tuple[tuple[int, int], int, int | None] | None = None
     for page_index in pages_to_search:
         start = position[1] if page_index == position[0] else 0
         page_keys = keys[page_index]
@@ -125,15 +126,23 @@ def _find(entry: OutlineEntry, pages: list[list[Line]], keys: list[list[str]], p
                 continue
             line = pages[page_index][line_index]
             if line_key == key:
-                return (page_index, line_index), 1, None
+                styled = not body_size or line.bold or line.size >= body_size + 0.4 or _number(line.text)
+                if styled:
+                    return (page_index, line_index), 1, None
+                # the same words in running print (a figure's legend "Differential Transformer"): the heading
+                # printed as one further on is the entry; this line only when there is none
+                plain_match = plain_match or ((page_index, line_index), 1, None)
+                continue
             if key.startswith(line_key) and len(line_key) >= 4:  # wrapped over several lines
                 joined, span = line_key, 1
                 while len(joined) < len(key) and line_index + span < len(page_keys) and span < 4:
                     joined += page_keys[line_index + span]
                     span += 1
                 if joined == key:
-                    return (page_index, line_index), span, None
+                    if not body_size or line.bold or line.size >= body_size + 0.4 or _number(line.text):
+                        return (page_index, line_index), span, None
+                    plain_match = plain_match or ((page_index, line_index), span, None)  # small print: a legend
             styled = not body_size or line.bold or line.size >= body_size + 0.4
             if line_key.startswith(key) and len(key) >= 4 and styled:  # run into its paragraph
                 return (page_index, line_index), 1, _split_after(line.text, key)
-    return None
+    return plain_match
