@@ -255,7 +255,7 @@ def test_an_extractive_draft_is_its_own_evidence(papers):
 
     for name in (ATTENTION, WAV2VEC):
         summary = extractive_summary(Paper(title=name, local_pdf=Path(name), local_sha256="0" * 64),
-                                     papers[name], "zh", "2024.1")
+                                     papers[name], "zh")
         assert len(summary.support) == len(summary.points) + 1
         assert summary.unsupported_claims == []
         for point, support in zip(summary.points, summary.support, strict=False):

@@ -29,7 +29,7 @@ def drafts(shared_data, tmp_path_factory):
         text = extract_pdf(shared_data / name, settings)
         paper = Paper(title=text.title or name, local_pdf=shared_data / name, local_sha256=text.sha256,
                       source=SourceKind.LOCAL, affiliations=text.affiliations)
-        made[name] = (text, extractive_summary(paper, text, "zh", "2031.1"))
+        made[name] = (text, extractive_summary(paper, text, "zh"))
     return made
 
 
@@ -90,9 +90,16 @@ def test_a_heading_glued_to_the_abstract_is_not_the_topic(drafts):
     assert topic.startswith("Spoken language recognition refers to"), topic
 
 
-def test_the_papers_own_date_wins_over_the_month_passed_in(drafts):
+def test_the_date_is_the_papers_own_or_none_never_the_drafting_day(drafts):
+    from paperflow.log.entry import render_entry
+    from paperflow.settings import Settings
+
     assert drafts["pdf-hard/arxiv_2107.05407v1_pondernet.pdf"][1].published == "2021.7"  # the arXiv stamp
-    assert drafts["pdf-hard/neurips2020_wav2vec2_not_arxiv_copy.pdf"][1].published == "2031.1"  # no date in it
+    undated = drafts["pdf-hard/neurips2020_wav2vec2_not_arxiv_copy.pdf"][1]
+    assert undated.published == ""  # no date printed in it, no stamp: no date rather than today's
+    template = Settings().prompts_path() / "entry.md.j2"
+    opening = next(line for line in render_entry(undated, template, "zh").splitlines() if line.endswith("要点："))
+    assert opening.startswith(("Facebook", "一篇文章")), opening  # the line opens with the organisation, no date
 
 
 def test_keywords_are_phrases_of_the_text_not_title_words():
@@ -118,7 +125,7 @@ def test_corpus_drafts_name_the_organisations_and_take_no_keyword_from_notes(nam
     settings = Settings(output_dir=tmp_path_factory.getbasetemp() / "corpus-output")
     text = extract_pdf(shared_data / name, settings)
     paper = apply_front_matter(local_paper(shared_data / name), text)  # as the pipeline completes a local PDF
-    summary = extractive_summary(paper, text, "en", "2031.1")
+    summary = extractive_summary(paper, text, "en")
     assert summary.organisations == text.organisations[:4] and summary.organisations
     assert not NOTE_WORDS.search(" ".join(summary.keywords)), summary.keywords
     assert not NOTE_WORDS.search(summary.topic), summary.topic

@@ -117,7 +117,8 @@ class SummaryContent(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    published: str = Field(max_length=10, description="year.month of the paper, not zero-padded, e.g. 2023.12")
+    published: str = Field(max_length=10, description="year.month of the paper, not zero-padded, e.g. 2023.12; "
+                                                      "empty when the paper's date is not known")
     organisations: list[Organisation] = Field(default_factory=list, max_length=ORGANISATIONS_MAX,
                                               description="e.g. Google, 清华")
     topic: Topic = Field(description="one phrase: what the paper studies")
@@ -133,6 +134,8 @@ class SummaryContent(BaseModel):
     @classmethod
     def _published_format(cls, value: str) -> str:
         value = value.strip()
+        if not value:
+            return ""  # unknown: the entry says no date rather than a wrong one (never today's)
         match = re.match(r"^(\d{4})[.\-/](\d{1,2})$", value)
         if not match or not 1 <= int(match.group(2)) <= 12:
             raise ValueError("published must be YEAR.MONTH such as 2023.12")

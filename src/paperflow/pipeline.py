@@ -165,9 +165,7 @@ def write_summary(extracted: Extracted, settings: Settings, examples: list[str],
     cached = load_cached(path)
     if cached is not None:
         return with_support(cached, evidence)
-    today = settings.today()
-    result = SummaryResult(summary=extractive_summary(extracted.paper, extracted.text, settings.log.language,
-                                                      f"{today.year}.{today.month}"))
+    result = SummaryResult(summary=extractive_summary(extracted.paper, extracted.text, settings.log.language))
     result.path = save_summary(path, result, key)
     return result
 

@@ -160,7 +160,7 @@ def render_entry(summary: Summary, template: Path, language: str = "zh",
             pictures=picture_context(pictures, language),
             heading=(layout or WEEKLY).heading or "#",
             part_heading=((layout or WEEKLY).heading or "#") + "#",
-            year=safe.published.split(".", 1)[0],
+            year=safe.published.split(".", 1)[0],  # "" when the paper's date is unknown
         )
     except jinja2.TemplateSyntaxError as exc:
         raise EntryError(f"entry template {template} line {exc.lineno}: {exc.message}", stage="entry") from None

@@ -240,12 +240,11 @@ def extractive_content(paper: Paper, text: PaperText, language: str, published: 
     )
 
 
-def extractive_summary(paper: Paper, text: PaperText, language: str, published: str) -> Summary:
+def extractive_summary(paper: Paper, text: PaperText, language: str) -> Summary:
     """A Summary with drafted_by=EXTRACTIVE. Its date is the paper's own (arXiv metadata, else the arXiv stamp
-    on the PDF, else the date printed in it); `published` (YEAR.MONTH) only when the paper has none."""
+    on the PDF, else the date printed in it), empty when the paper has none: never the day it was drafted."""
     when = paper.published or paper.updated or text.arxiv_date or text.printed_date
-    if when:
-        published = f"{when.year}.{when.month}"
+    published = f"{when.year}.{when.month}" if when else ""
     content = extractive_content(paper, text, language, published)
     return build_summary(
         content, paper, drafted_by=DraftedBy.EXTRACTIVE, model=None,

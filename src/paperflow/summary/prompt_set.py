@@ -70,7 +70,7 @@ def llm_schema(language: str, max_output_tokens: int = 1500) -> dict[str, Any]:
     return {
         "type": "object",
         "properties": {
-            "published": {"type": "string", "pattern": r"^[12][0-9]{3}[.](1[0-2]|[1-9])$",
+            "published": {"type": "string", "pattern": r"^([12][0-9]{3}[.](1[0-2]|[1-9]))?$",
                           "description": "year.month, e.g. 2023.12"},
             "organisations": {"type": "array", "items": text(limits["organisation"]), "maxItems": _MAX_ORGS},
             "topic": text(limits["topic"], description="one phrase: what the paper studies"),
