@@ -27,6 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from paperflow.text import figures
+from paperflow.text.figures import Float
+
 Engine = Literal["pdfium", "pypdf"]
 ENGINES: tuple[Engine, ...] = ("pdfium", "pypdf")
 MAX_TEXT_CHARS_PER_PAGE = 200_000  # a page "with" more text than this is a crafted or broken file
@@ -44,6 +47,7 @@ class Line:
     bold: bool = False
     top: float = 0.0  # distance of the line's first character from the top of the page, in pt
     left: float = 0.0
+    in_float: bool = False  # inside a figure's or table's region (axis ticks, legends, cells): not running text
 
 
 @dataclass(slots=True)
@@ -69,6 +73,7 @@ class RawDocument:
     outline: list[OutlineEntry] = field(default_factory=list)
     metadata_title: str | None = None
     warnings: list[str] = field(default_factory=list)
+    floats: list[Float] = field(default_factory=list)  # figures and tables with their regions (PDFium only)
 
     def page_texts(self) -> list[str]:
         return ["\n".join(line.text for line in page.lines) for page in self.pages]
@@ -137,10 +142,11 @@ def read_document(path: Path, max_pages: int, engine: Engine = "pdfium") -> RawD
         outline = _outline(reader, warnings)
         metadata_title = _metadata_title(reader)
         pages: list[RawPage] | None = None
+        floats: list[Float] = []
         used: Engine = engine
         if engine == "pdfium":
             try:
-                pages = _pdfium_pages(data, warnings)
+                pages, floats = _pdfium_pages(data, warnings)
             except _PdfiumUnreadable as exc:
                 warnings.append(f"PDFium cannot read the file ({exc}); pypdf read it instead")
                 used = "pypdf"
@@ -148,7 +154,8 @@ def read_document(path: Path, max_pages: int, engine: Engine = "pdfium") -> RawD
             pages = _pypdf_pages(reader, warnings)
         if captured.messages:
             warnings.append("pypdf repaired or skipped damaged parts: " + "; ".join(dict.fromkeys(captured.messages)))
-        return RawDocument(pages=pages, engine=used, outline=outline, metadata_title=metadata_title, warnings=warnings)
+        return RawDocument(pages=pages, engine=used, outline=outline, metadata_title=metadata_title, warnings=warnings,
+                           floats=floats)
     finally:
         logger.removeHandler(captured)
         logger.propagate = previous_propagate
@@ -253,7 +260,9 @@ class _PdfiumUnreadable(Exception):
     pass
 
 
-def _pdfium_pages(data: bytes, warnings: list[str]) -> list[RawPage]:
+def _pdfium_pages(data: bytes, warnings: list[str]) -> tuple[list[RawPage], list[Float]]:
+    """The pages' lines, and the figures and tables found on them (`paperflow.text.figures`): their regions' lines
+    are marked `in_float`. A failure finding figures costs the figures, never the text."""
     import pypdfium2 as pdfium
 
     try:
@@ -262,18 +271,30 @@ def _pdfium_pages(data: bytes, warnings: list[str]) -> list[RawPage]:
         raise _PdfiumUnreadable(str(exc)) from None
     try:
         pages: list[RawPage] = []
+        elements: list[figures.PageElements] = []
         for index in range(len(document)):
             try:
                 page = document[index]
             except pdfium.PdfiumError as exc:
                 warnings.append(f"page {index + 1}: text not extracted ({exc})"[:200])
                 pages.append(RawPage(lines=[]))
+                elements.append(figures.PageElements(0.0, 0.0))
                 continue
             try:
-                pages.append(_pdfium_page(page, index + 1))
+                raw_page, page_elements = _pdfium_page(page, index + 1)
+                pages.append(raw_page)
+                elements.append(page_elements)
             finally:
                 page.close()
-        return pages
+        try:
+            floats, covered = figures.find_floats(elements)
+        except Exception as exc:  # figures are never a reason to lose the text
+            warnings.append(f"figures not found ({type(exc).__name__}: {exc})"[:200])
+            return pages, []
+        for raw_page, lines in zip(pages, covered):
+            for index in lines:
+                raw_page.lines[index].in_float = True
+        return pages, floats
     finally:
         document.close()
 
@@ -281,7 +302,7 @@ def _pdfium_pages(data: bytes, warnings: list[str]) -> list[RawPage]:
 _FONT_NAME = ctypes.create_string_buffer(256)
 
 
-def _pdfium_page(page, number: int) -> RawPage:
+def _pdfium_page(page, number: int) -> tuple[RawPage, figures.PageElements]:
     import pypdfium2.raw as raw
 
     width, height = page.get_size()
@@ -333,6 +354,16 @@ def _pdfium_page(page, number: int) -> RawPage:
             return Line(piece, size=round(size, 1), bold=bold, top=round(position_top, 1), left=round(left_edge, 1))
 
         lines: list[Line] = []
+        elements = figures.PageElements(width, height)
+        char_left, char_right, char_bottom, char_top = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(),
+                                                        ctypes.c_double())
+
+        def char_box(position: int) -> tuple[float, float, float, float] | None:
+            index = char_index(position)
+            if index < 0 or not raw.FPDFText_GetCharBox(handle, index, char_left, char_right, char_bottom, char_top):
+                return None
+            return (char_left.value, height - char_top.value, char_right.value, height - char_bottom.value)
+
         # PDFium joins a word it found hyphenated at a line end into one line, marking the hyphen with U+FFFE:
         # split there again ("repre-" / "sentation ..."), so that clean-up decides join or compound, and so that
         # each printed line gets its own style (PDFium sometimes joins a line to the rotated arXiv stamp).
@@ -347,8 +378,18 @@ def _pdfium_page(page, number: int) -> RawPage:
             line = line_at(start, end)
             if hyphen:
                 line.text += "-"
+            first, last = char_index(start), char_index(end)
+            if first >= 0 and last >= first:
+                rects = figures.line_rects(textpage, first, last - first + 1, height)
+                elements.boxes.extend(figures.TextBox(rect, line.size, len(lines)) for rect in rects)
+                if figures.CAPTION_START.search(body):
+                    elements.candidates.extend(figures.caption_candidates(
+                        text[start:end + 1], len(lines), rects, lambda p, s=start: char_box(s + p)))
+            elements.line_texts.append(line.text)
             lines.append(line)
-        return RawPage(lines=lines, height=height, width=width)
+        if elements.candidates:
+            elements.graphics = figures.graphics_boxes(page, width, height)
+        return RawPage(lines=lines, height=height, width=width), elements
     finally:
         textpage.close()
 

@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 STAGE = "extract"
-CACHE_FORMAT = 3  # bump when reading, clean-up or sectioning changes, so cached texts are rebuilt
+CACHE_FORMAT = 4  # bump when reading, clean-up or sectioning changes, so cached texts are rebuilt
 MIN_CHARS_PER_PAGE = 100  # fewer than this on average: a scan without a text layer
 MAX_GARBLED_RATIO = 0.15
 
@@ -110,7 +110,11 @@ def paper_text_from_document(document: RawDocument, *, label: str, source: str, 
     """Clean, read the front matter of and section a document read by `engine.read_document` (pure).
 
     Raises ExtractError "scanned, no text layer" or "garbled text" when the text is not usable."""
-    layout = clean_layout(document.pages)
+    # the text inside figure and table regions (axis ticks, legends, cells) is not running text: it never
+    # reaches the paragraphs (the captions stay)
+    running = [RawPage(lines=[line for line in page.lines if not line.in_float], height=page.height,
+                       width=page.width) for page in document.pages]
+    layout = clean_layout(running)
     pages = layout.pages
     chars = sum(len(line.text) for page in pages for line in page)
     count = len(document.pages)
@@ -139,7 +143,7 @@ def paper_text_from_document(document: RawDocument, *, label: str, source: str, 
         arxiv_id=stamp.arxiv_id if stamp else None, arxiv_version=stamp.version if stamp else None,
         arxiv_category=stamp.category if stamp else None, arxiv_date=stamp.date if stamp else None,
         engine=document.engine, structure=structure, contents_pages=layout.contents_pages, sections=sections,
-        warnings=document.warnings, stats=stats,
+        warnings=document.warnings, stats=stats, figures=list(document.floats),
     )
 
 
@@ -155,7 +159,7 @@ def _context() -> multiprocessing.context.BaseContext:
     global _CONTEXT
     if _CONTEXT is None:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pypdf", "pypdfium2", "paperflow.text.engine"])
+        context.set_forkserver_preload(["pypdf", "pypdfium2", "paperflow.text.engine", "paperflow.text.figures"])
         _CONTEXT = context
     return _CONTEXT
 
