@@ -393,3 +393,61 @@ def _pdfium_page(page, number: int) -> tuple[RawPage, figures.PageElements]:
     finally:
         textpage.close()
 
+
+
+# ------------------------------------------------------------------------------------------------ crops
+
+MAX_CROP_PIXELS = 2400  # the longer side of a crop's PNG: sharp (2x) for a float, bounded for a full page
+
+
+def render_crops(data: bytes, jobs: list[tuple[int, tuple[float, float, float, float], str]],
+                 scale: float = 2.0) -> list[str]:
+    """Render each (1-based page, box in points from the top-left, PNG path) at `scale` (less for a huge
+    box, so the longer side stays within MAX_CROP_PIXELS), without annotations (a reader's highlights and ink
+    are not the paper's), and write the PNGs. Returns the messages of the crops that failed."""
+    import pypdfium2 as pdfium
+
+    failed: list[str] = []
+    document = pdfium.PdfDocument(data)
+    try:
+        for number, (left, top, right, bottom), target in jobs:
+            try:
+                page = document[number - 1]
+                try:
+                    width, height = page.get_size()
+                    pad = 2.0
+                    left, top = max(0.0, left - pad), max(0.0, top - pad)
+                    right, bottom = min(width, right + pad), min(height, bottom + pad)
+                    if right - left < 2 or bottom - top < 2:
+                        raise ValueError("empty region")
+                    own_scale = min(scale, MAX_CROP_PIXELS / max(right - left, bottom - top))
+                    bitmap = page.render(scale=own_scale, crop=(left, height - bottom, width - right, top),
+                                         draw_annots=False)
+                    image = bitmap.to_pil()
+                    temporary = f"{target}.tmp"
+                    image.save(temporary, format="PNG", optimize=True)
+                    Path(temporary).replace(target)
+                finally:
+                    page.close()
+            except Exception as exc:  # one crop's failure costs that picture only
+                failed.append(f"page {number}: {type(exc).__name__}: {exc}"[:200])
+    finally:
+        document.close()
+    return failed
+
+
+def render_in_child(path: str, jobs: list, memory_bytes: int, conn: multiprocessing.connection.Connection) -> None:
+    """The crops' child process (limits as read_in_child): ("ok", failures) | ("error", cause, detail)."""
+    try:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        try:
+            message: tuple = ("ok", render_crops(Path(path).read_bytes(), jobs))
+        except MemoryError:
+            message = ("error", "memory", None)
+        except Exception as exc:
+            message = ("error", type(exc).__name__, str(exc)[:200])
+        conn.send(message)
+    finally:
+        conn.close()

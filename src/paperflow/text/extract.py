@@ -25,7 +25,8 @@ from paperflow.errors import PaperflowError
 from paperflow.layout import OutputLayout
 from paperflow.settings import Settings
 from paperflow.text.budget import EXCLUDED_KINDS, Coverage, SelectedInput, missing_core_kinds, select_input
-from paperflow.text.engine import Engine, Line, RawDocument, RawPage, read_in_child
+from paperflow.text.engine import Engine, Line, RawDocument, RawPage, read_in_child, render_in_child
+from paperflow.text.figures import Float
 from paperflow.text.frontmatter import read_front_matter
 from paperflow.text.layout import clean_layout
 from paperflow.text.paper_text import PaperText
@@ -259,3 +260,56 @@ def _store_cached(cache_file: Path, text: PaperText, engine: Engine) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+# ------------------------------------------------------------------------------------------------ crops
+
+
+def crops_folder(settings: Settings, sha256: str) -> Path:
+    """Where a PDF's cropped figures and tables are cached: `<output_dir>/figures/<sha256>/`."""
+    return OutputLayout.of(settings).root / "figures" / sha256
+
+
+def crop_floats(path: Path | str, floats: list[Float], settings: Settings, sha256: str,
+                folder: Path | None = None) -> tuple[dict[tuple[str, int], Path], list[str]]:
+    """A PNG of each float (`figure-3.png`, `table-2.png`), rendered at 2x without annotations in a child
+    process limited like the text's, into `folder` (default the crop cache, where a crop already made is
+    reused). Returns the PNGs by (kind, number) and one line per crop that could not be made; never raises."""
+    folder = Path(folder) if folder is not None else crops_folder(settings, sha256)
+    crops: dict[tuple[str, int], Path] = {}
+    jobs: list[tuple[int, tuple[float, float, float, float], str]] = []
+    for f in floats:
+        target = folder / f"{f.kind}-{f.number}.png"
+        crops[(f.kind, f.number)] = target
+        if not target.exists():
+            jobs.append((f.page, tuple(f.box), str(target)))
+    problems: list[str] = []
+    if jobs:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return {}, [f"crops not written ({exc.strerror or exc})"]
+        limits = settings.extract
+        receive, send = _context().Pipe(duplex=False)
+        child = _context().Process(target=render_in_child,
+                                   args=(str(path), jobs, limits.max_memory_mb * 1024 * 1024, send), daemon=True)
+        child.start()
+        send.close()
+        try:
+            if not receive.poll(limits.timeout_seconds):
+                problems.append(f"rendering took longer than {limits.timeout_seconds:g} s")
+            else:
+                try:
+                    message = receive.recv()
+                except (EOFError, OSError):
+                    message = ("error", "the rendering process ended", None)
+                if message[0] == "ok":
+                    problems.extend(message[1])
+                else:
+                    problems.append(f"rendering failed ({message[1]})")
+        finally:
+            if child.is_alive():
+                child.kill()
+            child.join(5)
+            receive.close()
+    return {key: png for key, png in crops.items() if png.exists()}, problems

@@ -275,7 +275,9 @@ def mark_body(boxes: list[TextBox], graphics: list[Box], layout: DocumentLayout)
     next to such a line), alone at its height in its column, and not covered by a graphic."""
     column = (layout.text_right - layout.text_left) / (2.05 if layout.two_columns else 1.0)
     for tb in boxes:
-        tb.body = _is_body(tb, layout, column)
+        # a heading (printed larger than the running text, not inside a graphic) ends a float as body text does
+        tb.body = _is_body(tb, layout, column) or (tb.size >= layout.body_size + 1.5 and not any(
+            _inside(tb.box, g, 1.0) for g in graphics))
     for tb in boxes:
         if tb.body or abs(tb.size - layout.body_size) > 0.6:
             continue
@@ -328,8 +330,11 @@ def _grow(candidate: Candidate, direction: int, boxes: list[TextBox], graphics: 
     for tb in boxes:
         if tb.caption and tb.line >= 0 and _inside(tb.box, candidate.block):
             continue
-        if overlap_x(tb.box, left, right) >= 0.5 * max(tb.width, 0.1):
+        share = overlap_x(tb.box, left, right) / max(tb.width, 0.1)
+        if share >= 0.9:
             elements.append((tb.box, tb))
+        elif share >= 0.3:  # text across the span's edge (a title block, the other column's line): not the float's
+            elements.append((tb.box, TextBox(tb.box, tb.size, body=True)))
     for other in other_captions:
         if other is not candidate and overlap_x(other.block, left, right) > 0:
             elements.append((other.block, TextBox(other.block, 0.0, caption=True, body=True)))
