@@ -42,7 +42,7 @@ from paperflow.log.storage import NoLogConfiguredError
 from paperflow.log.weekly_log import DraftEntry, ParsedLog, insert_entries, normalize_title, read_log
 from paperflow.review.edits import style_examples
 from paperflow.review.versions import NewVersion, check_new_versions
-from paperflow.models import Failure, Paper, SourceKind
+from paperflow.models import Failure, Paper, Picture, PictureKind, SourceKind
 from paperflow.report import ReportedPaper, RunReport, StageClock
 from paperflow.settings import Settings
 from paperflow.sources.arxiv_api import ArxivApiError, ArxivClient, fetch_papers
@@ -71,7 +71,9 @@ from paperflow.summary.summarize import (
     with_support,
 )
 from paperflow.text.budget import SelectedInput, select_input
-from paperflow.text.extract import PaperText, extract_pdf
+from paperflow.text.extract import PaperText, crop_floats, extract_pdf
+from paperflow.log.pictures import place_pictures, remove_pictures
+from paperflow.summary.figure_choice import choose_pictures
 from paperflow.text.frontmatter import apply_front_matter
 
 log = logging.getLogger("paperflow")
@@ -208,6 +210,8 @@ class PaperOutcome:
     skipped: str | None = None
     coverage: str | None = None
     over_budget: str | None = None
+    pdf: Path | None = None  # where the pictures are cropped from
+    text: PaperText | None = None  # its figures and tables
 
     @property
     def label(self) -> str:
@@ -274,6 +278,8 @@ class Orchestrator:
         self._budget: NightBudget | None = None  # a night's LLM caps, checked before each call
         self._prompt_version = EXTRACTIVE_PROMPT
         self._redraft = False
+        # the person's own choice of pictures (`summarize --figure 3 --table 2`): kind -> (figure|table, number)
+        self.figure_picks: dict[PictureKind, tuple[str, int]] = {}
 
     # -- the two kinds of run --------------------------------------------------------------------
 
@@ -479,7 +485,7 @@ class Orchestrator:
             self.ledger.transition(paper.key, Transition.SUMMARIZE, summary_path=result.path,
                                    model=result.summary.model, prompt_version=self._prompt_version)
             self._done(paper, stage, describe_result(result))
-            return PaperOutcome(paper, result=result, coverage=extracted.coverage)
+            return PaperOutcome(paper, result=result, coverage=extracted.coverage, pdf=pdf, text=extracted.text)
         except BudgetExceeded as exc:
             return self._over_budget(paper, exc)
         except PaperflowError as exc:
@@ -590,15 +596,25 @@ class Orchestrator:
             for o in drafts:
                 self._drafted(o, day, o.coverage)
             return []
-        entries = [draft_entry(o.result.summary, self.settings) for o in drafts]
+        # The pictures are in place before the log is swapped in, and removed again if the write fails (or the
+        # entry is not inserted): the log never points at a missing file, a failed run leaves no stray picture.
+        placed = [self._pictures(o) for o in drafts]
+        entries = [draft_entry(o.result.summary, self.settings, pictures) for o, (pictures, _w) in zip(drafts, placed)]
         ticks = [tick_lines[o.paper.key] for o in drafts if o.paper.key in tick_lines]
         try:
             with self.clock.timed("insert"):
                 inserted = insert_entries(self.log_path, entries, day, ticks)
-        except PaperflowError as exc:
+        except BaseException as exc:
+            for _pictures, written in placed:
+                remove_pictures(written)
+            if not isinstance(exc, PaperflowError):
+                raise
             for o in drafts:
                 o.failure = self._paper_failed(o.paper, "insert", exc.message)
             return []
+        for o, (_pictures, written) in zip(drafts, placed):
+            if o.result.summary.title not in inserted.inserted:
+                remove_pictures(written)
         where = f"drafted into {self.log_path} under {day.year}.{day.month}.{day.day}"
         for o in drafts:
             title = o.result.summary.title
@@ -611,6 +627,25 @@ class Orchestrator:
                 self.report.skipped.append(ReportedPaper(key=o.paper.key, title=title, note=o.skipped))
                 self.progress(o.label, "insert", f"skipped: {o.skipped}")
         return []
+
+    def _pictures(self, outcome: PaperOutcome) -> tuple[list[Picture], list[Path]]:
+        """The entry's pictures, copied beside the log (see paperflow.log.pictures); never a reason to fail: what
+        is missing is one line of the report ("no architecture figure found")."""
+        settings = self.settings
+        if not settings.figures.enabled or settings.figures.max_per_entry == 0 or outcome.text is None \
+                or outcome.pdf is None or outcome.result is None:
+            return [], []
+        chosen, missing = pictures_for(outcome.text, Path(outcome.pdf), settings, self.figure_picks)
+        try:
+            pictures, written = place_pictures(outcome.result.summary.title, chosen[0], chosen[1],
+                                               self.log_path.parent, settings.log.figures_dir)
+        except OSError as exc:
+            missing.append(f"pictures not written ({exc.strerror or exc})")
+            pictures, written = [], []
+        for line in missing:
+            self.report.notes.append(f"{outcome.label}: {line}")
+            self.progress(outcome.label, "insert", line)
+        return pictures, written
 
     def _set_aside(self, outcomes: list[PaperOutcome], dry_run: bool) -> None:
         """Re-drafts of papers already in the log: the person's entry stays as it is; the new draft is
@@ -667,6 +702,20 @@ class Orchestrator:
         path = report.save(OutputLayout.of(self.settings).reports)
         return RunResult(report=report, report_path=path, outcomes=outcomes, failures=list(report.failures),
                          entries=entries, unreadable=list(gathered.unreadable))
+
+
+def pictures_for(text: PaperText, pdf: Path, settings: Settings,
+                 picks: dict[PictureKind, tuple[str, int]] | None = None):
+    """((chosen floats, their cached crops), report lines) for a paper's entry: the rule's choice (or `picks`),
+    cropped into the crop cache (a re-run reuses them). Never raises."""
+    chosen, missing = choose_pictures(text.figures, settings.figures.max_per_entry, picks=picks)
+    if not text.figures:
+        missing = ["no figures or tables found"]
+    crops, problems = crop_floats(pdf, [f for _kind, f in chosen], settings, text.sha256) if chosen else ({}, [])
+    for kind, found in chosen:
+        if (found.kind, found.number) not in crops:
+            missing.append(f"{found.kind} {found.number} not cropped" + (f" ({problems[0]})" if problems else ""))
+    return (chosen, crops), missing
 
 
 def download_papers(papers: Sequence[Paper], settings: Settings, ledger: Ledger

@@ -156,6 +156,21 @@ class LogSettings(_Section):
     language: Literal["zh", "en"] = "zh"
     style_examples: int = Field(3, ge=0, le=20, description="recent hand-written entries shown to the LLM")
     entry_template: OptionalPath = Field(None, description="custom entry template; default prompts/entry.md.j2")
+    figures_dir: str = Field("pic", min_length=1, max_length=200,
+                             description="folder of the entries' pictures, relative to the log's folder")
+
+    @field_validator("figures_dir")
+    @classmethod
+    def _figures_dir_relative(cls, value: str) -> str:
+        parts = Path(value).parts
+        if Path(value).is_absolute() or ".." in parts or "~" in value:
+            raise ValueError("must be a folder inside the log's folder, such as pic")
+        return "/".join(parts)
+
+
+class FiguresSettings(_Section):
+    enabled: bool = Field(True, description="crop the overview figure and the main results into each entry")
+    max_per_entry: int = Field(2, ge=0, le=6, description="pictures an entry gets at most")
 
 
 class ArxivQuery(_Section):
@@ -301,6 +316,7 @@ class Settings(BaseSettings):
     log: LogSettings = Field(default_factory=LogSettings)
     arxiv: ArxivSettings = Field(default_factory=ArxivSettings)
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
+    figures: FiguresSettings = Field(default_factory=FiguresSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     nightly: NightlySettings = Field(default_factory=NightlySettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)

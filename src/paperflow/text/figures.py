@@ -321,11 +321,12 @@ def _grow(candidate: Candidate, direction: int, boxes: list[TextBox], graphics: 
     """The region next to the caption, upwards (direction -1) or downwards (+1), as the module docstring says."""
     left, right = candidate.span
     edge = candidate.block[1] if direction < 0 else candidate.block[3]
-    gap_limit = 0.08 * height
+    gap_limit = max(3.0 * layout.body_size, 0.04 * height)
     elements: list[tuple[Box, TextBox | None]] = []
     for g in graphics:
         w = g[2] - g[0]
-        if overlap_x(g, left, right) >= 0.7 * max(w, 0.1) and g[1] >= layout.top_margin - 15:
+        if overlap_x(g, left, right) >= 0.7 * max(w, 0.1) and g[1] >= layout.top_margin - 15 \
+                and g[3] <= layout.bottom_margin + 15:  # graphics in the margins: a header rule, a background
             elements.append((g, None))
     for tb in boxes:
         if tb.caption and tb.line >= 0 and _inside(tb.box, candidate.block):
