@@ -681,7 +681,7 @@ class Orchestrator:
                     coverage={o.result.summary.key: o.coverage or "" for o in drafted if o.result is not None},
                     unresolved=self.report.unresolved_pending, failures=self.report.failures,
                     tick_pending=tick_texts, ledger=self.ledger, new_versions=new_versions,
-                    selection=self._pr_selection(drafted),
+                    selection=self._pr_selection(drafted), pictures=self._review_pictures(drafted),
                 )
         except PaperflowError as exc:  # the drafts are DRAFTED with their cached summary: `paperflow review` redoes this
             self.report.review = f"review failed: {exc.message}"
@@ -689,6 +689,21 @@ class Orchestrator:
             return
         self.report.count("review", len(result.papers))
         self.report.review = result.to_text()
+
+    def _review_pictures(self, drafted: list[PaperOutcome]) -> dict[str, Any]:
+        """Summary.key -> (chosen floats, cached crops) for the review branch; report lines for what is missing."""
+        settings = self.settings
+        found: dict[str, Any] = {}
+        if not settings.figures.enabled or settings.figures.max_per_entry == 0:
+            return found
+        for o in drafted:
+            if o.result is None or o.text is None or o.pdf is None:
+                continue
+            chosen, missing = pictures_for(o.text, Path(o.pdf), settings, self.figure_picks)
+            found[o.result.summary.key] = chosen
+            for line in missing:
+                self.report.notes.append(f"{o.label}: {line}")
+        return found
 
     # -- the end ---------------------------------------------------------------------------------
 

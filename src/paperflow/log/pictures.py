@@ -47,10 +47,11 @@ def display_size(box: Sequence[float]) -> tuple[int, int]:
 
 
 def place_pictures(title: str, chosen: Sequence[tuple[PictureKind, Float]], crops: dict[tuple[str, int], Path],
-                   log_dir: Path, figures_dir: str) -> tuple[list[Picture], list[Path]]:
+                   log_dir: Path, figures_dir: str, taken: set[str] | frozenset[str] = frozenset()
+                   ) -> tuple[list[Picture], list[Path]]:
     """Copy each chosen crop into `log_dir/figures_dir` under the next free name (a file already there is never
     replaced: numbering goes on after it). Returns the pictures for the entry and the files written (to remove
-    again if the log write fails)."""
+    again if the log write fails). `taken`: names in use though not on disk (a review branch's files)."""
     folder = log_dir / figures_dir
     name = short_name(title)
     pictures: list[Picture] = []
@@ -65,6 +66,8 @@ def place_pictures(title: str, chosen: Sequence[tuple[PictureKind, Float]], crop
             while True:
                 number += 1
                 target = folder / f"{numbered(name, number)}.png"
+                if target.name in taken:
+                    continue
                 try:
                     with open(target, "xb") as out, open(crop, "rb") as source:  # "x": never overwrite
                         written.append(target)
