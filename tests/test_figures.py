@@ -246,3 +246,22 @@ def test_extract_json_lists_the_floats_and_writes_every_crop(tmp_path, shared_da
     assert floats[("figure", 1)]["page"] == 3 and len(floats[("figure", 1)]["box"]) == 4
     assert sorted(f["picked"] for f in data["figures"] if f["picked"]) == ["architecture", "results"]
     assert sorted(p.name for p in out.glob("*.png")) == sorted(f"{k}-{n}.png" for k, n in floats)
+
+
+def test_show_lists_every_caption_and_summarize_takes_the_persons_choice(tmp_path, shared_data):
+    config = _config(tmp_path)
+    pdf = str(shared_data / GAN)
+    result = _summarize(config, pdf, "--llm", "none", "--figure", "2", "--table", "2")
+    assert result.exit_code == 0, result.output
+    log = (tmp_path / "log.md").read_text("utf-8")
+    assert "模型结构：" in log and "实验结果：" in log
+    shown = CliRunner().invoke(app, ["--config", str(config), "show", pdf])
+    assert shown.exit_code == 0, shown.output
+    assert "figure 1, p.3: Figure 1: Generative adversarial nets are trained" in shown.output
+    assert "table 2, p.7: Table 2: Challenges in generative modeling" in shown.output
+    assert log.count("<img ") == 2
+    # the entry holds the person's picks, Figure 2 and Table 2 (the rule would take Figure 1 and Table 1)
+    (crops,) = list((tmp_path / "output" / "figures").iterdir())
+    first, second = (tmp_path / "pic" / "Generative_Adversarial_Nets1.png"), (tmp_path / "pic" / "Generative_Adversarial_Nets2.png")
+    assert first.read_bytes() == (crops / "figure-2.png").read_bytes()
+    assert second.read_bytes() == (crops / "table-2.png").read_bytes()
