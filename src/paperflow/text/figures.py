@@ -32,6 +32,7 @@ CAPTION = re.compile(r"(?P<label>Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)\s?
 CAPTION_START = re.compile(r"(?:Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)\s?S?\d")
 WIDE_GAP = 12.0  # pt between two pieces of one PDFium line: another column or another float's caption
 CAPTION_TEXT_MAX = 600
+FLOAT_TEXT_MAX = 4000
 MAX_OBJECTS_PER_PAGE = 20_000
 
 
@@ -46,6 +47,7 @@ class Float:
     caption: str
     caption_box: Box
     box: Box
+    text: str = ""  # the text printed inside the region (table cells, labels), first FLOAT_TEXT_MAX characters
 
     def as_dict(self) -> dict:
         return {"kind": self.kind, "number": self.number, "page": self.page, "caption": self.caption,
@@ -557,4 +559,8 @@ def find_floats(pages: list[PageElements]) -> tuple[list[Float], list[set[int]]]
             if any(_inside(tb.box, f.box, 1.0) for f in found):
                 share[1] += tb.width
         covered[number - 1] = {line for line, (total, inside) in widths.items() if total and inside >= 0.95 * total}
+        for f in found:
+            lines = covered[number - 1]
+            inside = sorted({tb.line for tb in page.boxes if tb.line in lines and _inside(tb.box, f.box, 1.0)})
+            f.text = "\n".join(page.line_texts[i] for i in inside)[:FLOAT_TEXT_MAX]
     return best_per_number(floats), covered
