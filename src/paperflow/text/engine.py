@@ -101,8 +101,9 @@ class _Captured(logging.Handler):
             self.messages.append(" ".join(message.split())[:200])
 
 
-def read_document(path: Path, max_pages: int, engine: Engine = "pdfium") -> RawDocument:
-    """The document's lines, outline and metadata title (see the module docstring). Raises ReadFailure."""
+def read_document(path: Path, max_pages: int, engine: Engine = "pdfium", *, find_figures: bool = True) -> RawDocument:
+    """The document's lines, outline and metadata title, and (PDFium, `find_figures`) its figures and tables (see
+    the module docstring). Raises ReadFailure."""
     import pypdf
     from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PdfReadError
 
@@ -146,7 +147,7 @@ def read_document(path: Path, max_pages: int, engine: Engine = "pdfium") -> RawD
         used: Engine = engine
         if engine == "pdfium":
             try:
-                pages, floats = _pdfium_pages(data, warnings)
+                pages, floats = _pdfium_pages(data, warnings, find_figures)
             except _PdfiumUnreadable as exc:
                 warnings.append(f"PDFium cannot read the file ({exc}); pypdf read it instead")
                 used = "pypdf"
@@ -260,7 +261,7 @@ class _PdfiumUnreadable(Exception):
     pass
 
 
-def _pdfium_pages(data: bytes, warnings: list[str]) -> tuple[list[RawPage], list[Float]]:
+def _pdfium_pages(data: bytes, warnings: list[str], find_figures: bool = True) -> tuple[list[RawPage], list[Float]]:
     """The pages' lines, and the figures and tables found on them (`paperflow.text.figures`): their regions' lines
     are marked `in_float`. A failure finding figures costs the figures, never the text."""
     import pypdfium2 as pdfium
@@ -281,11 +282,13 @@ def _pdfium_pages(data: bytes, warnings: list[str]) -> tuple[list[RawPage], list
                 elements.append(figures.PageElements(0.0, 0.0))
                 continue
             try:
-                raw_page, page_elements = _pdfium_page(page, index + 1)
+                raw_page, page_elements = _pdfium_page(page, index + 1, find_figures)
                 pages.append(raw_page)
                 elements.append(page_elements)
             finally:
                 page.close()
+        if not find_figures:
+            return pages, []
         try:
             floats, covered = figures.find_floats(elements)
         except Exception as exc:  # figures are never a reason to lose the text
@@ -302,7 +305,7 @@ def _pdfium_pages(data: bytes, warnings: list[str]) -> tuple[list[RawPage], list
 _FONT_NAME = ctypes.create_string_buffer(256)
 
 
-def _pdfium_page(page, number: int) -> tuple[RawPage, figures.PageElements]:
+def _pdfium_page(page, number: int, find_figures: bool = True) -> tuple[RawPage, figures.PageElements]:
     import pypdfium2.raw as raw
 
     width, height = page.get_size()
@@ -379,7 +382,7 @@ def _pdfium_page(page, number: int) -> tuple[RawPage, figures.PageElements]:
             if hyphen:
                 line.text += "-"
             first, last = char_index(start), char_index(end)
-            if first >= 0 and last >= first:
+            if find_figures and first >= 0 and last >= first:
                 rects = figures.line_rects(textpage, first, last - first + 1, height)
                 elements.boxes.extend(figures.TextBox(rect, line.size, len(lines)) for rect in rects)
                 if figures.CAPTION_START.search(body):
