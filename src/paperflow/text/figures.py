@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom (pt, from the top-left corner)
@@ -34,6 +35,7 @@ WIDE_GAP = 12.0  # pt between two pieces of one PDFium line: another column or a
 CAPTION_TEXT_MAX = 600
 FLOAT_TEXT_MAX = 4000
 MAX_OBJECTS_PER_PAGE = 20_000
+MAX_FORM_CHILDREN = 2000
 
 
 @dataclass(slots=True)
@@ -151,7 +153,11 @@ def graphics_boxes(page, width: float, height: float) -> list[Box]:
                 e1 * a2 + f1 * c2 + e2, e1 * b2 + f1 * d2 + f2)
 
     def walk_form(form, to_page: tuple[float, ...], clip: Box, depth: int) -> None:
-        for i in range(raw.FPDFFormObj_CountObjects(form)):
+        count = raw.FPDFFormObj_CountObjects(form)
+        if count > MAX_FORM_CHILDREN:  # a plot of thousands of marks: its clip box is its extent, read at once
+            boxes.append(clip)
+            return
+        for i in range(count):
             if budget[0] <= 0:
                 return
             budget[0] -= 1
@@ -186,7 +192,8 @@ def graphics_boxes(page, width: float, height: float) -> list[Box]:
                 walk_form(obj, (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), clip, 1)
             continue
         add(l.value, b.value, r.value, t.value, None)
-    return boxes
+    # the marks of a plot repeat boxes to the point: once is enough
+    return list(dict.fromkeys((round(b[0], 1), round(b[1], 1), round(b[2], 1), round(b[3], 1)) for b in boxes))
 
 
 # ----------------------------------------------------------------------------------------------- layout
@@ -235,13 +242,18 @@ def document_layout(pages: list[list[tuple[Box, float]]], height: float, width: 
     for page in pages:
         lines = sorted((box for box, size in page if abs(size - body) <= 0.6 and box[2] - box[0] > 0.25 * width),
                        key=lambda b: b[1])
-        paragraph = [a for a in lines
-                     if any(b is not a and 0 <= b[1] - a[3] < body and abs(b[0] - a[0]) < 0.3 * width for b in lines)]
+        line_tops = [b[1] for b in lines]
+        paragraph: list[Box] = []
+        closing: list[Box] = []
+        for a in lines:  # a line with the next line of its paragraph right below it
+            for b in lines[bisect_left(line_tops, a[3]):bisect_right(line_tops, a[3] + body)]:
+                if b is not a and abs(b[0] - a[0]) < 0.3 * width:
+                    paragraph.append(a)
+                    closing.append(b)
+                    break
         if paragraph:
             key = int(min(b[1] for b in paragraph) // 2)
             firsts[key] = firsts.get(key, 0) + 1
-        closing = [b for b in lines
-                   if any(a is not b and 0 <= b[1] - a[3] < body and abs(b[0] - a[0]) < 0.3 * width for a in lines)]
         if closing:
             key = int(max(b[3] for b in closing) // 2)
             lasts[key] = lasts.get(key, 0) + 1
@@ -280,24 +292,33 @@ def mark_body(boxes: list[TextBox], graphics: list[Box], layout: DocumentLayout)
         # a heading (printed larger than the running text, not inside a graphic) ends a float as body text does
         tb.body = _is_body(tb, layout, column) or (tb.size >= layout.body_size + 1.5 and not any(
             _inside(tb.box, g, 1.0) for g in graphics))
+    by_top = sorted(boxes, key=lambda b: b.box[1])
+    tops = [b.box[1] for b in by_top]
+
+    def near(top: float, bottom: float) -> list[TextBox]:
+        """Boxes whose top lies in [top, bottom] (text boxes are a line high: a window of tops finds them)."""
+        return by_top[bisect_left(tops, top):bisect_right(tops, bottom)]
+
     for tb in boxes:
         if tb.body or abs(tb.size - layout.body_size) > 0.6:
             continue
-        for other in boxes:
+        for other in near(tb.box[1] - 3 * tb.size, tb.box[1]):
             if other.body and abs(other.box[0] - tb.box[0]) < 3 and 0 <= tb.box[1] - other.box[3] < 0.8 * tb.size:
                 tb.body = True  # the short last line of a paragraph
                 break
+    frames = [g for g in graphics if g[3] - g[1] > 2 * layout.body_size]
     for tb in boxes:
         if not tb.body:
             continue
-        cx, cy = (tb.box[0] + tb.box[2]) / 2, (tb.box[1] + tb.box[3]) / 2
-        for g in graphics:
+        cy = (tb.box[1] + tb.box[3]) / 2
+        for g in frames:
             if g[0] - 1 <= tb.box[0] and tb.box[2] <= g[2] + 1 and g[1] - 1 <= cy <= g[3] + 1 and g[3] - g[1] > 2 * tb.size:
                 tb.body = False  # text in a frame: a boxed prompt, a table cell
                 break
         if tb.body:
-            for other in boxes:
-                if other is not tb and other.box[1] < cy < other.box[3] and overlap_x(other.box, tb.box[0] - 40, tb.box[2] + 40) > 0 and not (other.box[2] <= cx - (tb.box[2] - tb.box[0]) / 2 - 15 or other.box[0] >= tb.box[2] + 15):
+            for other in near(cy - 4 * tb.size, cy):
+                if other is not tb and other.box[1] < cy < other.box[3] and \
+                        overlap_x(other.box, tb.box[0] - 15, tb.box[2] + 15) > 0:
                     tb.body = False  # a row of cells
                     break
 
