@@ -1,15 +1,16 @@
 """Which of a paper's figures and tables go into its entry: the model/method overview and the main results.
 
-Without an LLM (and as the fallback of an LLM's invalid picks) a rule over the captions, measured on the real
-papers by benchmarks/figures.py:
+Without an LLM (and where an LLM's picks are not used) a rule over the captions, measured on the 49 real papers of
+the truth table by benchmarks/figures.py. A caption's *title* is its first sentence after the label:
 
-- **Overview**: the lowest-numbered figure whose caption's opening (its first ~200 characters) says overview,
-  architecture, framework, pipeline, "illustration of our/the method" or the like, and not an ablation, a
-  hyper-parameter sweep, samples or a visualization; else Figure 1.
-- **Results**: the lowest-numbered table whose caption says results, comparison, performance, accuracy or a
-  benchmark, and is not an ablation, hyper-parameters, statistics, a dataset, prompts or examples; else the
-  first table that is none of those; else the first figure whose caption says results or comparison
-  (results plotted), other than the overview.
+- **Overview**: the lowest-numbered figure whose title says overview, architecture, framework, pipeline,
+  illustration of, diagram, "the proposed", "our method/model/...", procedure, and is not an ablation, a
+  hyper-parameter sweep, samples, an analysis or a visualization; else Figure 1, unless Figure 1's title reads
+  as results or one of those (then the paper has no overview figure).
+- **Results**: the lowest-numbered table whose caption's opening (~200 characters) says results, comparison,
+  performance, accuracy, a benchmark or a metric (BLEU, WER, FID, error rate, win rate, ...) and whose title is
+  none of the above; else such a figure (results plotted), other than the overview; else the first table
+  that is neither.
 """
 
 from __future__ import annotations
@@ -21,18 +22,40 @@ from paperflow.models import PictureKind
 from paperflow.text.figures import Float
 
 OPENING = 200  # characters of a caption the rule (and the LLM's caption list) reads
-_OVERVIEW = re.compile(r"overview|architecture|framework|pipeline|illustration of|schematic|diagram|"
-                       r"model structure|the proposed|our (?:method|approach|model|system)|workflow|"
-                       r"depiction of|approach\b|method\b", re.IGNORECASE)
-_RESULTS = re.compile(r"result|compar|performance|accura|benchmark|state-of-the-art|\bsota\b|outperform|"
-                      r"evaluat|score|win rate|bleu|perplexity", re.IGNORECASE)
-_NOT_MAIN = re.compile(r"ablation|hyper-?param|statistic|dataset|data set|prompt|example|sample|exemplar|"
-                       r"configuration|setting|detail|notation|visuali[sz]|qualitative|templat|license|"
-                       r"list of|hardware|cost of|breakdown", re.IGNORECASE)
+# What an overview figure's caption says of itself, and what a results caption says.
+_OVERVIEW = re.compile(r"overview|architecture|framework|pipeline|schematic|diagram|workflow|"
+                       r"illustration of|depiction of|the proposed|our (?:method|approach|model|system|"
+                       r"framework|procedure|pipeline)|procedure|(?:method|approach)\.|model structure|"
+                       r"building block|general scheme", re.IGNORECASE)
+_RESULTS = re.compile(r"compar|state-of-the-art|\bsota\b|outperform|\bresults?\b|benchmark|precision|recall|top-1|"
+                      r"accuracy|accuracies|performance|win rate|\bbleu\b|\bwer\b|\bfid\b|error rate|perplexity|"
+                      r"scores?\b|evaluat|improves", re.IGNORECASE)
+_NOT_MAIN = re.compile(r"ablation|hyper-?param|statistic|dataset (?:details|summary)|\bprompts?\b|exemplar|"
+                       r"configuration|setting|detail|notation|visuali[sz]|qualitative|templat|license|list of|"
+                       r"hardware|breakdown|effect of|impact of|influence of|sensitivity|analysis|"
+                       r"throughput|speed|latency|memory|training curve|loss curve|scaling law", re.IGNORECASE)
+
+
+# samples and examples name a figure's subject only near its title's start ("Selected samples from ...", "Examples
+# of ..."), not in a sentence explaining a diagram ("... discriminates between samples from the data")
+_SAMPLES = re.compile(r"^\W*(?:\S+\s+){0,4}?(?:samples?|examples?|qualitative|uncurated)\b", re.IGNORECASE)
+
+
+def _not_main(title: str) -> bool:
+    return bool(_NOT_MAIN.search(title) or _SAMPLES.search(title))
 
 
 def opening(caption: str) -> str:
     return " ".join(caption.split())[:OPENING]
+
+
+def _first_sentence(caption: str) -> str:
+    """The caption's title: its opening up to the first full stop after its label ("Table 2: ... .")."""
+    text = opening(caption)
+    label = re.match(r"^\S+\s*S?\d+\s*[:.|–—]?\s*", text)
+    rest = text[label.end():] if label else text
+    end = re.search(r"(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)(?<!\bet al)(?<!\bFig)\.(?:\s|$)", rest)
+    return rest[: end.start() + 1] if end else rest
 
 
 def _number_order(floats: Sequence[Float], kind: str) -> list[Float]:
@@ -42,26 +65,28 @@ def _number_order(floats: Sequence[Float], kind: str) -> list[Float]:
 def choose_overview(floats: Sequence[Float]) -> Float | None:
     figures = _number_order(floats, "figure")
     for f in figures:
-        text = opening(f.caption)
-        if _OVERVIEW.search(text) and not _NOT_MAIN.search(text):
+        title = _first_sentence(f.caption)
+        if _OVERVIEW.search(title) and not _not_main(title):
             return f
-    return next((f for f in figures if f.number == 1), None)
+    first = next((f for f in figures if f.number == 1), None)
+    if first is not None and (_RESULTS.search(title := _first_sentence(first.caption)) or _not_main(title)):
+        return None  # Figure 1 is a results plot, samples or an analysis: the paper shows no overview
+    return first
+
+
+def _results_score(f: Float) -> int:
+    title = _first_sentence(f.caption)
+    return (2 if _RESULTS.search(opening(f.caption)) else 0) - (3 if _not_main(title) else 0)
 
 
 def choose_results(floats: Sequence[Float], overview: Float | None = None) -> Float | None:
-    tables = _number_order(floats, "table")
-    for f in tables:
-        text = opening(f.caption)
-        if _RESULTS.search(text) and not _NOT_MAIN.search(text):
-            return f
-    for f in tables:
-        if not _NOT_MAIN.search(opening(f.caption)):
-            return f
-    for f in _number_order(floats, "figure"):
-        text = opening(f.caption)
-        if f is not overview and _RESULTS.search(text) and not _NOT_MAIN.search(text):
-            return f
-    return None
+    tables = [f for f in _number_order(floats, "table") if _results_score(f) > 0]
+    if tables:
+        return tables[0]
+    plots = [f for f in _number_order(floats, "figure") if f is not overview and _results_score(f) > 0]
+    if plots:
+        return plots[0]
+    return next((f for f in _number_order(floats, "table") if _results_score(f) == 0), None)
 
 
 def find(floats: Sequence[Float], kind: str, number: int) -> Float | None:
