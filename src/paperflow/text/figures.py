@@ -370,7 +370,8 @@ def _grow(candidate: Candidate, direction: int, boxes: list[TextBox], graphics: 
         elements.sort(key=lambda e: e[0][1])
     region: Box | None = None
     frontier = edge
-    for box, tb in elements:
+    ruled = False  # the region has a table rule: rows at running-text size are cells until the next rule
+    for index, (box, tb) in enumerate(elements):
         near = box[3] if direction < 0 else box[1]
         if direction < 0 and near < layout.top_margin or direction > 0 and near > layout.bottom_margin:
             break  # the running head's or the footer's margin
@@ -378,11 +379,38 @@ def _grow(candidate: Candidate, direction: int, boxes: list[TextBox], graphics: 
         if gap > gap_limit and (region is None or gap > gap_limit):
             break
         if tb is not None and (tb.body or tb.caption):
-            if region is None or not _inside(box, region):
+            inside = region is not None and _inside(box, region)
+            if not inside and not (ruled and not tb.caption and _rule_ahead(elements, index, direction, region,
+                                                                            layout.body_size)):
                 break
+        if tb is None and _is_rule(box, region):
+            ruled = True
         region = box if region is None else union(region, box)
         frontier = min(frontier, box[1]) if direction < 0 else max(frontier, box[3])
     return region
+
+
+def _is_rule(box: Box, region: Box | None) -> bool:
+    """A table's horizontal rule: a thin line at least half as wide as what the region holds so far."""
+    width = box[2] - box[0]
+    return box[3] - box[1] <= 2.0 and width >= 40 and (region is None or width >= 0.5 * (region[2] - region[0]))
+
+
+def _rule_ahead(elements: list[tuple[Box, TextBox | None]], index: int, direction: int, region: Box | None,
+                body_size: float) -> bool:
+    """Whether another rule follows the element at `index` before a wide gap or a caption: the line is a row of
+    a ruled table (between its rules), not the paragraph after it."""
+    frontier = elements[index][0][3] if direction > 0 else elements[index][0][1]
+    for box, tb in elements[index + 1:index + 200]:
+        near = box[1] if direction > 0 else box[3]
+        if (near - frontier) * direction > 2.5 * body_size:
+            return False
+        if tb is not None and tb.caption:
+            return False
+        if tb is None and _is_rule(box, region):
+            return True
+        frontier = max(frontier, box[3]) if direction > 0 else min(frontier, box[1])
+    return False
 
 
 def _inside(inner: Box, outer: Box, slack: float = 1.0) -> bool:
@@ -432,6 +460,21 @@ def choose_side(kind: str, up: Box | None, down: Box | None, tables_below: bool)
     if up and down:
         return down if tables_below else up
     return up or down
+
+
+def _yield_to_figures(found: list[Float]) -> None:
+    """A table region grown over a figure of its page (the figure hangs above its own caption: the surer of the
+    two) ends before that figure."""
+    for table in (f for f in found if f.kind == "table"):
+        for figure in (f for f in found if f.kind == "figure"):
+            t, g = table.box, figure.box
+            w, h = min(t[2], g[2]) - max(t[0], g[0]), min(t[3], g[3]) - max(t[1], g[1])
+            if w <= 0 or h <= 0 or w * h < 0.5 * (g[2] - g[0]) * (g[3] - g[1]):
+                continue
+            if table.caption_box[3] <= g[1]:  # the table hangs below its caption, the figure further down
+                table.box = (t[0], t[1], t[2], max(t[1] + 1, g[1] - 2))
+            elif table.caption_box[1] >= g[3]:
+                table.box = (t[0], min(t[3] - 1, g[3] + 2), t[2], t[3])
 
 
 def caption_kind(label: str) -> str:
@@ -565,6 +608,7 @@ def find_floats(pages: list[PageElements]) -> tuple[list[Float], list[set[int]]]
             found.append(Float(kind=c.kind, number=c.number, page=number, caption=c.text[:CAPTION_TEXT_MAX],
                                caption_box=tuple(round(v, 1) for v in c.block),
                                box=tuple(round(v, 1) for v in region)))
+        _yield_to_figures(found)
         # a "caption" inside another float's region is a cell or a label ("Figure 6 (a)" in a table)
         regions = [f.box for f in found]
         found = [f for f in found if not any(r != f.box and _inside(f.caption_box, r, 0.5) for r in regions)]
