@@ -265,3 +265,32 @@ def test_show_lists_every_caption_and_summarize_takes_the_persons_choice(tmp_pat
     first, second = (tmp_path / "pic" / "Generative_Adversarial_Nets1.png"), (tmp_path / "pic" / "Generative_Adversarial_Nets2.png")
     assert first.read_bytes() == (crops / "figure-2.png").read_bytes()
     assert second.read_bytes() == (crops / "table-2.png").read_bytes()
+
+
+def test_the_llm_picks_from_the_listed_captions_and_a_wrong_pick_is_re_asked(tmp_path, shared_data):
+    from tests.support.llm_server import FaultServer, Reply
+
+    answer = {"published": "2014.6", "organisations": ["Université de Montréal"], "topic": "对抗生成网络",
+              "keywords": ["GAN", "generative model", "adversarial"],
+              "points": [{"label": "背景", "text": "生成模型难训练。", "quote": "x"},
+                         {"label": "模型", "text": "G 和 D 博弈。", "quote": "x"},
+                         {"label": "实验结果", "text": "在 MNIST 上评估。", "quote": "x"}],
+              "verdict": "总体上，开创性的工作。", "verdict_quote": "x"}
+    wrong = {**answer, "picks": {"architecture": "figure 9", "results": "table 2"}}
+    right = {**answer, "picks": {"architecture": "figure 2", "results": "table 2"}}
+    script = [Reply.answer(json.dumps(wrong, ensure_ascii=False)), Reply.answer(json.dumps(right, ensure_ascii=False))]
+    with FaultServer(script) as server:
+        config = _config(tmp_path, f'\n[llm]\nbase_url = "{server.base_url}"\nmodel = "m"\n'
+                                   'response_format = "json_object"\n')
+        result = _summarize(config, str(shared_data / GAN))
+    assert result.exit_code == 0, result.output
+    assert len(server.requests) == 2
+    prompt = server.requests[0]["messages"][-1]["content"]
+    assert "figure 1 (page 3): Figure 1: Generative adversarial nets are trained" in prompt
+    assert "table 2 (page 7): Table 2: Challenges in generative modeling" in prompt
+    repair = server.requests[1]["messages"][-1]["content"]
+    assert "picks.architecture" in repair and "figure 9" in repair
+    (crops,) = list((tmp_path / "output" / "figures").iterdir())
+    pictures = sorted((tmp_path / "pic").glob("*.png"))
+    assert [p.read_bytes() for p in pictures] == [(crops / "figure-2.png").read_bytes(),
+                                                   (crops / "table-2.png").read_bytes()]

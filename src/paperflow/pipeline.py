@@ -160,7 +160,8 @@ def write_summary(extracted: Extracted, settings: Settings, examples: list[str],
     evidence = EvidenceIndex.from_paper_text(extracted.text)  # each claim's quote is looked up in the paper
     if use_llm:
         return summarize_paper(extracted.paper, extracted.selected, settings, examples, evidence=evidence,
-                               budget=budget, floats_text="\n".join(f.text for f in extracted.text.figures))
+                               budget=budget, floats_text="\n".join(f.text for f in extracted.text.figures),
+                               floats=extracted.text.figures)
     key = summary_key(extracted, settings, examples, use_llm)
     path = cache_keys.summary_file(settings, extracted.paper, key, extractive=True)
     cached = load_cached(path)
@@ -635,7 +636,7 @@ class Orchestrator:
         if not settings.figures.enabled or settings.figures.max_per_entry == 0 or outcome.text is None \
                 or outcome.pdf is None or outcome.result is None:
             return [], []
-        chosen, missing = pictures_for(outcome.text, Path(outcome.pdf), settings, self.figure_picks)
+        chosen, missing = pictures_for(outcome.text, Path(outcome.pdf), settings, self._picks_of(outcome))
         try:
             pictures, written = place_pictures(outcome.result.summary.title, chosen[0], chosen[1],
                                                self.log_path.parent, settings.log.figures_dir)
@@ -690,6 +691,13 @@ class Orchestrator:
         self.report.count("review", len(result.papers))
         self.report.review = result.to_text()
 
+    def _picks_of(self, outcome: PaperOutcome) -> dict[PictureKind, tuple[str, int]]:
+        """The LLM's picks (validated against the paper's captions when it answered), the person's --figure /
+        --table over them; the rule decides what neither names."""
+        summary = outcome.result.summary if outcome.result is not None else None
+        picks = summary.picks.as_refs() if summary is not None and summary.picks is not None else {}
+        return {**picks, **self.figure_picks}
+
     def _review_pictures(self, drafted: list[PaperOutcome]) -> dict[str, Any]:
         """Summary.key -> (chosen floats, cached crops) for the review branch; report lines for what is missing."""
         settings = self.settings
@@ -699,7 +707,7 @@ class Orchestrator:
         for o in drafted:
             if o.result is None or o.text is None or o.pdf is None:
                 continue
-            chosen, missing = pictures_for(o.text, Path(o.pdf), settings, self.figure_picks)
+            chosen, missing = pictures_for(o.text, Path(o.pdf), settings, self._picks_of(o))
             found[o.result.summary.key] = chosen
             for line in missing:
                 self.report.notes.append(f"{o.label}: {line}")
