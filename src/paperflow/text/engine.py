@@ -367,6 +367,8 @@ def _pdfium_page(page, number: int, find_figures: bool = True) -> tuple[RawPage,
                 return None
             return (char_left.value, height - char_top.value, char_right.value, height - char_bottom.value)
 
+        # Line boxes are read only where a caption may be: the figures' regions are measured there
+        on_caption_page = find_figures and figures.CAPTION_START.search(text) is not None
         # PDFium joins a word it found hyphenated at a line end into one line, marking the hyphen with U+FFFE:
         # split there again ("repre-" / "sentation ..."), so that clean-up decides join or compound, and so that
         # each printed line gets its own style (PDFium sometimes joins a line to the rotated arXiv stamp).
@@ -382,12 +384,15 @@ def _pdfium_page(page, number: int, find_figures: bool = True) -> tuple[RawPage,
             if hyphen:
                 line.text += "-"
             first, last = char_index(start), char_index(end)
-            if find_figures and first >= 0 and last >= first:
+            if on_caption_page and first >= 0 and last >= first:
                 rects = figures.line_rects(textpage, first, last - first + 1, height)
                 elements.boxes.extend(figures.TextBox(rect, line.size, len(lines)) for rect in rects)
                 if figures.CAPTION_START.search(body):
                     elements.candidates.extend(figures.caption_candidates(
                         text[start:end + 1], len(lines), rects, lambda p, s=start: char_box(s + p)))
+            elif find_figures and (first_box := char_box(start)) and (last_box := char_box(end)):
+                # elsewhere the line's first and last characters are enough for the document's layout
+                elements.boxes.append(figures.TextBox(figures.union(first_box, last_box), line.size))
             elements.line_texts.append(line.text)
             lines.append(line)
         if elements.candidates:

@@ -339,12 +339,11 @@ def _span(candidate: Candidate, layout: DocumentLayout, width: float) -> tuple[f
     return text_left, text_right
 
 
-def _grow(candidate: Candidate, direction: int, boxes: list[TextBox], graphics: list[Box],
-          layout: DocumentLayout, height: float, other_captions: list[Candidate]) -> Box | None:
-    """The region next to the caption, upwards (direction -1) or downwards (+1), as the module docstring says."""
+def _elements(candidate: Candidate, boxes: list[TextBox], graphics: list[Box], layout: DocumentLayout,
+              other_captions: list[Candidate]) -> list[tuple[Box, TextBox | None]]:
+    """What may belong to the caption's float: graphics and text in its span, and the stops (other captions,
+    text across the span's edge)."""
     left, right = candidate.span
-    edge = candidate.block[1] if direction < 0 else candidate.block[3]
-    gap_limit = max(3.0 * layout.body_size, 0.04 * height)
     elements: list[tuple[Box, TextBox | None]] = []
     for g in graphics:
         w = g[2] - g[0]
@@ -362,6 +361,14 @@ def _grow(candidate: Candidate, direction: int, boxes: list[TextBox], graphics: 
     for other in other_captions:
         if other is not candidate and overlap_x(other.block, left, right) > 0:
             elements.append((other.block, TextBox(other.block, 0.0, caption=True, body=True)))
+    return elements
+
+
+def _grow(candidate: Candidate, direction: int, elements: list[tuple[Box, TextBox | None]],
+          layout: DocumentLayout, height: float) -> Box | None:
+    """The region next to the caption, upwards (direction -1) or downwards (+1), as the module docstring says."""
+    edge = candidate.block[1] if direction < 0 else candidate.block[3]
+    gap_limit = max(3.0 * layout.body_size, 0.04 * height)
     if direction < 0:
         elements = [e for e in elements if e[0][3] <= edge + 1.5 and e[0][1] < edge - 0.5]
         elements.sort(key=lambda e: -e[0][3])
@@ -445,8 +452,9 @@ def page_regions(candidates: list[Candidate], boxes: list[TextBox], graphics: li
                 b.span = (max(b.span[0], cut), b.span[1])
     found = []
     for c in candidates:
-        up = _grow(c, -1, boxes, graphics, layout, height, candidates)
-        down = _grow(c, +1, boxes, graphics, layout, height, candidates)
+        elements = _elements(c, boxes, graphics, layout, candidates)
+        up = _grow(c, -1, elements, layout, height)
+        down = _grow(c, +1, elements, layout, height)
         found.append((c, up if _substance(up, graphics, boxes) else None,
                       down if _substance(down, graphics, boxes) else None))
     return found
