@@ -1,16 +1,17 @@
 """Which of a paper's figures and tables go into its entry: the model/method overview and the main results.
 
-Without an LLM (and where an LLM's picks are not used) a rule over the captions, measured on the 49 real papers of
-the truth table by benchmarks/figures.py. A caption's *title* is its first sentence after the label:
+Without an LLM (and for what an LLM's answer leaves out) a rule over the captions, measured on the 49 real papers
+of the truth table by benchmarks/figures.py. A caption's *title* is its first sentence after the label:
 
 - **Overview**: the lowest-numbered figure whose title says overview, architecture, framework, pipeline,
   illustration of, diagram, "the proposed", "our method/model/...", procedure, and is not an ablation, a
-  hyper-parameter sweep, samples, an analysis or a visualization; else Figure 1, unless Figure 1's title reads
-  as results or one of those (then the paper has no overview figure).
-- **Results**: the lowest-numbered table whose caption's opening (~200 characters) says results, comparison,
-  performance, accuracy, a benchmark or a metric (BLEU, WER, FID, error rate, win rate, ...) and whose title is
-  none of the above; else such a figure (results plotted), other than the overview; else the first table
-  that is neither.
+  hyper-parameter sweep, samples, an analysis or a visualization; else the first of Figures 1-2 that is neither
+  results nor one of those; else none (the paper shows no overview).
+- **Results**: a caption scores 2 when its opening (~200 characters) says results, comparison, performance,
+  accuracy, a benchmark or a metric (BLEU, WER, FID, error rate, win rate, ...), 1 more when it compares with
+  the state of the art or other models, 3 less when its title is one of the exclusions above. The first table
+  scoring above 0 is taken, unless one of the next three scores higher; else such a figure (results plotted),
+  other than the overview; else the first table scoring 0.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ _RESULTS = re.compile(r"compar|state-of-the-art|\bsota\b|outperform|\bresults?\b
                       r"accuracy|accuracies|performance|win rate|\bbleu\b|\bwer\b|\bfid\b|error rate|perplexity|"
                       r"scores?\b|evaluat|improves", re.IGNORECASE)
 _NOT_MAIN = re.compile(r"ablation|hyper-?param|statistic|dataset (?:details|summary)|\bprompts?\b|exemplar|"
-                       r"configuration|setting|detail|notation|visuali[sz]|qualitative|templat|license|list of|"
+                       r"configuration|setting|detail|notation|visuali[sz]|qualitative|license|list of|"
                        r"hardware|breakdown|effect of|impact of|influence of|sensitivity|analysis|"
                        r"throughput|speed|latency|memory|training curve|loss curve|scaling law", re.IGNORECASE)
 
@@ -43,6 +44,11 @@ _SAMPLES = re.compile(r"^\W*(?:\S+\s+){0,4}?(?:samples?|examples?|qualitative|un
 
 def _not_main(title: str) -> bool:
     return bool(_NOT_MAIN.search(title) or _SAMPLES.search(title))
+
+
+# what says "the headline comparison": against the state of the art, other models, on the benchmarks
+_MAIN_RESULTS = re.compile(r"state-of-the-art|\bsota\b|outperform|other (?:\w+ ){0,2}(?:models|methods|baselines|"
+                           r"systems|detectors)|baselines|main results|benchmarks\b|leaderboard", re.IGNORECASE)
 
 
 def opening(caption: str) -> str:
@@ -68,24 +74,41 @@ def choose_overview(floats: Sequence[Float]) -> Float | None:
         title = _first_sentence(f.caption)
         if _OVERVIEW.search(title) and not _not_main(title):
             return f
-    first = next((f for f in figures if f.number == 1), None)
-    if first is not None and (_RESULTS.search(title := _first_sentence(first.caption)) or _not_main(title)):
-        return None  # Figure 1 is a results plot, samples or an analysis: the paper shows no overview
-    return first
+    # else the first of the first two figures that is neither results nor samples nor an analysis
+    for f in figures[:2]:
+        title = _first_sentence(f.caption)
+        if not (_RESULTS.search(title) or _not_main(title)):
+            return f
+    return None
 
 
 def _results_score(f: Float) -> int:
-    title = _first_sentence(f.caption)
-    return (2 if _RESULTS.search(opening(f.caption)) else 0) - (3 if _not_main(title) else 0)
+    title, text = _first_sentence(f.caption), opening(f.caption)
+    return (2 if _RESULTS.search(text) else 0) + (1 if _MAIN_RESULTS.search(text) else 0) \
+        - (3 if _not_main(title) else 0)
+
+
+NEXT_CANDIDATES = 3  # a stronger results caption among the next few wins over the first one
+
+
+def _best(floats: list[Float]) -> Float | None:
+    """The first float that scores above 0, unless one of the NEXT_CANDIDATES after it scores higher (the
+    comparison with the state of the art after a baseline table); None when none scores above 0."""
+    scored = [(f, score) for f in floats if (score := _results_score(f)) > 0]
+    if not scored:
+        return None
+    window = scored[:1 + NEXT_CANDIDATES]
+    top = max(score for _f, score in window)
+    return next(f for f, score in window if score == top)
 
 
 def choose_results(floats: Sequence[Float], overview: Float | None = None) -> Float | None:
-    tables = [f for f in _number_order(floats, "table") if _results_score(f) > 0]
-    if tables:
-        return tables[0]
-    plots = [f for f in _number_order(floats, "figure") if f is not overview and _results_score(f) > 0]
-    if plots:
-        return plots[0]
+    table = _best(_number_order(floats, "table"))
+    if table is not None:
+        return table
+    plot = _best([f for f in _number_order(floats, "figure") if f is not overview])
+    if plot is not None:
+        return plot
     return next((f for f in _number_order(floats, "table") if _results_score(f) == 0), None)
 
 
