@@ -112,6 +112,24 @@ class Picture(BaseModel):
     height: int = Field(ge=1, le=4000)
 
 
+class PicturePicks(BaseModel):
+    """Which figure or table shows the model/method overview and which the main results, as "figure 3" or
+    "table 2" (None: the paper has none)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    architecture: str | None = Field(None, pattern=r"^(?:figure|table) [0-9]{1,3}$")
+    results: str | None = Field(None, pattern=r"^(?:figure|table) [0-9]{1,3}$")
+
+    def as_refs(self) -> dict[PictureKind, tuple[str, int]]:
+        refs: dict[PictureKind, tuple[str, int]] = {}
+        for kind, value in ((PictureKind.ARCHITECTURE, self.architecture), (PictureKind.RESULTS, self.results)):
+            if value:
+                name, number = value.split()
+                refs[kind] = (name, int(number))
+        return refs
+
+
 class SummaryContent(BaseModel):
     """What a summarizer writes about a paper: the part an LLM is asked for."""
 
@@ -129,6 +147,8 @@ class SummaryContent(BaseModel):
     verdict_quote: str | None = Field(None, max_length=QUOTE_MAX,
                                       description="the sentence of the paper's conclusion or limitations the verdict "
                                                   "draws on, copied verbatim in the paper's language")
+    picks: PicturePicks | None = Field(None, description="the LLM's choice of the entry's pictures among the "
+                                                          "paper's captions (validated against them)")
 
     @field_validator("published")
     @classmethod

@@ -43,7 +43,7 @@ from paperflow.log.storage import NoLogConfiguredError
 from paperflow.log.weekly_log import DraftEntry, ParsedLog, insert_entries, normalize_title, read_log, require_layout
 from paperflow.review.edits import style_examples
 from paperflow.review.versions import NewVersion, check_new_versions
-from paperflow.models import Failure, Paper, SourceKind
+from paperflow.models import Failure, Paper, Picture, PictureKind, SourceKind
 from paperflow.report import ReportedPaper, RunReport, StageClock
 from paperflow.settings import Settings
 from paperflow.sources.arxiv_api import ArxivApiError, ArxivClient, fetch_papers
@@ -72,7 +72,9 @@ from paperflow.summary.summarize import (
     with_support,
 )
 from paperflow.text.budget import SelectedInput, select_input
-from paperflow.text.extract import PaperText, extract_pdf
+from paperflow.text.extract import PaperText, crop_floats, extract_pdf
+from paperflow.log.pictures import place_pictures, remove_pictures
+from paperflow.summary.figure_choice import choose_pictures
 from paperflow.text.frontmatter import apply_front_matter
 
 log = logging.getLogger("paperflow")
@@ -159,7 +161,8 @@ def write_summary(extracted: Extracted, settings: Settings, examples: list[str],
     evidence = EvidenceIndex.from_paper_text(extracted.text)  # each claim's quote is looked up in the paper
     if use_llm:
         return summarize_paper(extracted.paper, extracted.selected, settings, examples, evidence=evidence,
-                               budget=budget)
+                               budget=budget, floats_text="\n".join(f.text for f in extracted.text.figures),
+                               floats=extracted.text.figures)
     key = summary_key(extracted, settings, examples, use_llm)
     path = cache_keys.summary_file(settings, extracted.paper, key, extractive=True)
     cached = load_cached(path)
@@ -207,6 +210,8 @@ class PaperOutcome:
     skipped: str | None = None
     coverage: str | None = None
     over_budget: str | None = None
+    pdf: Path | None = None  # where the pictures are cropped from
+    text: PaperText | None = None  # its figures and tables
 
     @property
     def label(self) -> str:
@@ -279,6 +284,8 @@ class Orchestrator:
         self._budget: NightBudget | None = None  # a night's LLM caps, checked before each call
         self._prompt_version = EXTRACTIVE_PROMPT
         self._redraft = False
+        # the person's own choice of pictures (`summarize --figure 3 --table 2`): kind -> (figure|table, number)
+        self.figure_picks: dict[PictureKind, tuple[str, int]] = {}
 
     # -- the two kinds of run --------------------------------------------------------------------
 
@@ -490,7 +497,7 @@ class Orchestrator:
             self.ledger.transition(paper.key, Transition.SUMMARIZE, summary_path=result.path,
                                    model=result.summary.model, prompt_version=self._prompt_version)
             self._done(paper, stage, describe_result(result))
-            return PaperOutcome(paper, result=result, coverage=extracted.coverage)
+            return PaperOutcome(paper, result=result, coverage=extracted.coverage, pdf=pdf, text=extracted.text)
         except BudgetExceeded as exc:
             return self._over_budget(paper, exc)
         except PaperflowError as exc:
@@ -601,15 +608,26 @@ class Orchestrator:
             for o in drafts:
                 self._drafted(o, day, o.coverage)
             return []
-        entries = [draft_entry(o.result.summary, self.settings, layout=self._layout()) for o in drafts]
+        # The pictures are in place before the log is swapped in, and removed again if the write fails (or the
+        # entry is not inserted): the log never points at a missing file, a failed run leaves no stray picture.
+        placed = [self._pictures(o) for o in drafts]
+        entries = [draft_entry(o.result.summary, self.settings, pictures, layout=self._layout())
+                   for o, (pictures, _w) in zip(drafts, placed)]
         ticks = [tick_lines[o.paper.key] for o in drafts if o.paper.key in tick_lines]
         try:
             with self.clock.timed("insert"):
                 inserted = insert_entries(self.log_path, entries, day, ticks, layout=self.settings.log.layout)
-        except PaperflowError as exc:
+        except BaseException as exc:
+            for _pictures, written in placed:
+                remove_pictures(written)
+            if not isinstance(exc, PaperflowError):
+                raise
             for o in drafts:
                 o.failure = self._paper_failed(o.paper, "insert", exc.message)
             return []
+        for o, (_pictures, written) in zip(drafts, placed):
+            if o.result.summary.title not in inserted.inserted:
+                remove_pictures(written)
         where = f"drafted into {self.log_path} under {day.year}.{day.month}.{day.day}"
         for o in drafts:
             title = o.result.summary.title
@@ -625,6 +643,25 @@ class Orchestrator:
 
     def _layout(self) -> Layout | None:
         return self._log.layout if self._log is not None else None
+
+    def _pictures(self, outcome: PaperOutcome) -> tuple[list[Picture], list[Path]]:
+        """The entry's pictures, copied beside the log (see paperflow.log.pictures); never a reason to fail: what
+        is missing is one line of the report ("no architecture figure found")."""
+        settings = self.settings
+        if not settings.figures.enabled or settings.figures.max_per_entry == 0 or outcome.text is None \
+                or outcome.pdf is None or outcome.result is None or self.log_path is None:
+            return [], []
+        chosen, missing = pictures_for(outcome.text, Path(outcome.pdf), settings, self._picks_of(outcome))
+        try:
+            pictures, written = place_pictures(outcome.result.summary.title, chosen[0], chosen[1],
+                                               self.log_path.parent, settings.log.figures_dir)
+        except OSError as exc:
+            missing.append(f"pictures not written ({exc.strerror or exc})")
+            pictures, written = [], []
+        for line in missing:
+            self.report.notes.append(f"{outcome.label}: {line}")
+            self.progress(outcome.label, "insert", line)
+        return pictures, written
 
     def _set_aside(self, outcomes: list[PaperOutcome], dry_run: bool) -> None:
         """Re-drafts of papers already in the log: the person's entry stays as it is; the new draft is
@@ -660,7 +697,7 @@ class Orchestrator:
                     coverage={o.result.summary.key: o.coverage or "" for o in drafted if o.result is not None},
                     unresolved=self.report.unresolved_pending, failures=self.report.failures,
                     tick_pending=tick_texts, ledger=self.ledger, new_versions=new_versions,
-                    selection=self._pr_selection(drafted),
+                    selection=self._pr_selection(drafted), pictures=self._review_pictures(drafted),
                 )
         except PaperflowError as exc:  # the drafts are DRAFTED with their cached summary: `paperflow review` redoes this
             self.report.review = f"review failed: {exc.message}"
@@ -672,6 +709,28 @@ class Orchestrator:
         if result.pr_url is None and result.mode not in ("nothing", "disabled"):
             why = result.messages[-1] if result.messages else "no pull request was opened"
             self._review_problem = _no_pull_request(day, why)
+
+    def _picks_of(self, outcome: PaperOutcome) -> dict[PictureKind, tuple[str, int]]:
+        """The LLM's picks (validated against the paper's captions when it answered), the person's --figure /
+        --table over them; the rule decides what neither names."""
+        summary = outcome.result.summary if outcome.result is not None else None
+        picks = summary.picks.as_refs() if summary is not None and summary.picks is not None else {}
+        return {**picks, **self.figure_picks}
+
+    def _review_pictures(self, drafted: list[PaperOutcome]) -> dict[str, Any]:
+        """Summary.key -> (chosen floats, cached crops) for the review branch; report lines for what is missing."""
+        settings = self.settings
+        found: dict[str, Any] = {}
+        if not settings.figures.enabled or settings.figures.max_per_entry == 0:
+            return found
+        for o in drafted:
+            if o.result is None or o.text is None or o.pdf is None:
+                continue
+            chosen, missing = pictures_for(o.text, Path(o.pdf), settings, self._picks_of(o))
+            found[o.result.summary.key] = chosen
+            for line in missing:
+                self.report.notes.append(f"{o.label}: {line}")
+        return found
 
     # -- the end ---------------------------------------------------------------------------------
 
@@ -686,6 +745,20 @@ class Orchestrator:
         return RunResult(report=report, report_path=path, outcomes=outcomes, failures=list(report.failures),
                          entries=entries, unreadable=list(gathered.unreadable),
                          review_problem=self._review_problem)
+
+
+def pictures_for(text: PaperText, pdf: Path, settings: Settings,
+                 picks: dict[PictureKind, tuple[str, int]] | None = None):
+    """((chosen floats, their cached crops), report lines) for a paper's entry: the rule's choice (or `picks`),
+    cropped into the crop cache (a re-run reuses them). Never raises."""
+    chosen, missing = choose_pictures(text.figures, settings.figures.max_per_entry, picks=picks)
+    if not text.figures:
+        missing = ["no figures or tables found"]
+    crops, problems = crop_floats(pdf, [f for _kind, f in chosen], settings, text.sha256) if chosen else ({}, [])
+    for kind, found in chosen:
+        if (found.kind, found.number) not in crops:
+            missing.append(f"{found.kind} {found.number} not cropped" + (f" ({problems[0]})" if problems else ""))
+    return (chosen, crops), missing
 
 
 def download_papers(papers: Sequence[Paper], settings: Settings, ledger: Ledger

@@ -182,6 +182,16 @@ class LogSettings(_Section):
     # "auto": recognised from the file (paperflow.log.headings); or a layout's parts set by hand.
     layout: Annotated[Literal["auto", "weekly", "headings"] | Layout, NoDecode, BeforeValidator(_layout_value)] = (
         Field("auto", description='"auto", "weekly", "headings", or [log.layout] parts'))
+    figures_dir: str = Field("pic", min_length=1, max_length=200,
+                             description="folder of the entries' pictures, relative to the log's folder")
+
+    @field_validator("figures_dir")
+    @classmethod
+    def _figures_dir_relative(cls, value: str) -> str:
+        parts = Path(value).parts
+        if Path(value).is_absolute() or ".." in parts or "~" in value:
+            raise ValueError("must be a folder inside the log's folder, such as pic")
+        return "/".join(parts)
 
 
 class ReadingList(_Section):
@@ -193,6 +203,11 @@ class ReadingList(_Section):
 
 class SourcesSettings(_Section):
     lists: list[ReadingList] = Field(default_factory=list)
+
+
+class FiguresSettings(_Section):
+    enabled: bool = Field(True, description="crop the overview figure and the main results into each entry")
+    max_per_entry: int = Field(2, ge=0, le=6, description="pictures an entry gets at most")
 
 
 class ArxivQuery(_Section):
@@ -345,6 +360,7 @@ class Settings(BaseSettings):
     sources: SourcesSettings = Field(default_factory=SourcesSettings)
     arxiv: ArxivSettings = Field(default_factory=ArxivSettings)
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
+    figures: FiguresSettings = Field(default_factory=FiguresSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     nightly: NightlySettings = Field(default_factory=NightlySettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)

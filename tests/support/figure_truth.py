@@ -29,4 +29,20 @@ class FigureTruth:
     note: str = ""  # what is special about this paper's floats (side-by-side, annotations, rotated...)
 
 
-FIGURES: dict[str, FigureTruth] = {}
+def _merged() -> dict[str, FigureTruth]:
+    """The parts' FIGURES (each written by the person who read those papers), with the hand-marked BOXES
+    attached."""
+    from dataclasses import replace
+
+    from tests.support import figure_boxes, truth_part1, truth_part2, truth_part3
+
+    merged: dict[str, FigureTruth] = {}
+    for part in (truth_part1, truth_part2, truth_part3):
+        merged.update(part.FIGURES)
+    for path, boxes in figure_boxes.BOXES.items():
+        if path in merged:
+            merged[path] = replace(merged[path], boxes={**merged[path].boxes, **boxes})
+    return merged
+
+
+FIGURES: dict[str, FigureTruth] = _merged()

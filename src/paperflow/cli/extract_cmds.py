@@ -20,6 +20,8 @@ def extract(
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="extract again, ignoring output/text/"),
     show_input: bool = typer.Option(True, "--input/--no-input", help="print the selected input text"),
+    figures_dir: Optional[Path] = typer.Option(
+        None, "--figures", metavar="DIR", help="write a PNG of every figure and table found into DIR, to look at"),
 ) -> None:
     """Print the sections found in FILE, the coverage report and the selected input for the LLM.
 
@@ -34,6 +36,7 @@ def extract(
     budget = max_tokens or settings.extract.max_input_tokens
     text = extract_pdf(file, settings, file.name, use_cache=not no_cache)
     selected = select_input(text, budget)
+    floats, crop_problems = _floats_of(text, file, settings, figures_dir)
     if as_json:
         print_json(
             {
@@ -64,6 +67,7 @@ def extract(
                 ],
                 "coverage": {**selected.coverage.model_dump(mode="json"), "cut": selected.coverage.cut,
                              "summary": selected.coverage.describe()},
+                "figures": floats,
                 "input": selected.text,
             }
         )
@@ -83,12 +87,33 @@ def extract(
         mark = " (by position)" if s.inferred else ""
         indent = "  " * s.level
         typer.echo(f"{indent}{s.title}  [{s.kind.value}{mark}, p.{s.page}, ~{s.tokens():,} tokens]")
+    typer.echo(f"figures and tables: {len(floats)}")
+    for f in floats:
+        mark = "  [picked: " + f["picked"] + "]" if f["picked"] else ""
+        typer.echo(f"  {f['kind']} {f['number']}, p.{f['page']}: {f['caption'][:100]}{mark}")
+    for problem in crop_problems:
+        typer.echo(f"warning: crop not written: {problem}")
     typer.echo(f"coverage: {selected.coverage.describe()}")
     if selected.coverage.left_out:
         typer.echo(f"left out: {', '.join(selected.coverage.left_out)}")
     if show_input:
         typer.echo("\n--- input for the LLM ---")
         typer.echo(selected.text)
+
+
+def _floats_of(text, file: Path, settings, figures_dir: Path | None) -> tuple[list[dict], list[str]]:
+    """The figures and tables as printed (kind, number, page, box, caption, the rule's pick or ""), and their
+    crops written into `figures_dir` when given."""
+    from paperflow.summary.figure_choice import choose_pictures
+    from paperflow.text.extract import crop_floats
+
+    chosen, _missing = choose_pictures(text.figures, max(2, settings.figures.max_per_entry))
+    picked = {(f.kind, f.number): kind.value for kind, f in chosen}
+    rows = [{**f.as_dict(), "picked": picked.get((f.kind, f.number), "")} for f in text.figures]
+    problems: list[str] = []
+    if figures_dir is not None and text.figures:
+        _crops, problems = crop_floats(file, text.figures, settings, text.sha256, folder=figures_dir)
+    return rows, problems
 
 
 def register(app: typer.Typer) -> None:

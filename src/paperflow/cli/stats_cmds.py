@@ -99,6 +99,35 @@ def show(
             typer.echo("")
         for line in _describe(summary, settings):
             typer.echo(line)
+    for line in _captions(paper, row, settings):
+        typer.echo(line)
+
+
+def _captions(paper: str, row, settings) -> list[str]:
+    """Every figure and table caption of the paper's PDF with its number, so the person can ask for another
+    picture (`paperflow summarize ID --figure 3 --table 2`); nothing when the PDF is not at hand."""
+    from pathlib import Path
+
+    from paperflow.errors import PaperflowError
+    from paperflow.summary.figure_choice import choose_pictures, opening
+    from paperflow.text.extract import extract_pdf
+
+    pdf = Path(paper) if paper.lower().endswith(".pdf") and Path(paper).is_file() else None
+    if pdf is None and row is not None and getattr(row, "pdf_path", None) and Path(row.pdf_path).is_file():
+        pdf = Path(row.pdf_path)
+    if pdf is None:
+        return []
+    try:
+        text = extract_pdf(pdf, settings, paper)
+    except PaperflowError:
+        return []
+    chosen, _missing = choose_pictures(text.figures, max(2, settings.figures.max_per_entry))
+    picked = {(f.kind, f.number): kind.value for kind, f in chosen}
+    lines = ["", f"figures and tables ({len(text.figures)}; choose with --figure N / --table N):"]
+    for f in text.figures:
+        mark = f"  [picked: {picked[(f.kind, f.number)]}]" if (f.kind, f.number) in picked else ""
+        lines.append(f"  {f.kind} {f.number}, p.{f.page}: {opening(f.caption)[:120]}{mark}")
+    return lines
 
 
 def stats(

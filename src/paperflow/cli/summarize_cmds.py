@@ -36,6 +36,10 @@ def summarize(
     create: bool = typer.Option(False, "--create", help="start a new log (with a # pending list) if there is none"),
     redraft: bool = typer.Option(False, "--redraft", help="draft a paper already in your log again (its newest "
                                  "version): your entry stays, the new draft goes into the next pull request"),
+    figure: Optional[int] = typer.Option(None, "--figure", min=1, metavar="N",
+                                         help="the entry's overview picture is Figure N (see `paperflow show ID`)"),
+    table: Optional[int] = typer.Option(None, "--table", min=1, metavar="N",
+                                        help="the entry's results picture is Table N"),
 ) -> None:
     """Summarize papers and insert the drafts into your log under today's date.
 
@@ -55,7 +59,8 @@ def summarize(
     # A dry run needs no log: it prints the drafts, unchecked against one (said at the end).
     without_log = dry_run and log is None and settings.log.path is None
     log_path = None if without_log else common_log_path(settings, log, create=None if dry_run else create)
-    if server_configured(settings) and log is None and llm is None and not redraft and not without_log:
+    if server_configured(settings) and log is None and llm is None and not redraft and not without_log \
+            and not figure and not table:
         # The flow takes the log and the LLM from the settings: --log / --llm none / --redraft run the plain path.
         _run_flow(ctx, settings, papers, when, dry_run)
         return
@@ -71,6 +76,12 @@ def summarize(
     workers = settings.llm.max_concurrency if use_llm else 1
     orchestrator = Orchestrator(settings, ThreadExecutor(workers), Ledger.open(settings), log_path=log_path,
                                 use_llm=use_llm, progress=progress, without_log=without_log)
+    from paperflow.models import PictureKind
+
+    if figure:
+        orchestrator.figure_picks[PictureKind.ARCHITECTURE] = ("figure", figure)
+    if table:
+        orchestrator.figure_picks[PictureKind.RESULTS] = ("table", table)
     result = orchestrator.summarize(papers, day=when, dry_run=dry_run, redraft=redraft)
     for outcome in result.drafted if dry_run or redraft else []:
         assert outcome.result is not None

@@ -245,3 +245,11 @@ def remove_worktree(repo: Path, path: Path) -> None:
     if path.exists():  # not a registered worktree (a leftover folder): it is ours, under output/
         shutil.rmtree(path, ignore_errors=True)
     run_git(repo, ["worktree", "prune"], check=False)
+
+
+def tracked_files(path: Path, folder: str) -> set[str]:
+    """Names of the files the index of the repository (or worktree) at `path` holds in `folder`."""
+    listed = run_git(path, ["ls-files", "-z", "--", folder], check=False)
+    if listed.returncode != 0:
+        return set()
+    return {Path(name).name for name in listed.stdout.split("\0") if name}

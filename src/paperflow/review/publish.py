@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
 from filelock import FileLock, Timeout
 from pydantic import BaseModel, Field
@@ -47,7 +48,9 @@ from paperflow.review.github import (
 )
 from paperflow.layout import OutputLayout
 from paperflow.ledger import IllegalTransitionError, Ledger, LedgerRow, PaperState, Transition
-from paperflow.models import DraftedBy, Failure, Summary
+from paperflow.log.pictures import place_pictures, remove_pictures
+from paperflow.models import DraftedBy, Failure, Picture, PictureKind, Summary
+from paperflow.text.figures import Float
 from paperflow.settings import Settings
 from paperflow.review.edits import compare_entries
 from paperflow.review.versions import NewVersion, pending_new_versions
@@ -55,6 +58,9 @@ from paperflow.summary.evidence import NO_PASSAGE
 from paperflow.log.weekly_log import ParsedLog, create_log, insert_entries, normalize_title, parse_log, read_log
 
 log = logging.getLogger(__name__)
+
+# The floats chosen for an entry (overview first) and their cached crops by (kind, number).
+ChosenPictures = tuple[list[tuple[PictureKind, Float]], dict[tuple[str, int], Path]]
 
 STAGE = "review"
 # Marks paperflow's own commits, so a branch holding the person's edits is never re-made.
@@ -328,6 +334,8 @@ def pr_body(
     new_versions: Sequence[NewVersion] = (),
     redrafts: Sequence[tuple[Summary, str]] = (),
     selection: Sequence[str] = (),
+    pictures: Mapping[str, Sequence[Picture]] | None = None,
+    picture_url: Callable[[str], str] | None = None,
 ) -> str:
     """The pull request's Markdown body: one section per draft (title, arXiv link, what was read,
     unsupported numbers, extractive or not, the evidence behind each claim), tonight's selection
@@ -362,6 +370,7 @@ def pr_body(
             out.append(f"- ⚠️ numbers not found in the paper (check them): {numbers}")
         else:
             out.append("- numbers: all found in the paper")
+        out += pictures_block(pictures.get(s.key, ()) if pictures else (), picture_url)
         out += evidence_block(s)
         out.append("")
     if not summaries:
@@ -390,6 +399,35 @@ def _quoted(text: str) -> str:
     if len(text) > EVIDENCE_CHARS:
         text = text[: EVIDENCE_CHARS - 1].rstrip() + "…"
     return no_mentions(_MARKDOWN_SPECIAL.sub(r"\\\1", text))
+
+
+def pictures_block(pictures: Sequence[Picture], picture_url: Callable[[str], str] | None) -> list[str]:
+    """Each picture of the entry as GitHub shows it: what it is, the float's caption and page, and the image
+    (the PNG on the review branch), so a wrong pick is seen at a glance."""
+    lines: list[str] = []
+    for p in pictures:
+        name = f"{'Figure' if p.source_kind == 'figure' else 'Table'} {p.number}"
+        lines.append(f"- picture ({p.kind.value}): {name}, p. {p.page}: {_quoted(p.caption)}")
+        if picture_url is not None:
+            lines += ["", f"  ![{name}, p. {p.page}]({picture_url(p.src)})", ""]
+        else:
+            lines.append(f"  `{no_mentions(escape_text(p.src)).replace('`', '')}`")
+    return lines
+
+
+def _picture_url(settings: Settings, target: _Target) -> Callable[[str], str] | None:
+    """The PNG's address on the review branch, `https://github.com/OWNER/REPO/blob/BRANCH/pic/X.png?raw=true`
+    (None when the repository is not known: the body names the file instead)."""
+    if not target.repository:
+        return None
+    folder = Path(target.log_rel).parent
+
+    def url(src: str) -> str:
+        path = quote((folder / src).as_posix())
+        return (f"https://{web_host(settings.review.api_url)}/{target.repository}/blob/"
+                f"{quote(target.branch)}/{path}?raw=true")
+
+    return url
 
 
 def evidence_block(s: Summary) -> list[str]:
@@ -503,6 +541,7 @@ def publish_drafts(
     lock_timeout: float = 600.0,
     new_versions: Sequence[NewVersion] | None = None,
     selection: Sequence[str] = (),
+    pictures: Mapping[str, ChosenPictures] | None = None,
 ) -> ReviewResult:
     """Put the day's drafts on the review branch, push it and open or update its pull request.
 
@@ -514,7 +553,9 @@ def publish_drafts(
     resolved from settings (`env` replaces os.environ for that). `new_versions` are merged papers with a
     newer arXiv version to mention (default: those the ledger has recorded and no pull request mentioned);
     the ledger's re-drafts not yet shown in an earlier pull request are shown beside the drafts.
-    `selection`: the night's selection for the body (see `pr_body`).
+    `selection`: the night's selection for the body (see `pr_body`). `pictures` maps Summary.key to the floats
+    chosen for its entry and their cached crops: the PNGs are committed on the branch with the entries (in the
+    log's figures folder there, never replacing a file the branch holds) and shown in the body.
 
     Returns a ReviewResult; a push or API failure is not raised but reported in `messages`, with the
     exact `commands` that finish the job, and the commit stays on the local branch. Raises
@@ -532,7 +573,8 @@ def publish_drafts(
         with FileLock(str(lock_path), timeout=lock_timeout):
             return _publish(settings, drafts, day, report_md, coverage=coverage, unresolved=unresolved,
                             failures=failures, tick_pending=tick_pending, ledger=ledger, token=token, env=env,
-                            client=client, new_versions=new_versions, selection=selection)
+                            client=client, new_versions=new_versions, selection=selection,
+                            pictures=pictures or {})
     except Timeout:
         raise ReviewError(f"another paperflow run is publishing the drafts of {day}; try again later") from None
 
@@ -553,6 +595,7 @@ def _publish(
     client: GitHubClient | None,
     new_versions: Sequence[NewVersion] | None = None,
     selection: Sequence[str] = (),
+    pictures: Mapping[str, ChosenPictures] | None = None,
 ) -> ReviewResult:
     target = _locate(settings, day)
     _prepare_base(target, settings)
@@ -567,7 +610,9 @@ def _publish(
     assert base_sha is not None
     start, result.mode = _branch_start(target, base_sha, client, messages)
     tick_texts = list(tick_pending) + [r.source_detail for r in day_rows if r.source == "pending" and r.source_detail]
-    tip, proposed = _commit_drafts(settings, target, day, summaries, start, base_sha, tick_texts, result)
+    placed: dict[str, list[Picture]] = {}
+    tip, proposed = _commit_drafts(settings, target, day, summaries, start, base_sha, tick_texts, result,
+                                   pictures or {}, placed)
     if tip == base_sha or not proposed:
         # Every draft is already in the log on the default branch: nothing to review.
         result.mode = "nothing"
@@ -581,7 +626,8 @@ def _publish(
     redrafts = _redrafts(settings, ledger, target.branch, messages)
     body = pr_body(day, proposed, report_md, coverage=coverage, unresolved=unresolved, failures=failures,
                    new_versions=versions, redrafts=[(summary, entry) for _, summary, entry in redrafts],
-                   selection=selection)
+                   selection=selection, pictures=placed,
+                   picture_url=_picture_url(settings, target))
     result.body_path = body_path(settings, day)
     result.body_path.write_text(body, encoding="utf-8")
 
@@ -672,23 +718,44 @@ def _branch_start(target: _Target, base_sha: str, client: GitHubClient | None, m
 
 
 def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Sequence[Summary], start: str,
-                   base_sha: str, tick_texts: Sequence[str], result: ReviewResult) -> tuple[str | None, list[Summary]]:
-    """Insert the drafts into the log in a worktree of the branch at `start` and commit them there.
+                   base_sha: str, tick_texts: Sequence[str], result: ReviewResult,
+                   pictures: Mapping[str, ChosenPictures] | None = None,
+                   placed: dict[str, list[Picture]] | None = None) -> tuple[str | None, list[Summary]]:
+    """Insert the drafts into the log in a worktree of the branch at `start` and commit them there, with the
+    PNGs of their `pictures` (what was placed is filled into `placed`, by Summary.key).
 
     Returns the branch tip and the drafts it proposes (in its log, not in the default branch's log)."""
     repo, worktree = target.repo, worktree_path(settings, day)
-    entries = [draft_entry(s, settings) for s in summaries]
+    pictures = pictures or {}
+    placed = {} if placed is None else placed
     try:
         gitrepo.add_worktree(repo, worktree, target.branch, start, only=target.log_rel)
         log_file = worktree / target.log_rel
         if not log_file.parent.is_dir():
             log_file.parent.mkdir(parents=True)
         create_log(log_file)  # the log is not on the base branch yet: the branch adds it
+        figures_rel = (Path(target.log_rel).parent / settings.log.figures_dir).as_posix()
+        taken = gitrepo.tracked_files(worktree, figures_rel)  # the branch's pictures (not checked out)
+        written: list[Path] = []
+        for s in summaries:
+            if s.key in pictures:
+                chosen, crops = pictures[s.key]
+                placed[s.key], files = place_pictures(s.title, chosen, crops, log_file.parent,
+                                                      settings.log.figures_dir, taken)
+                written += files
+                taken = taken | {f.name for f in files}
+        entries = [draft_entry(s, settings, placed.get(s.key, ())) for s in summaries]
         inserted = insert_entries(log_file, entries, day, _tick_lines(log_file, summaries, tick_texts),
                                   layout=settings.log.layout)
         result.inserted, result.skipped = inserted.inserted, inserted.skipped
+        for s in summaries:
+            if s.title not in inserted.inserted and s.key in placed:
+                remove_pictures([log_file.parent / p.src for p in placed.pop(s.key)])
         if inserted.changed:
             gitrepo.run_git(worktree, ["add", "--", target.log_rel])
+            for key_pictures in placed.values():
+                for picture in key_pictures:
+                    gitrepo.run_git(worktree, ["add", "--", (Path(target.log_rel).parent / picture.src).as_posix()])
             message = _commit_message(day, inserted.inserted, summaries, more=result.mode.startswith("update"))
             gitrepo.run_git(worktree, ["commit", "--quiet", "--no-verify", "-F", "-"], env=_author_env(settings, repo),
                             input_text=message)

@@ -97,6 +97,17 @@ def llm_schema(language: str, max_output_tokens: int = 1500) -> dict[str, Any]:
                         "description": f"starts with {opening}"},
             "verdict_quote": text(limits["quote"], description="the sentence of the paper's conclusion or "
                                                                "limitations the verdict draws on, copied verbatim"),
+            # the pictures: names from the paper's list of figures and tables (optional; checked against it)
+            "picks": {
+                "type": "object",
+                "properties": {
+                    "architecture": {"type": "string", "pattern": r"^(figure|table) [0-9]{1,3}$",
+                                     "description": "the model/method overview, e.g. figure 2"},
+                    "results": {"type": "string", "pattern": r"^(figure|table) [0-9]{1,3}$",
+                                "description": "the main results, e.g. table 1"},
+                },
+                "additionalProperties": False,
+            },
         },
         "required": ["published", "organisations", "topic", "keywords", "points", "verdict", "verdict_quote"],
         "additionalProperties": False,

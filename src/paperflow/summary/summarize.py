@@ -176,6 +176,7 @@ def render_prompt(
     *,
     nonce: str | None = None,
     missing: Sequence[str] = (),
+    captions: Sequence[str] = (),
 ) -> Prompt:
     """The system and user prompts for one paper.
 
@@ -184,16 +185,17 @@ def render_prompt(
     """
     paths = prompt_paths(settings)
     metadata = paper_metadata(paper)
-    data = [text, *examples, *(str(v) for v in metadata.values() if v), *paper.authors, *paper.affiliations]
+    data = [text, *examples, *(str(v) for v in metadata.values() if v), *paper.authors, *paper.affiliations,
+            *captions]
     fence_open, fence_close = _fence(data, nonce)
     common = {"fence_open": fence_open, "fence_close": fence_close, "labels": list(POINT_LABELS),
               "language": settings.log.language}
     schema = json.dumps(llm_schema(settings.log.language, settings.llm.max_output_tokens), ensure_ascii=False)
     system = _render(paths["system"], schema=schema, **common)
     user = _render(paths["user"], paper=metadata, text=text, coverage=coverage, examples=list(examples),
-                   missing=[m.replace("_", " ") for m in missing], **common)
+                   missing=[m.replace("_", " ") for m in missing], captions=list(captions), **common)
     inside = "\n".join(_fenced_parts(user, fence_open, fence_close))
-    for piece in [text, paper.title, paper.abstract, *examples]:
+    for piece in [text, paper.title, paper.abstract, *examples, *captions]:
         if piece.strip() and piece.strip() not in inside:
             raise PromptError(
                 f"{paths['user']} must place the paper's metadata, text and the examples between "
@@ -201,6 +203,29 @@ def render_prompt(
                 stage=STAGE,
             )
     return Prompt(system=system, user=user, fence_open=fence_open, fence_close=fence_close)
+
+
+# ------------------------------------------------------------------------------ the pictures' picks
+
+
+CAPTION_OPENING = 200  # characters of each caption the prompt lists
+
+
+def caption_list(floats: Sequence[Any]) -> list[str]:
+    """One line per figure and table for the prompt: "figure 3 (page 4): Figure 3: The model ..."."""
+    return [f"{f.kind} {f.number} (page {f.page}): {' '.join(f.caption.split())[:CAPTION_OPENING]}" for f in floats]
+
+
+def check_picks(content: SummaryContent, floats: Sequence[Any]) -> None:
+    """Raises ValueError (a re-ask) when the answer's picks name a figure or table the paper does not list."""
+    if content.picks is None:
+        return
+    listed = {f"{f.kind} {f.number}" for f in floats}
+    for name in ("architecture", "results"):
+        value = getattr(content.picks, name)
+        if value and value not in listed:
+            shown = ", ".join(sorted(listed)[:40]) or "none"
+            raise ValueError(f"picks.{name}: {value!r} is not in the list of figures and tables ({shown})")
 
 
 def render_repair(settings: Settings, error: str) -> str:
@@ -377,8 +402,13 @@ def summarize_paper(
     client: LLMClient | None = None,
     evidence: EvidenceIndex | None = None,
     budget: CallBudget | None = None,
+    floats_text: str = "",
+    floats: Sequence[Any] = (),
 ) -> SummaryResult:
     """Summarize `paper` from its selected text with the configured LLM (or take it from the cache).
+    `floats_text`: the text inside the paper's figures and tables (kept out of the paragraphs), where a number
+    the summary cites is the paper's too. `floats` (paperflow.text.figures.Float): their captions are listed in
+    the prompt and the answer's `picks` must name one of them (else it is re-asked like any invalid field).
     With a `budget`, every call (repairs too) is counted against it first: a call that would cross
     the night's cap is not made, and its BudgetExceeded carries `spent` like any other error.
 
@@ -395,7 +425,8 @@ def summarize_paper(
         return with_support(cached, evidence)
     try:
         prompt = render_prompt(paper, selected.text, selected.coverage.describe(), settings, examples,
-                               missing=[str(k) for k in getattr(selected.coverage, "missing", [])])
+                               missing=[str(k) for k in getattr(selected.coverage, "missing", [])],
+                               captions=caption_list(floats))
     except PromptError as exc:
         raise PromptError(exc.message, paper=label, stage=STAGE) from None
     client = client or LLMClient(settings.llm)
@@ -414,6 +445,7 @@ def summarize_paper(
                         f"the answer was cut off at max_output_tokens={settings.llm.max_output_tokens}; answer shorter"
                     )
                 content = parse_answer(completion.content, language, settings.llm.max_output_tokens)
+                check_picks(content, floats)
             except ValueError as exc:
                 error = str(exc)
                 # A runaway answer (megabytes) is not sent back whole with the re-ask.
@@ -424,7 +456,7 @@ def summarize_paper(
             summary = build_summary(
                 content, paper, drafted_by=DraftedBy.LLM, model=settings.llm.model,
                 local_source=local_source_of(paper, selected.text),
-                checked_text="\n".join([paper.title, paper.abstract, selected.text]), evidence=evidence,
+                checked_text="\n".join([paper.title, paper.abstract, selected.text, floats_text]), evidence=evidence,
             )
             result = SummaryResult(
                 summary=summary, input_tokens=spent.input_tokens, output_tokens=spent.output_tokens,

@@ -27,6 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from paperflow.text import figures
+from paperflow.text.figures import Float
+
 Engine = Literal["pdfium", "pypdf"]
 ENGINES: tuple[Engine, ...] = ("pdfium", "pypdf")
 MAX_TEXT_CHARS_PER_PAGE = 200_000  # a page "with" more text than this is a crafted or broken file
@@ -44,6 +47,7 @@ class Line:
     bold: bool = False
     top: float = 0.0  # distance of the line's first character from the top of the page, in pt
     left: float = 0.0
+    in_float: bool = False  # inside a figure's or table's region (axis ticks, legends, cells): not running text
 
 
 @dataclass(slots=True)
@@ -69,6 +73,7 @@ class RawDocument:
     outline: list[OutlineEntry] = field(default_factory=list)
     metadata_title: str | None = None
     warnings: list[str] = field(default_factory=list)
+    floats: list[Float] = field(default_factory=list)  # figures and tables with their regions (PDFium only)
 
     def page_texts(self) -> list[str]:
         return ["\n".join(line.text for line in page.lines) for page in self.pages]
@@ -96,8 +101,9 @@ class _Captured(logging.Handler):
             self.messages.append(" ".join(message.split())[:200])
 
 
-def read_document(path: Path, max_pages: int, engine: Engine = "pdfium") -> RawDocument:
-    """The document's lines, outline and metadata title (see the module docstring). Raises ReadFailure."""
+def read_document(path: Path, max_pages: int, engine: Engine = "pdfium", *, find_figures: bool = True) -> RawDocument:
+    """The document's lines, outline and metadata title, and (PDFium, `find_figures`) its figures and tables (see
+    the module docstring). Raises ReadFailure."""
     import pypdf
     from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PdfReadError
 
@@ -137,10 +143,11 @@ def read_document(path: Path, max_pages: int, engine: Engine = "pdfium") -> RawD
         outline = _outline(reader, warnings)
         metadata_title = _metadata_title(reader)
         pages: list[RawPage] | None = None
+        floats: list[Float] = []
         used: Engine = engine
         if engine == "pdfium":
             try:
-                pages = _pdfium_pages(data, warnings)
+                pages, floats = _pdfium_pages(data, warnings, find_figures)
             except _PdfiumUnreadable as exc:
                 warnings.append(f"PDFium cannot read the file ({exc}); pypdf read it instead")
                 used = "pypdf"
@@ -148,7 +155,8 @@ def read_document(path: Path, max_pages: int, engine: Engine = "pdfium") -> RawD
             pages = _pypdf_pages(reader, warnings)
         if captured.messages:
             warnings.append("pypdf repaired or skipped damaged parts: " + "; ".join(dict.fromkeys(captured.messages)))
-        return RawDocument(pages=pages, engine=used, outline=outline, metadata_title=metadata_title, warnings=warnings)
+        return RawDocument(pages=pages, engine=used, outline=outline, metadata_title=metadata_title, warnings=warnings,
+                           floats=floats)
     finally:
         logger.removeHandler(captured)
         logger.propagate = previous_propagate
@@ -253,7 +261,9 @@ class _PdfiumUnreadable(Exception):
     pass
 
 
-def _pdfium_pages(data: bytes, warnings: list[str]) -> list[RawPage]:
+def _pdfium_pages(data: bytes, warnings: list[str], find_figures: bool = True) -> tuple[list[RawPage], list[Float]]:
+    """The pages' lines, and the figures and tables found on them (`paperflow.text.figures`): their regions' lines
+    are marked `in_float`. A failure finding figures costs the figures, never the text."""
     import pypdfium2 as pdfium
 
     try:
@@ -262,18 +272,32 @@ def _pdfium_pages(data: bytes, warnings: list[str]) -> list[RawPage]:
         raise _PdfiumUnreadable(str(exc)) from None
     try:
         pages: list[RawPage] = []
+        elements: list[figures.PageElements] = []
         for index in range(len(document)):
             try:
                 page = document[index]
             except pdfium.PdfiumError as exc:
                 warnings.append(f"page {index + 1}: text not extracted ({exc})"[:200])
                 pages.append(RawPage(lines=[]))
+                elements.append(figures.PageElements(0.0, 0.0))
                 continue
             try:
-                pages.append(_pdfium_page(page, index + 1))
+                raw_page, page_elements = _pdfium_page(page, index + 1, find_figures)
+                pages.append(raw_page)
+                elements.append(page_elements)
             finally:
                 page.close()
-        return pages
+        if not find_figures:
+            return pages, []
+        try:
+            floats, covered = figures.find_floats(elements)
+        except Exception as exc:  # figures are never a reason to lose the text
+            warnings.append(f"figures not found ({type(exc).__name__}: {exc})"[:200])
+            return pages, []
+        for raw_page, lines in zip(pages, covered):
+            for index in lines:
+                raw_page.lines[index].in_float = True
+        return pages, floats
     finally:
         document.close()
 
@@ -281,7 +305,7 @@ def _pdfium_pages(data: bytes, warnings: list[str]) -> list[RawPage]:
 _FONT_NAME = ctypes.create_string_buffer(256)
 
 
-def _pdfium_page(page, number: int) -> RawPage:
+def _pdfium_page(page, number: int, find_figures: bool = True) -> tuple[RawPage, figures.PageElements]:
     import pypdfium2.raw as raw
 
     width, height = page.get_size()
@@ -333,6 +357,18 @@ def _pdfium_page(page, number: int) -> RawPage:
             return Line(piece, size=round(size, 1), bold=bold, top=round(position_top, 1), left=round(left_edge, 1))
 
         lines: list[Line] = []
+        elements = figures.PageElements(width, height)
+        char_left, char_right, char_bottom, char_top = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(),
+                                                        ctypes.c_double())
+
+        def char_box(position: int) -> tuple[float, float, float, float] | None:
+            index = char_index(position)
+            if index < 0 or not raw.FPDFText_GetCharBox(handle, index, char_left, char_right, char_bottom, char_top):
+                return None
+            return (char_left.value, height - char_top.value, char_right.value, height - char_bottom.value)
+
+        # Line boxes are read only where a caption may be: the figures' regions are measured there
+        on_caption_page = find_figures and figures.CAPTION_START.search(text) is not None
         # PDFium joins a word it found hyphenated at a line end into one line, marking the hyphen with U+FFFE:
         # split there again ("repre-" / "sentation ..."), so that clean-up decides join or compound, and so that
         # each printed line gets its own style (PDFium sometimes joins a line to the rotated arXiv stamp).
@@ -347,8 +383,79 @@ def _pdfium_page(page, number: int) -> RawPage:
             line = line_at(start, end)
             if hyphen:
                 line.text += "-"
+            first, last = char_index(start), char_index(end)
+            if on_caption_page and first >= 0 and last >= first:
+                rects = figures.line_rects(textpage, first, last - first + 1, height)
+                elements.boxes.extend(figures.TextBox(rect, line.size, len(lines)) for rect in rects)
+                if figures.CAPTION_START.search(body):
+                    elements.candidates.extend(figures.caption_candidates(
+                        text[start:end + 1], len(lines), rects, lambda p, s=start: char_box(s + p)))
+            elif find_figures and (first_box := char_box(start)) and (last_box := char_box(end)):
+                # elsewhere the line's first and last characters are enough for the document's layout
+                elements.boxes.append(figures.TextBox(figures.union(first_box, last_box), line.size))
+            elements.line_texts.append(line.text)
             lines.append(line)
-        return RawPage(lines=lines, height=height, width=width)
+        if elements.candidates:
+            elements.graphics = figures.graphics_boxes(page, width, height)
+        return RawPage(lines=lines, height=height, width=width), elements
     finally:
         textpage.close()
 
+
+
+# ------------------------------------------------------------------------------------------------ crops
+
+MAX_CROP_PIXELS = 2400  # the longer side of a crop's PNG: sharp (2x) for a float, bounded for a full page
+
+
+def render_crops(data: bytes, jobs: list[tuple[int, tuple[float, float, float, float], str]],
+                 scale: float = 2.0) -> list[str]:
+    """Render each (1-based page, box in points from the top-left, PNG path) at `scale` (less for a huge
+    box, so the longer side stays within MAX_CROP_PIXELS), without annotations (a reader's highlights and ink
+    are not the paper's), and write the PNGs. Returns the messages of the crops that failed."""
+    import pypdfium2 as pdfium
+
+    failed: list[str] = []
+    document = pdfium.PdfDocument(data)
+    try:
+        for number, (left, top, right, bottom), target in jobs:
+            try:
+                page = document[number - 1]
+                try:
+                    width, height = page.get_size()
+                    pad = 2.0
+                    left, top = max(0.0, left - pad), max(0.0, top - pad)
+                    right, bottom = min(width, right + pad), min(height, bottom + pad)
+                    if right - left < 2 or bottom - top < 2:
+                        raise ValueError("empty region")
+                    own_scale = min(scale, MAX_CROP_PIXELS / max(right - left, bottom - top))
+                    bitmap = page.render(scale=own_scale, crop=(left, height - bottom, width - right, top),
+                                         draw_annots=False)
+                    image = bitmap.to_pil()
+                    temporary = f"{target}.tmp"
+                    image.save(temporary, format="PNG", optimize=True)
+                    Path(temporary).replace(target)
+                finally:
+                    page.close()
+            except Exception as exc:  # one crop's failure costs that picture only
+                failed.append(f"page {number}: {type(exc).__name__}: {exc}"[:200])
+    finally:
+        document.close()
+    return failed
+
+
+def render_in_child(path: str, jobs: list, memory_bytes: int, conn: multiprocessing.connection.Connection) -> None:
+    """The crops' child process (limits as read_in_child): ("ok", failures) | ("error", cause, detail)."""
+    try:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        try:
+            message: tuple = ("ok", render_crops(Path(path).read_bytes(), jobs))
+        except MemoryError:
+            message = ("error", "memory", None)
+        except Exception as exc:
+            message = ("error", type(exc).__name__, str(exc)[:200])
+        conn.send(message)
+    finally:
+        conn.close()

@@ -25,7 +25,8 @@ from paperflow.errors import PaperflowError
 from paperflow.layout import OutputLayout
 from paperflow.settings import Settings
 from paperflow.text.budget import EXCLUDED_KINDS, Coverage, SelectedInput, missing_core_kinds, select_input
-from paperflow.text.engine import Engine, Line, RawDocument, RawPage, read_in_child
+from paperflow.text.engine import Engine, Line, RawDocument, RawPage, read_in_child, render_in_child
+from paperflow.text.figures import Float
 from paperflow.text.frontmatter import front_matter_of
 from paperflow.text.layout import clean_layout
 from paperflow.text.paper_text import PaperText
@@ -52,7 +53,7 @@ __all__ = [
 ]
 
 STAGE = "extract"
-CACHE_FORMAT = 3  # bump when reading, clean-up or sectioning changes, so cached texts are rebuilt
+CACHE_FORMAT = 6  # bump when reading, clean-up or sectioning changes, so cached texts are rebuilt
 MIN_CHARS_PER_PAGE = 100  # fewer than this on average: a scan without a text layer
 MAX_GARBLED_RATIO = 0.15
 
@@ -110,7 +111,11 @@ def paper_text_from_document(document: RawDocument, *, label: str, source: str, 
     """Clean, read the front matter of and section a document read by `engine.read_document` (pure).
 
     Raises ExtractError "scanned, no text layer" or "garbled text" when the text is not usable."""
-    layout = clean_layout(document.pages)
+    # the text inside figure and table regions (axis ticks, legends, cells) is not running text: it never
+    # reaches the paragraphs (the captions stay)
+    running = [RawPage(lines=[line for line in page.lines if not line.in_float], height=page.height,
+                       width=page.width) for page in document.pages]
+    layout = clean_layout(running)
     pages = layout.pages
     chars = sum(len(line.text) for page in pages for line in page)
     count = len(document.pages)
@@ -138,7 +143,7 @@ def paper_text_from_document(document: RawDocument, *, label: str, source: str, 
         arxiv_id=stamp.arxiv_id if stamp else None, arxiv_version=stamp.version if stamp else None,
         arxiv_category=stamp.category if stamp else None, arxiv_date=stamp.date if stamp else None,
         engine=document.engine, structure=structure, contents_pages=layout.contents_pages, sections=sections,
-        warnings=document.warnings, stats=stats,
+        warnings=document.warnings, stats=stats, figures=list(document.floats),
     )
 
 
@@ -154,7 +159,7 @@ def _context() -> multiprocessing.context.BaseContext:
     global _CONTEXT
     if _CONTEXT is None:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pypdf", "pypdfium2", "paperflow.text.engine"])
+        context.set_forkserver_preload(["pypdf", "pypdfium2", "paperflow.text.engine", "paperflow.text.figures"])
         _CONTEXT = context
     return _CONTEXT
 
@@ -254,3 +259,56 @@ def _store_cached(cache_file: Path, text: PaperText, engine: Engine) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+# ------------------------------------------------------------------------------------------------ crops
+
+
+def crops_folder(settings: Settings, sha256: str) -> Path:
+    """Where a PDF's cropped figures and tables are cached: `<output_dir>/figures/<sha256>/`."""
+    return OutputLayout.of(settings).root / "figures" / sha256
+
+
+def crop_floats(path: Path | str, floats: list[Float], settings: Settings, sha256: str,
+                folder: Path | None = None) -> tuple[dict[tuple[str, int], Path], list[str]]:
+    """A PNG of each float (`figure-3.png`, `table-2.png`), rendered at 2x without annotations in a child
+    process limited like the text's, into `folder` (default the crop cache, where a crop already made is
+    reused). Returns the PNGs by (kind, number) and one line per crop that could not be made; never raises."""
+    folder = Path(folder) if folder is not None else crops_folder(settings, sha256)
+    crops: dict[tuple[str, int], Path] = {}
+    jobs: list[tuple[int, tuple[float, float, float, float], str]] = []
+    for f in floats:
+        target = folder / f"{f.kind}-{f.number}.png"
+        crops[(f.kind, f.number)] = target
+        if not target.exists():
+            jobs.append((f.page, tuple(f.box), str(target)))
+    problems: list[str] = []
+    if jobs:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return {}, [f"crops not written ({exc.strerror or exc})"]
+        limits = settings.extract
+        receive, send = _context().Pipe(duplex=False)
+        child = _context().Process(target=render_in_child,
+                                   args=(str(path), jobs, limits.max_memory_mb * 1024 * 1024, send), daemon=True)
+        child.start()
+        send.close()
+        try:
+            if not receive.poll(limits.timeout_seconds):
+                problems.append(f"rendering took longer than {limits.timeout_seconds:g} s")
+            else:
+                try:
+                    message = receive.recv()
+                except (EOFError, OSError):
+                    message = ("error", "the rendering process ended", None)
+                if message[0] == "ok":
+                    problems.extend(message[1])
+                else:
+                    problems.append(f"rendering failed ({message[1]})")
+        finally:
+            if child.is_alive():
+                child.kill()
+            child.join(5)
+            receive.close()
+    return {key: png for key, png in crops.items() if png.exists()}, problems

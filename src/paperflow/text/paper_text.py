@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from paperflow.text.figures import Float
 from paperflow.text.sections import Section, SectionKind
 
 
@@ -38,6 +39,8 @@ class PaperText(BaseModel):
     sections: list[Section]
     warnings: list[str] = Field(default_factory=list, description="pypdf repairs, pages that failed, ...")
     stats: dict[str, int] = Field(default_factory=dict, description="clean-up counts (hyphenation decisions, ...)")
+    figures: list[Float] = Field(default_factory=list, description="figures and tables: caption, page, region "
+                                                                   "(paperflow.text.figures), in reading order")
 
     def kinds(self) -> list[SectionKind]:
         """Kinds of the sections in reading order, without repeats."""

@@ -1,0 +1,639 @@
+"""Figures and tables of a PDF: every "Figure N" / "Fig. N" / "Table N" caption with the region it belongs to.
+
+Runs in the extraction child (`engine._pdfium_pages` calls `find_floats` on the open PDFium document), so a
+hostile file costs the same memory and time limits as its text, and the result is cached with the text.
+Pure geometry over what PDFium gives, no model:
+
+- **Captions.** A line (or the part of a line after a wide gap or a jump to another printed line: PDFium can join a
+  caption to the line beside it) that opens with "Figure N", "Fig. N" or "Table N" followed by ":", ".", "|", a
+  capital letter or nothing. "Table 6 shows ...", "Fig. 2)." and "Figure 6, where" are running text. A candidate
+  is a caption only when the float it names is there: graphics or figure text next to it on its side (figures
+  above, tables above or below); "Figure 1. For this ..." in a paragraph has body text on both sides.
+- **Regions.** From the caption, towards its float, everything in the caption's span (its column, or the whole
+  width when the caption crosses the gutter; split halfway between captions printed side by side) up to the
+  nearest body text (running-text size, a paragraph's width or part of a paragraph), another caption, the running
+  head's margin or a wide empty gap. Text covered by a graphic (boxed prompts, table frames) is never body text.
+  The region is the union of the graphics (paths, images, shadings; the children of form XObjects transformed
+  from the form's space to the page) and text boxes found there.
+
+Boxes are in PDF points from the page's top-left corner: (left, top, right, bottom).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom (pt, from the top-left corner)
+
+CAPTION = re.compile(r"(?P<label>Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)\s?S?(?P<number>\d{1,3})"
+                     r"(?P<after>\s*[:.|–—]|\s*$|\s+[A-Z(\[]|\s+\d)")
+CAPTION_START = re.compile(r"(?:Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)\s?S?\d")
+WIDE_GAP = 12.0  # pt between two pieces of one PDFium line: another column or another float's caption
+CAPTION_TEXT_MAX = 600
+FLOAT_TEXT_MAX = 4000
+MAX_OBJECTS_PER_PAGE = 20_000
+MAX_FORM_CHILDREN = 2000
+
+
+@dataclass(slots=True)
+class Float:
+    """A figure or table found on a page: its caption (the first CAPTION_TEXT_MAX characters), the caption's box
+    and the region of the float itself (graphics and their text, without the caption)."""
+
+    kind: str  # "figure" | "table"
+    number: int
+    page: int  # 1-based
+    caption: str
+    caption_box: Box
+    box: Box
+    text: str = ""  # the text printed inside the region (table cells, labels), first FLOAT_TEXT_MAX characters
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "number": self.number, "page": self.page, "caption": self.caption,
+                "caption_box": list(self.caption_box), "box": list(self.box)}
+
+
+@dataclass(slots=True)
+class TextBox:
+    """One printed run of text (a PDFium line split at wide gaps and at jumps to another printed line)."""
+
+    box: Box
+    size: float
+    line: int = -1  # index of the engine Line it belongs to
+    caption: bool = False
+    body: bool = False
+
+    @property
+    def width(self) -> float:
+        return self.box[2] - self.box[0]
+
+
+@dataclass(slots=True)
+class PageFloats:
+    floats: list[Float] = field(default_factory=list)
+    covered_lines: set[int] = field(default_factory=set)  # engine Line indices inside a region
+
+
+def union(a: Box, b: Box) -> Box:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
+def overlap_x(a: Box, left: float, right: float) -> float:
+    return max(0.0, min(a[2], right) - max(a[0], left))
+
+
+def iou(a: Box, b: Box) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    inter = w * h
+    area = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / area if area > 0 else 0.0
+
+
+# ------------------------------------------------------------------------------------------ PDFium reading
+
+
+def line_rects(textpage, first_char: int, count: int, height: float) -> list[Box]:
+    """The printed rectangles of `count` characters from `first_char`, merged per printed line and split at wide
+    gaps (top-left frame)."""
+    import pypdfium2.raw as raw
+
+    handle = textpage.raw
+    n = raw.FPDFText_CountRects(handle, first_char, count)
+    left, top, right, bottom = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    rects: list[Box] = []
+    for i in range(min(n, 400)):
+        if not raw.FPDFText_GetRect(handle, i, left, top, right, bottom):
+            continue
+        box = (left.value, height - top.value, right.value, height - bottom.value)
+        if rects:
+            last = rects[-1]
+            same_line = min(last[3], box[3]) - max(last[1], box[1]) > 0.3 * min(last[3] - last[1], box[3] - box[1])
+            if same_line and -2 <= box[0] - last[2] < WIDE_GAP:
+                rects[-1] = union(last, box)
+                continue
+        rects.append(box)
+    return rects
+
+
+def graphics_boxes(page, width: float, height: float) -> list[Box]:
+    """Bounds of the page's paths, images and shadings (top-left frame), those inside form XObjects transformed
+    from the form's space to the page's; a page-sized background or a degenerate object is left out."""
+    import pypdfium2.raw as raw
+
+    boxes: list[Box] = []
+    l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    matrix = raw.FS_MATRIX()
+    budget = [MAX_OBJECTS_PER_PAGE]
+
+    def add(x0: float, y0: float, x1: float, y1: float, clip: Box | None) -> None:
+        box = (max(0.0, x0), max(0.0, height - y1), min(width, x1), min(height, height - y0))
+        if clip is not None:
+            box = (max(box[0], clip[0]), max(box[1], clip[1]), min(box[2], clip[2]), min(box[3], clip[3]))
+        w, h = box[2] - box[0], box[3] - box[1]
+        if w < 0.3 and h < 0.3 or w < 0 or h < 0:
+            return
+        if w * h > 0.7 * width * height:
+            return  # a page background or a clip-everything rectangle
+        boxes.append(box)
+
+    def transform(m: tuple[float, ...], x: float, y: float) -> tuple[float, float]:
+        a, bb, c, d, e, f = m
+        return a * x + c * y + e, bb * x + d * y + f
+
+    def compose(inner: tuple[float, ...], outer: tuple[float, ...]) -> tuple[float, ...]:
+        a1, b1, c1, d1, e1, f1 = inner
+        a2, b2, c2, d2, e2, f2 = outer
+        return (a1 * a2 + b1 * c2, a1 * b2 + b1 * d2, c1 * a2 + d1 * c2, c1 * b2 + d1 * d2,
+                e1 * a2 + f1 * c2 + e2, e1 * b2 + f1 * d2 + f2)
+
+    def walk_form(form, to_page: tuple[float, ...], clip: Box, depth: int) -> None:
+        count = raw.FPDFFormObj_CountObjects(form)
+        if count > MAX_FORM_CHILDREN:  # a plot of thousands of marks: its clip box is its extent, read at once
+            boxes.append(clip)
+            return
+        for i in range(count):
+            if budget[0] <= 0:
+                return
+            budget[0] -= 1
+            child = raw.FPDFFormObj_GetObject(form, i)
+            kind = raw.FPDFPageObj_GetType(child)
+            if kind == raw.FPDF_PAGEOBJ_TEXT:
+                continue
+            if kind == raw.FPDF_PAGEOBJ_FORM and depth < 6:
+                if raw.FPDFPageObj_GetMatrix(child, matrix):
+                    own = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+                    walk_form(child, compose(own, to_page), clip, depth + 1)
+                continue
+            if not raw.FPDFPageObj_GetBounds(child, l, b, r, t):
+                continue
+            corners = [transform(to_page, x, y) for x in (l.value, r.value) for y in (b.value, t.value)]
+            xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+            add(min(xs), min(ys), max(xs), max(ys), clip)
+
+    count = raw.FPDFPage_CountObjects(page.raw)
+    for i in range(count):
+        if budget[0] <= 0:
+            break
+        budget[0] -= 1
+        obj = raw.FPDFPage_GetObject(page.raw, i)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_TEXT or not raw.FPDFPageObj_GetBounds(obj, l, b, r, t):
+            continue
+        if kind == raw.FPDF_PAGEOBJ_FORM:
+            # the form's own bounds (page space) clip what its children draw; the children give the tight box
+            clip = (l.value, height - t.value, r.value, height - b.value)
+            if raw.FPDFPageObj_GetMatrix(obj, matrix):
+                walk_form(obj, (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), clip, 1)
+            continue
+        add(l.value, b.value, r.value, t.value, None)
+    # the marks of a plot repeat boxes to the point: once is enough
+    return list(dict.fromkeys((round(b[0], 1), round(b[1], 1), round(b[2], 1), round(b[3], 1)) for b in boxes))
+
+
+# ----------------------------------------------------------------------------------------------- layout
+
+
+@dataclass(slots=True)
+class DocumentLayout:
+    """What the regions are measured against, from the whole document's running text."""
+
+    body_size: float
+    text_left: float
+    text_right: float
+    two_columns: bool
+    top_margin: float  # running heads print above this
+    bottom_margin: float  # page numbers and footers print below this
+
+    @property
+    def middle(self) -> float:
+        return (self.text_left + self.text_right) / 2
+
+
+def document_layout(pages: list[list[tuple[Box, float]]], height: float, width: float) -> DocumentLayout:
+    """The body size (most characters' font size, weighted by width), the text block's edges and whether the
+    running text is set in two columns, from every page's text boxes (box, size)."""
+    weights: dict[float, float] = {}
+    for page in pages:
+        for box, size in page:
+            if size > 0:
+                key = round(size * 2) / 2
+                weights[key] = weights.get(key, 0.0) + (box[2] - box[0])
+    body = max(weights, key=weights.get) if weights else 10.0
+    body_boxes = [box for page in pages for box, size in page
+                  if abs(size - body) <= 0.6 and box[2] - box[0] > 0.25 * width]
+    if not body_boxes:
+        return DocumentLayout(body, 0.1 * width, 0.9 * width, False, 0.06 * height, 0.94 * height)
+    lefts = sorted(b[0] for b in body_boxes)
+    rights = sorted(b[2] for b in body_boxes)
+    left = lefts[len(lefts) // 20]
+    right = rights[-1 - len(rights) // 20]
+    narrow = sum(1 for b in body_boxes if b[2] - b[0] < 0.6 * (right - left))
+    two = narrow > 0.5 * len(body_boxes)
+    # the text block's top and bottom: the most common first and last line of a paragraph (a running head or a
+    # page number is a line alone, with no paragraph line next to it)
+    firsts: dict[int, int] = {}
+    lasts: dict[int, int] = {}
+    for page in pages:
+        lines = sorted((box for box, size in page if abs(size - body) <= 0.6 and box[2] - box[0] > 0.25 * width),
+                       key=lambda b: b[1])
+        line_tops = [b[1] for b in lines]
+        paragraph: list[Box] = []
+        closing: list[Box] = []
+        for a in lines:  # a line with the next line of its paragraph right below it
+            for b in lines[bisect_left(line_tops, a[3]):bisect_right(line_tops, a[3] + body)]:
+                if b is not a and abs(b[0] - a[0]) < 0.3 * width:
+                    paragraph.append(a)
+                    closing.append(b)
+                    break
+        if paragraph:
+            key = int(min(b[1] for b in paragraph) // 2)
+            firsts[key] = firsts.get(key, 0) + 1
+        if closing:
+            key = int(max(b[3] for b in closing) // 2)
+            lasts[key] = lasts.get(key, 0) + 1
+    # the highest (lowest) such line that recurs: floats at the top of a page push a page's first line down
+    least = max(2, len(pages) // 10)
+    tops = [key for key, count in firsts.items() if count >= least] or list(firsts)
+    bottoms = [key for key, count in lasts.items() if count >= least] or list(lasts)
+    top = 2 * min(tops) - 4 if tops else 0.06 * height
+    bottom = 2 * max(bottoms) + 6 if bottoms else 0.94 * height
+    return DocumentLayout(body, left, right, two, top, bottom)
+
+
+# ------------------------------------------------------------------------------------------------ regions
+
+
+@dataclass(slots=True)
+class Candidate:
+    kind: str
+    number: int
+    text: str
+    box: Box  # first line of the caption
+    block: Box = (0.0, 0.0, 0.0, 0.0)  # the caption's lines
+    span: tuple[float, float] = (0.0, 0.0)
+    region: Box | None = None
+
+
+def _is_body(tb: TextBox, layout: DocumentLayout, column_width: float) -> bool:
+    return abs(tb.size - layout.body_size) <= 0.6 and tb.width >= 0.7 * column_width
+
+
+def mark_body(boxes: list[TextBox], graphics: list[Box], layout: DocumentLayout) -> None:
+    """Body text: running-text size, a paragraph's width (or a line of a paragraph, such as its short last one,
+    next to such a line), alone at its height in its column, and not covered by a graphic."""
+    column = (layout.text_right - layout.text_left) / (2.05 if layout.two_columns else 1.0)
+    for tb in boxes:
+        # a heading (printed larger than the running text, not inside a graphic) ends a float as body text does
+        tb.body = _is_body(tb, layout, column) or (tb.size >= layout.body_size + 1.5 and not any(
+            _inside(tb.box, g, 1.0) for g in graphics))
+    by_top = sorted(boxes, key=lambda b: b.box[1])
+    tops = [b.box[1] for b in by_top]
+
+    def near(top: float, bottom: float) -> list[TextBox]:
+        """Boxes whose top lies in [top, bottom] (text boxes are a line high: a window of tops finds them)."""
+        return by_top[bisect_left(tops, top):bisect_right(tops, bottom)]
+
+    for tb in boxes:
+        if tb.body or abs(tb.size - layout.body_size) > 0.6:
+            continue
+        for other in near(tb.box[1] - 3 * tb.size, tb.box[1]):
+            if other.body and abs(other.box[0] - tb.box[0]) < 3 and 0 <= tb.box[1] - other.box[3] < 0.8 * tb.size:
+                tb.body = True  # the short last line of a paragraph
+                break
+    frames = [g for g in graphics if g[3] - g[1] > 2 * layout.body_size]
+    for tb in boxes:
+        if not tb.body:
+            continue
+        cy = (tb.box[1] + tb.box[3]) / 2
+        for g in frames:
+            if g[0] - 1 <= tb.box[0] and tb.box[2] <= g[2] + 1 and g[1] - 1 <= cy <= g[3] + 1 and g[3] - g[1] > 2 * tb.size:
+                tb.body = False  # text in a frame: a boxed prompt, a table cell
+                break
+        if tb.body:
+            for other in near(cy - 4 * tb.size, cy):
+                if other is not tb and other.box[1] < cy < other.box[3] and \
+                        overlap_x(other.box, tb.box[0] - 15, tb.box[2] + 15) > 0:
+                    tb.body = False  # a row of cells
+                    break
+
+
+def _span(candidate: Candidate, layout: DocumentLayout, width: float) -> tuple[float, float]:
+    """The caption's column, or the whole width when it crosses the gutter; a narrow caption off the column's
+    centre belongs to a float wrapped beside the text: its own width."""
+    left, right = candidate.block[0], candidate.block[2]
+    text_left, text_right = min(layout.text_left, left), max(layout.text_right, right)
+    if layout.two_columns:
+        middle = layout.middle
+        if not (left < middle - 20 and right > middle + 20):
+            text_left, text_right = (text_left, middle) if right <= middle + 20 else (middle, text_right)
+    column = text_right - text_left
+    centre = (text_left + text_right) / 2
+    if right - left < 0.6 * column and abs((left + right) / 2 - centre) > 0.15 * column:
+        return left - 5, right + 5
+    return text_left, text_right
+
+
+def _elements(candidate: Candidate, boxes: list[TextBox], graphics: list[Box], layout: DocumentLayout,
+              other_captions: list[Candidate]) -> list[tuple[Box, TextBox | None]]:
+    """What may belong to the caption's float: graphics and text in its span, and the stops (other captions,
+    text across the span's edge)."""
+    left, right = candidate.span
+    elements: list[tuple[Box, TextBox | None]] = []
+    for g in graphics:
+        w = g[2] - g[0]
+        if overlap_x(g, left, right) >= 0.7 * max(w, 0.1) and g[1] >= layout.top_margin - 15 \
+                and g[3] <= layout.bottom_margin + 15:  # graphics in the margins: a header rule, a background
+            elements.append((g, None))
+    for tb in boxes:
+        if tb.caption and tb.line >= 0 and _inside(tb.box, candidate.block):
+            continue
+        share = overlap_x(tb.box, left, right) / max(tb.width, 0.1)
+        if share >= 0.9:
+            elements.append((tb.box, tb))
+        elif share >= 0.3:  # text across the span's edge (a title block, the other column's line): not the float's
+            elements.append((tb.box, TextBox(tb.box, tb.size, body=True)))
+    for other in other_captions:
+        if other is not candidate and overlap_x(other.block, left, right) > 0:
+            elements.append((other.block, TextBox(other.block, 0.0, caption=True, body=True)))
+    return elements
+
+
+def _grow(candidate: Candidate, direction: int, elements: list[tuple[Box, TextBox | None]],
+          layout: DocumentLayout, height: float) -> Box | None:
+    """The region next to the caption, upwards (direction -1) or downwards (+1), as the module docstring says."""
+    edge = candidate.block[1] if direction < 0 else candidate.block[3]
+    gap_limit = max(3.0 * layout.body_size, 0.04 * height)
+    if direction < 0:
+        elements = [e for e in elements if e[0][3] <= edge + 1.5 and e[0][1] < edge - 0.5]
+        elements.sort(key=lambda e: -e[0][3])
+    else:
+        elements = [e for e in elements if e[0][1] >= edge - 1.5 and e[0][3] > edge + 0.5]
+        elements.sort(key=lambda e: e[0][1])
+    region: Box | None = None
+    frontier = edge
+    ruled = False  # the region has a table rule: rows at running-text size are cells until the next rule
+    for index, (box, tb) in enumerate(elements):
+        near = box[3] if direction < 0 else box[1]
+        if direction < 0 and near < layout.top_margin or direction > 0 and near > layout.bottom_margin:
+            break  # the running head's or the footer's margin
+        gap = (frontier - near) * -direction
+        if gap > gap_limit and (region is None or gap > gap_limit):
+            break
+        if tb is not None and (tb.body or tb.caption):
+            inside = region is not None and _inside(box, region)
+            if not inside and not (ruled and not tb.caption and _rule_ahead(elements, index, direction, region,
+                                                                            layout.body_size)):
+                break
+        if tb is None and _is_rule(box, region):
+            ruled = True
+        region = box if region is None else union(region, box)
+        frontier = min(frontier, box[1]) if direction < 0 else max(frontier, box[3])
+    return region
+
+
+def _is_rule(box: Box, region: Box | None) -> bool:
+    """A table's horizontal rule: a thin line at least half as wide as what the region holds so far."""
+    width = box[2] - box[0]
+    return box[3] - box[1] <= 2.0 and width >= 40 and (region is None or width >= 0.5 * (region[2] - region[0]))
+
+
+def _rule_ahead(elements: list[tuple[Box, TextBox | None]], index: int, direction: int, region: Box | None,
+                body_size: float) -> bool:
+    """Whether another rule follows the element at `index` before a wide gap or a caption: the line is a row of
+    a ruled table (between its rules), not the paragraph after it."""
+    frontier = elements[index][0][3] if direction > 0 else elements[index][0][1]
+    for box, tb in elements[index + 1:index + 200]:
+        near = box[1] if direction > 0 else box[3]
+        if (near - frontier) * direction > 2.5 * body_size:
+            return False
+        if tb is not None and tb.caption:
+            return False
+        if tb is None and _is_rule(box, region):
+            return True
+        frontier = max(frontier, box[3]) if direction > 0 else min(frontier, box[1])
+    return False
+
+
+def _inside(inner: Box, outer: Box, slack: float = 1.0) -> bool:
+    return (inner[0] >= outer[0] - slack and inner[1] >= outer[1] - slack and inner[2] <= outer[2] + slack
+            and inner[3] <= outer[3] + slack)
+
+
+def _substance(region: Box | None, graphics: list[Box], boxes: list[TextBox]) -> float:
+    """How much float there is in a region: its area when it holds a graphic or three text boxes, else 0."""
+    if region is None:
+        return 0.0
+    inside_graphics = sum(1 for g in graphics if _inside(g, region))
+    inside_text = sum(1 for tb in boxes if _inside(tb.box, region) and not tb.body)
+    if inside_graphics == 0 and inside_text < 3:
+        return 0.0
+    return (region[2] - region[0]) * (region[3] - region[1])
+
+
+def page_regions(candidates: list[Candidate], boxes: list[TextBox], graphics: list[Box],
+                 layout: DocumentLayout, width: float, height: float) -> list[tuple[Candidate, Box | None, Box | None]]:
+    """Each caption candidate of a page with the region above it and the one below it (None: no float there)."""
+    for c in candidates:
+        c.span = _span(c, layout, width)
+    # side-by-side captions share a span: split it halfway between them
+    for a in candidates:
+        for b in candidates:
+            if a is b or abs(a.box[1] - b.box[1]) > 3 * max(1.0, a.box[3] - a.box[1]):
+                continue
+            if a.box[2] <= b.box[0] + 2 and overlap_x(a.block, *b.span) > 0:
+                cut = (a.block[2] + b.block[0]) / 2
+                a.span = (a.span[0], min(a.span[1], cut))
+                b.span = (max(b.span[0], cut), b.span[1])
+    found = []
+    for c in candidates:
+        elements = _elements(c, boxes, graphics, layout, candidates)
+        up = _grow(c, -1, elements, layout, height)
+        down = _grow(c, +1, elements, layout, height)
+        found.append((c, up if _substance(up, graphics, boxes) else None,
+                      down if _substance(down, graphics, boxes) else None))
+    return found
+
+
+def choose_side(kind: str, up: Box | None, down: Box | None, tables_below: bool) -> Box | None:
+    """Figures hang above their caption (below only when nothing is above); a table is on its one side, or,
+    with floats on both, on the side the document's other tables use."""
+    if kind == "figure":
+        return up or down
+    if up and down:
+        return down if tables_below else up
+    return up or down
+
+
+def _yield_to_figures(found: list[Float]) -> None:
+    """A table region grown over a figure of its page (the figure hangs above its own caption: the surer of the
+    two) ends before that figure."""
+    for table in (f for f in found if f.kind == "table"):
+        for figure in (f for f in found if f.kind == "figure"):
+            t, g = table.box, figure.box
+            w, h = min(t[2], g[2]) - max(t[0], g[0]), min(t[3], g[3]) - max(t[1], g[1])
+            if w <= 0 or h <= 0 or w * h < 0.5 * (g[2] - g[0]) * (g[3] - g[1]):
+                continue
+            if table.caption_box[3] <= g[1]:  # the table hangs below its caption, the figure further down
+                table.box = (t[0], t[1], t[2], max(t[1] + 1, g[1] - 2))
+            elif table.caption_box[1] >= g[3]:
+                table.box = (t[0], min(t[3] - 1, g[3] + 2), t[2], t[3])
+
+
+def caption_kind(label: str) -> str:
+    return "table" if label.lower().startswith("tab") else "figure"
+
+
+def best_per_number(floats: list[Float]) -> list[Float]:
+    """One float per (kind, number): the first printed (a repeat is a mention set like a caption, or an
+    appendix copy)."""
+    seen: set[tuple[str, int]] = set()
+    kept: list[Float] = []
+    for f in floats:
+        key = (f.kind, f.number)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(f)
+    return kept
+
+
+# ------------------------------------------------------------------------------------------- the document
+
+
+@dataclass(slots=True)
+class PageElements:
+    """What one page contributes: its text boxes, graphics (only read on pages with a caption candidate) and
+    caption candidates."""
+
+    width: float
+    height: float
+    boxes: list[TextBox] = field(default_factory=list)
+    graphics: list[Box] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    line_texts: list[str] = field(default_factory=list)
+
+
+def caption_candidates(text: str, line: int, rects: list[Box], char_box) -> list[Candidate]:
+    """Caption openings in one PDFium line: at its start, or after a wide gap or a jump to another printed line
+    (PDFium joined the caption to the line beside it). `char_box(position)` gives a character's box or None."""
+    found: list[Candidate] = []
+    for match in CAPTION_START.finditer(text):
+        position = match.start()
+        if position > 0 and not text[position - 1].isspace():
+            continue
+        if position > 0:
+            before = position - 1
+            while before > 0 and text[before].isspace():
+                before -= 1
+            start_box, previous = char_box(position), char_box(before)
+            if start_box is None or previous is None:
+                continue
+            same_line = abs(start_box[1] - previous[1]) < 0.5 * max(1.0, start_box[3] - start_box[1])
+            if same_line and start_box[0] - previous[2] < WIDE_GAP:
+                continue
+        piece = text[position:]
+        parsed = CAPTION.match(piece)
+        if not parsed:
+            continue
+        box = rects[0] if rects else None
+        if position > 0 and rects:
+            start_box = char_box(position)
+            box = next((r for r in rects if _inside(start_box, r, 2.0)), None) if start_box else None
+        if box is None:
+            continue
+        found.append(Candidate(kind=caption_kind(parsed["label"]), number=int(parsed["number"]),
+                               text=" ".join(piece.split()), box=box, block=box))
+    return found
+
+
+def _caption_block(candidate: Candidate, page: PageElements, size: float) -> None:
+    """The caption's further lines: directly below, alone at their height, not past a graphic."""
+    block = candidate.box
+    texts = [candidate.text]
+    used_lines = {next((tb.line for tb in page.boxes if tb.box == candidate.box), -1)}
+    for _ in range(15):
+        below = [tb for tb in page.boxes
+                 if block[3] - 1 <= tb.box[1] <= block[3] + 0.9 * size and overlap_x(tb.box, block[0] - 5, block[2] + 5) > 0
+                 and tb.box != candidate.box]
+        if len(below) != 1 or below[0].size < size - 1.5 or below[0].size > size + 1.5:
+            break
+        nxt = below[0]
+        if any(g[1] >= block[3] - 0.5 and g[3] <= nxt.box[1] + 0.5 and overlap_x(g, nxt.box[0], nxt.box[2]) > 0
+               for g in page.graphics):
+            break  # a table's rule between the caption and this line: the line is the table's
+        if CAPTION_START.match(page.line_texts[nxt.line] if nxt.line >= 0 else ""):
+            break
+        nxt.caption = True
+        block = union(block, nxt.box)
+        if nxt.line not in used_lines:
+            used_lines.add(nxt.line)
+            texts.append(page.line_texts[nxt.line])
+        if sum(len(t) for t in texts) > CAPTION_TEXT_MAX:
+            break
+    candidate.block = block
+    candidate.text = " ".join(" ".join(texts).split())[:CAPTION_TEXT_MAX]
+
+
+def find_floats(pages: list[PageElements]) -> tuple[list[Float], list[set[int]]]:
+    """Every float of the document, and per page the indices of the lines inside a float's region."""
+    reference = next((p for p in pages if p.width), None)
+    if reference is None:
+        return [], [set() for _ in pages]
+    layout = document_layout([[(tb.box, tb.size) for tb in p.boxes] for p in pages], reference.height,
+                             reference.width)
+    floats: list[Float] = []
+    covered: list[set[int]] = [set() for _ in pages]
+    sided = []
+    for number, page in enumerate(pages, start=1):
+        if page.candidates:
+            for tb in page.boxes:
+                if any(tb.box == c.box for c in page.candidates):
+                    tb.caption = True
+            for c in page.candidates:
+                size = next((tb.size for tb in page.boxes if tb.box == c.box), layout.body_size)
+                _caption_block(c, page, size)
+            mark_body(page.boxes, page.graphics, layout)
+            for tb in page.boxes:
+                if tb.caption:
+                    tb.body = True
+            page_found = page_regions(page.candidates, page.boxes, page.graphics, layout, page.width, page.height)
+            sided.append((number, page, page_found))
+    below = sum(1 for _n, _p, found in sided for c, up, down in found if c.kind == "table" and down and not up)
+    above = sum(1 for _n, _p, found in sided for c, up, down in found if c.kind == "table" and up and not down)
+    for number, page, page_found in sided:
+        found = []
+        for c, up, down in page_found:
+            region = choose_side(c.kind, up, down, tables_below=below > above)
+            if region is None:
+                continue
+            c.region = region
+            found.append(Float(kind=c.kind, number=c.number, page=number, caption=c.text[:CAPTION_TEXT_MAX],
+                               caption_box=tuple(round(v, 1) for v in c.block),
+                               box=tuple(round(v, 1) for v in region)))
+        _yield_to_figures(found)
+        # a "caption" inside another float's region is a cell or a label ("Figure 6 (a)" in a table)
+        regions = [f.box for f in found]
+        found = [f for f in found if not any(r != f.box and _inside(f.caption_box, r, 0.5) for r in regions)]
+        floats.extend(found)
+        # a line is the float's when all of its printed width lies in a region (PDFium may join a body line
+        # and a label of the figure beside it: that line stays)
+        widths: dict[int, list[float]] = {}
+        for tb in page.boxes:
+            if tb.line < 0 or tb.caption:
+                continue
+            share = widths.setdefault(tb.line, [0.0, 0.0])
+            share[0] += tb.width
+            if any(_inside(tb.box, f.box, 1.0) for f in found):
+                share[1] += tb.width
+        covered[number - 1] = {line for line, (total, inside) in widths.items() if total and inside >= 0.95 * total}
+        for f in found:
+            lines = covered[number - 1]
+            inside = sorted({tb.line for tb in page.boxes if tb.line in lines and _inside(tb.box, f.box, 1.0)})
+            f.text = "\n".join(page.line_texts[i] for i in inside)[:FLOAT_TEXT_MAX]
+    return best_per_number(floats), covered
