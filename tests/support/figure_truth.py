@@ -45,4 +45,9 @@ def _merged() -> dict[str, FigureTruth]:
     return merged
 
 
-FIGURES: dict[str, FigureTruth] = _merged()
+def __getattr__(name: str):
+    # merged on first use, not at import (see paper_truth.__getattr__: the parts import this module)
+    if name == "FIGURES":
+        globals()["FIGURES"] = figures = _merged()
+        return figures
+    raise AttributeError(name)

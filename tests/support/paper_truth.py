@@ -30,8 +30,6 @@ class Truth:
     sections: dict[str, str] = field(default_factory=dict)
 
 
-
-
 def _merged() -> dict[str, Truth]:
     from tests.support import truth_part1, truth_part2, truth_part3
 
@@ -41,4 +39,10 @@ def _merged() -> dict[str, Truth]:
     return papers
 
 
-PAPERS: dict[str, Truth] = _merged()
+def __getattr__(name: str):
+    # PAPERS is merged on first use, not at import: the parts import Truth from this module, and
+    # figure_truth imports the parts, so a merge at import time would see a half-imported part.
+    if name == "PAPERS":
+        globals()["PAPERS"] = papers = _merged()
+        return papers
+    raise AttributeError(name)

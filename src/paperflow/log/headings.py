@@ -152,12 +152,14 @@ def recognise_headings(lines: Sequence[str], fenced: frozenset[int],
     year_org = 2 * sum(bool(_YEAR_ORG.match(strip_title_markup(h.text))) for h in entries) > len(entries)
     # Whether the person's entries carry a keywords line (paperflow's drafts always do: they do not count).
     keywords = hand = 0
+    hand_lines: set[int] = set()  # the person's own entries: what the file's order is read from too
     for heading, stop in _entry_spans(headings, level, len(lines)):
         if _is_pending(heading):
             continue
         body = [_body(lines[j]) for j in range(heading.line, stop) if j not in fenced]
         if not any(_DRAFT_MARK.search(line) for line in body):
             hand += 1
+            hand_lines.add(heading.line)
             keywords += any(_KEYWORDS.match(line) for line in body)
     template = YEAR_ORG_TEMPLATE if year_org else KEYWORDS_TEMPLATE if hand and 2 * keywords > hand else None
     title_line = document_title(headings)
@@ -167,7 +169,9 @@ def recognise_headings(lines: Sequence[str], fenced: frozenset[int],
     if has_topics:
         insert = "topic"
     else:
-        years = [int(m.group(1)) for h in entries if (m := _YEAR_ORG.match(strip_title_markup(h.text)))]
+        # Read from the person's entries only: a draft on top (of an older paper) must not turn the order around.
+        years = [int(m.group(1)) for h in entries
+                 if h.line in hand_lines and (m := _YEAR_ORG.match(strip_title_markup(h.text)))]
         insert = "top" if year_org and len(years) >= 2 and years[0] > years[-1] else "end"
     return Layout(name="headings", entries=level, title="year-org" if year_org else "plain",
                   insert=insert, template=template)  # type: ignore[arg-type]
