@@ -365,7 +365,7 @@ def _elements(candidate: Candidate, boxes: list[TextBox], graphics: list[Box], l
 
 
 def _grow(candidate: Candidate, direction: int, elements: list[tuple[Box, TextBox | None]],
-          layout: DocumentLayout, height: float) -> Box | None:
+          layout: DocumentLayout, height: float, title_page: bool = False) -> Box | None:
     """The region next to the caption, upwards (direction -1) or downwards (+1), as the module docstring says."""
     edge = candidate.block[1] if direction < 0 else candidate.block[3]
     gap_limit = max(3.0 * layout.body_size, 0.04 * height)
@@ -378,6 +378,7 @@ def _grow(candidate: Candidate, direction: int, elements: list[tuple[Box, TextBo
     region: Box | None = None
     frontier = edge
     ruled = False  # the region has a table rule: rows at running-text size are cells until the next rule
+    graphics_top: float | None = None  # the top of the graphics taken so far (growing upwards)
     for index, (box, tb) in enumerate(elements):
         near = box[3] if direction < 0 else box[1]
         if direction < 0 and near < layout.top_margin or direction > 0 and near > layout.bottom_margin:
@@ -385,6 +386,12 @@ def _grow(candidate: Candidate, direction: int, elements: list[tuple[Box, TextBo
         gap = (frontier - near) * -direction
         if gap > gap_limit and (region is None or gap > gap_limit):
             break
+        if title_page and direction < 0 and tb is not None and graphics_top is not None and not tb.caption \
+                and abs(tb.size - layout.body_size) <= 0.6 and box[3] <= graphics_top + 0.5:
+            break  # on the first page, a line in the running text's size wholly above the float's graphics is
+                   # the title block's (an affiliation line under the authors), not figure text
+        if tb is None:
+            graphics_top = box[1] if graphics_top is None else min(graphics_top, box[1])
         if tb is not None and (tb.body or tb.caption):
             inside = region is not None and _inside(box, region)
             if not inside and not (ruled and not tb.caption and _rule_ahead(elements, index, direction, region,
@@ -437,7 +444,8 @@ def _substance(region: Box | None, graphics: list[Box], boxes: list[TextBox]) ->
 
 
 def page_regions(candidates: list[Candidate], boxes: list[TextBox], graphics: list[Box],
-                 layout: DocumentLayout, width: float, height: float) -> list[tuple[Candidate, Box | None, Box | None]]:
+                 layout: DocumentLayout, width: float, height: float,
+                 title_page: bool = False) -> list[tuple[Candidate, Box | None, Box | None]]:
     """Each caption candidate of a page with the region above it and the one below it (None: no float there)."""
     for c in candidates:
         c.span = _span(c, layout, width)
@@ -453,8 +461,8 @@ def page_regions(candidates: list[Candidate], boxes: list[TextBox], graphics: li
     found = []
     for c in candidates:
         elements = _elements(c, boxes, graphics, layout, candidates)
-        up = _grow(c, -1, elements, layout, height)
-        down = _grow(c, +1, elements, layout, height)
+        up = _grow(c, -1, elements, layout, height, title_page)
+        down = _grow(c, +1, elements, layout, height, title_page)
         found.append((c, up if _substance(up, graphics, boxes) else None,
                       down if _substance(down, graphics, boxes) else None))
     return found
@@ -602,7 +610,8 @@ def find_floats(pages: list[PageElements]) -> tuple[list[Float], list[set[int]]]
             for tb in page.boxes:
                 if tb.caption:
                     tb.body = True
-            page_found = page_regions(page.candidates, page.boxes, page.graphics, layout, page.width, page.height)
+            page_found = page_regions(page.candidates, page.boxes, page.graphics, layout, page.width, page.height,
+                                      title_page=number == 1)
             sided.append((number, page, page_found))
     below = sum(1 for _n, _p, found in sided for c, up, down in found if c.kind == "table" and down and not up)
     above = sum(1 for _n, _p, found in sided for c, up, down in found if c.kind == "table" and up and not down)
