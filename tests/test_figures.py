@@ -21,6 +21,7 @@ from paperflow.summary.figure_choice import choose_overview, choose_pictures, ch
 from paperflow.text.engine import read_document
 from paperflow.text.extract import crop_floats, extract_pdf, paper_text_from_document
 from paperflow.text.figures import iou
+from paperflow.text.sections import SectionKind
 from tests.support.figure_truth import FIGURES
 
 GAN = "pdf/arxiv_1406.2661v1_gan.pdf"
@@ -91,6 +92,19 @@ def test_the_text_inside_floats_never_reaches_the_paragraphs(documents):
         assert len(leaked) <= 0.05 * len(inside), leaked[:5]
         captions = [f.caption[:40] for f in document.floats]
         assert sum(1 for c in captions if c[:30] in " ".join(paragraphs.split())) >= 0.5 * len(captions)
+
+
+def test_small_print_right_of_the_text_block_is_no_running_text(documents):
+    # LoRA's Figure 1 is a form XObject that carries a second copy of its labels outside its clip (invisible, at
+    # x 560-604 of a text block ending at 504): those lines are not the introduction's text.
+    path = "corpus/arxiv_2106.09685v2_lora.pdf"
+    document = documents[path]
+    first_page = document.pages[0]
+    hidden = [line for line in first_page.lines if line.left > 550 and line.size < 9]
+    assert hidden and all(line.in_float for line in hidden), [(line.text, line.in_float) for line in hidden]
+    introduction = paper_text_from_document(document, label=path, source=path, sha256="0").of_kind(
+        SectionKind.INTRODUCTION)[0].text
+    assert "Weights" not in introduction.split("Figure 1")[0], introduction[:200]
 
 
 def test_the_rule_picks_the_overview_and_the_results_of_the_classic_papers(documents):

@@ -645,4 +645,23 @@ def find_floats(pages: list[PageElements]) -> tuple[list[Float], list[set[int]]]
             lines = covered[number - 1]
             inside = sorted({tb.line for tb in page.boxes if tb.line in lines and _inside(tb.box, f.box, 1.0)})
             f.text = "\n".join(page.line_texts[i] for i in inside)[:FLOAT_TEXT_MAX]
+    margin = layout.text_right + 0.01 * reference.width
+    regions_of = {number: [f.box for f in floats if f.page == number] for number in range(1, len(pages) + 1)}
+    for number, page in enumerate(pages, start=1):
+        # Small print right of the text block is no running text: the copy of a figure's labels a form XObject
+        # leaves outside its clip, margin decorations (a reader's notes are annotations, not text). A line all of
+        # whose printed width is such print or inside a float is the float's.
+        regions = regions_of[number]
+        widths: dict[int, list[float]] = {}
+        for tb in page.boxes:
+            if tb.line < 0 or tb.caption:
+                continue
+            share = widths.setdefault(tb.line, [0.0, 0.0, 0.0])
+            share[0] += tb.width
+            if tb.box[0] >= margin and tb.size < layout.body_size - 0.5:
+                share[1] += tb.width
+            elif any(_inside(tb.box, r, 1.0) for r in regions):
+                share[2] += tb.width
+        covered[number - 1] |= {line for line, (total, beyond, inside) in widths.items()
+                                if total and beyond > 0 and beyond + inside >= 0.95 * total}
     return best_per_number(floats), covered
