@@ -194,3 +194,19 @@ def test_the_title_is_never_the_author_line_a_team_or_a_banner():
     assert printed_date(page) == date(2024, 3, 3)
     assert printed_date([Line("2025-05-14", 10)]) == date(2025, 5, 14)
     assert printed_date([Line("We trained it in March 2024 on many machines.", 10)]) is None  # prose is no date
+
+
+def test_a_title_in_capitals_is_cased_as_the_paper_writes_its_words(extracted):
+    from paperflow.text.engine import Line
+    from paperflow.text.frontmatter import _recased
+
+    body = [[Line("We propose LoRA, which reduces the LLM memory of fine-tuning with the MoE layer."),
+             Line("LoRA keeps the pre-trained weights; an LLM adapts. Large language models are evolving, low in rank.")]]
+    assert _recased("LORA: LOW-RANK ADAPTATION OF LARGE LLM AND MOE MODELS", body) == \
+        "LoRA: Low-Rank Adaptation of Large LLM and MoE Models"
+    assert _recased("THE GPT TRICK: A STUDY", body) == "The GPT Trick: A Study"  # short, never written: kept
+    # real papers set in small capitals (their text layer is upper case), with no metadata title
+    assert extracted("corpus/arxiv_2106.09685v2_lora.pdf").title == "LoRA: Low-Rank Adaptation of Large Language Models"
+    assert extracted("corpus/arxiv_2310.05914v2_neftune.pdf").title == \
+        "NEFTune: Noisy Embeddings Improve Instruction Finetuning"
+    assert extracted("corpus/nonarxiv_moonlight_muon_scalable.pdf").title.endswith("for LLM Training")

@@ -95,6 +95,8 @@ def front_matter_of(layout: Layout, metadata_title: str | None) -> FrontMatter:
     front.organisations = organisations_of(front, page_text, layout.running_lines)
     if front.title and "- " in front.title:
         front.title = _dehyphenated(front.title, layout.pages)
+    if front.title and _in_capitals(front.title):
+        front.title = _recased(front.title, layout.pages)
     front.printed_date = printed_date(page[:_front_end(page, layout.body_size) + 1] if page else []) or \
         _issue_date(layout.running_lines)
     return front
@@ -113,6 +115,53 @@ def _dehyphenated(title: str, pages: list[list[Line]]) -> str:
         return f"{head}-{tail}"
 
     return re.sub(r"(\w+)- (\w+)", join, title)
+
+
+_SMALL_WORDS = frozenset("a an and as at by for from in into of on or over the to via vs with without".split())
+_WORD = re.compile(r"[^\W\d_][\w'’]*")
+
+
+def _in_capitals(title: str) -> bool:
+    """A title set in capitals or small capitals: its text layer has no lower-case letter ("LORA: LOW-RANK …")."""
+    letters = [c for c in title if c.isalpha()]
+    return len(letters) >= 4 and not any(c.islower() for c in letters)
+
+
+def _recased(title: str, pages: list[list[Line]]) -> str:
+    """A title printed in capitals, cased as the paper's own text writes each word ("LoRA", "Transformers"), else
+    in title case (small words lower-case inside the title): how a reader writes it down."""
+    counts: dict[str, dict[str, int]] = {}
+    for page in pages[:8]:
+        for line in page:
+            if _in_capitals(line.text):
+                continue  # headings in capitals tell no casing
+            for word in _WORD.findall(line.text):
+                forms = counts.setdefault(word.lower(), {})
+                forms[word] = forms.get(word, 0) + 1
+    words = list(_WORD.finditer(title))
+
+    def cased(index: int, match: re.Match[str]) -> str:
+        word = match.group()
+        forms = counts.get(word.lower(), {})
+        # the paper's own form where it mostly writes the word other than as a plain word: a name or an acronym
+        # ("LoRA", "LLM", "MoE")
+        special = {form: n for form, n in forms.items() if form != form.lower() and form != form.capitalize()}
+        if special and sum(special.values()) >= sum(forms.values()) - sum(special.values()):
+            return max(special, key=special.get)
+        if not forms and len(word) <= 4 and word.lower() not in _SMALL_WORDS:
+            return word  # a short word the text never writes otherwise: an acronym kept as printed
+        after_colon = index > 0 and title[:match.start()].rstrip().endswith(":")
+        if 0 < index and not after_colon and word.lower() in _SMALL_WORDS:
+            return word.lower()
+        return word[:1].upper() + word[1:].lower()
+
+    out, last = [], 0
+    for index, match in enumerate(words):
+        out.append(title[last:match.start()])
+        out.append(cased(index, match))
+        last = match.end()
+    out.append(title[last:])
+    return "".join(out)
 
 
 def read_front_matter(first_page: list[Line], height: float, footnotes: list[Line], body_size: float,
