@@ -95,12 +95,14 @@ RULES: dict[Transition, tuple[frozenset[PaperState | None], PaperState | None, f
     Transition.SUMMARIZE: (frozenset({PaperState.EXTRACTED}), PaperState.SUMMARIZED,
                            frozenset({"summary_path", "model", "prompt_version"})),
     Transition.DRAFT: (frozenset({PaperState.SUMMARIZED}), PaperState.DRAFTED,
-                       frozenset({"drafted_on", "summary_path"})),
+                       frozenset({"drafted_on", "summary_path", "figure_picks"})),
     Transition.FAIL: (IN_PROGRESS_STATES | {None}, PaperState.FAILED, frozenset({"last_stage", "last_error"})),
     Transition.DEFER: (frozenset({PaperState.EXTRACTED}), PaperState.DEFERRED, frozenset()),
-    Transition.PROPOSE: (REVIEWABLE_STATES, None, frozenset({"review_branch", "title", "drafted_on", "draft_entry"})),
+    Transition.PROPOSE: (REVIEWABLE_STATES, None, frozenset({"review_branch", "title", "drafted_on", "draft_entry",
+                                                             "figure_picks", "draft_pictures"})),
     Transition.OPEN_REVIEW: (REVIEWABLE_STATES, PaperState.IN_REVIEW,
-                             frozenset({"review_branch", "pr_number", "title", "drafted_on", "draft_entry"})),
+                             frozenset({"review_branch", "pr_number", "title", "drafted_on", "draft_entry",
+                                        "figure_picks", "draft_pictures"})),
     Transition.MERGE: (REVIEWABLE_STATES, PaperState.MERGED,
                        frozenset({"pr_number", "edit_ratio", "edit_parts", "most_edited"})),
     Transition.REJECT: (REVIEWABLE_STATES, PaperState.REJECTED, frozenset({"pr_number"})),
@@ -151,8 +153,11 @@ class LedgerRow(BaseModel):
     version_listed: int | None = None  # the newest version a pull request already mentioned
     redraft_path: str | None = None  # the summary of a re-draft waiting for a pull request
     redraft_branch: str | None = None  # the review branch whose pull request shows it
+    # m004: the entry's pictures, so a review branch made again from the ledger carries them
+    figure_picks: dict[str, Any] | None = None  # {"pdf", "sha256", "chosen": [{"kind", "float"}]} (log.pictures)
+    draft_pictures: list[dict[str, Any]] | None = None  # the Pictures of the entry as proposed (models.Picture)
 
-    @field_validator("edit_parts", mode="before")
+    @field_validator("edit_parts", "figure_picks", "draft_pictures", mode="before")
     @classmethod
     def _json_parts(cls, value: Any) -> Any:
         return json.loads(value) if isinstance(value, str) else value
@@ -239,10 +244,13 @@ _M003_EVIDENCE_AND_EDITS = [
         "redraft_branch TEXT")
 ]
 
+_M004_PICTURES = [f"ALTER TABLE papers ADD COLUMN {column}" for column in ("figure_picks TEXT", "draft_pictures TEXT")]
+
 MIGRATIONS: list[tuple[str, list[str]]] = [
     ("m001_initial", _M001_INITIAL),
     ("m002_paper_events", _M002_PAPER_EVENTS),
     ("m003_evidence_and_edits", _M003_EVIDENCE_AND_EDITS),
+    ("m004_pictures", _M004_PICTURES),
 ]
 MIGRATIONS_TABLE = "_paperflow_migrations"
 
@@ -275,8 +283,8 @@ def _now() -> str:
 def _db_value(value: Any) -> Any:
     if isinstance(value, StrEnum):
         return value.value
-    if isinstance(value, dict):
-        return json.dumps(value, sort_keys=True)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, Path):

@@ -73,7 +73,7 @@ from paperflow.summary.summarize import (
 )
 from paperflow.text.budget import SelectedInput, select_input
 from paperflow.text.extract import PaperText, crop_floats, extract_pdf
-from paperflow.log.pictures import place_pictures, remove_pictures
+from paperflow.log.pictures import picks_record, place_pictures, plan_pictures, remove_pictures
 from paperflow.summary.figure_choice import choose_pictures
 from paperflow.text.frontmatter import apply_front_matter
 
@@ -212,6 +212,8 @@ class PaperOutcome:
     over_budget: str | None = None
     pdf: Path | None = None  # where the pictures are cropped from
     text: PaperText | None = None  # its figures and tables
+    chosen: Any = None  # (chosen floats, their cached crops) for the entry's pictures, once worked out
+    pictures: list[Picture] = field(default_factory=list)  # a dry run's: what the entry would show
 
     @property
     def label(self) -> str:
@@ -603,9 +605,11 @@ class Orchestrator:
         if dry_run:
             for o in drafts:
                 self.report.drafted.append(ReportedPaper(key=o.paper.key, title=o.result.summary.title, note="dry run"))
-            return [draft_entry(o.result.summary, self.settings, layout=self._layout()) for o in drafts]
+                o.pictures = self._planned_pictures(o)
+            return [draft_entry(o.result.summary, self.settings, o.pictures, layout=self._layout()) for o in drafts]
         if on_branch:
             for o in drafts:
+                o.chosen = self._chosen(o)  # recorded with the draft: a branch made again crops the same
                 self._drafted(o, day, o.coverage)
             return []
         # The pictures are in place before the log is swapped in, and removed again if the write fails (or the
@@ -644,24 +648,49 @@ class Orchestrator:
     def _layout(self) -> Layout | None:
         return self._log.layout if self._log is not None else None
 
-    def _pictures(self, outcome: PaperOutcome) -> tuple[list[Picture], list[Path]]:
-        """The entry's pictures, copied beside the log (see paperflow.log.pictures); never a reason to fail: what
-        is missing is one line of the report ("no architecture figure found")."""
+    def _figures_on(self, outcome: PaperOutcome) -> bool:
         settings = self.settings
-        if not settings.figures.enabled or settings.figures.max_per_entry == 0 or outcome.text is None \
-                or outcome.pdf is None or outcome.result is None or self.log_path is None:
-            return [], []
-        chosen, missing = pictures_for(outcome.text, Path(outcome.pdf), settings, self._picks_of(outcome))
-        try:
-            pictures, written = place_pictures(outcome.result.summary.title, chosen[0], chosen[1],
-                                               self.log_path.parent, settings.log.figures_dir)
-        except OSError as exc:
-            missing.append(f"pictures not written ({exc.strerror or exc})")
-            pictures, written = [], []
-        for line in missing:
+        return settings.figures.enabled and settings.figures.max_per_entry > 0 and outcome.text is not None \
+            and outcome.pdf is not None and outcome.result is not None
+
+    def _missing(self, outcome: PaperOutcome, lines: Sequence[str]) -> None:
+        for line in lines:
             self.report.notes.append(f"{outcome.label}: {line}")
             self.progress(outcome.label, "insert", line)
-        return pictures, written
+
+    def _chosen(self, outcome: PaperOutcome) -> Any:
+        """(chosen floats, their cached crops) for the entry, or None with figures off; what is missing is one
+        line of the report each ("no architecture figure found")."""
+        if not self._figures_on(outcome):
+            return None
+        assert outcome.text is not None and outcome.pdf is not None
+        chosen, missing = pictures_for(outcome.text, Path(outcome.pdf), self.settings, self._picks_of(outcome))
+        self._missing(outcome, missing)
+        return chosen
+
+    def _pictures(self, outcome: PaperOutcome) -> tuple[list[Picture], list[Path]]:
+        """The entry's pictures, copied beside the log (see paperflow.log.pictures); never a reason to fail."""
+        if self.log_path is None or (chosen := self._chosen(outcome)) is None:
+            return [], []
+        assert outcome.result is not None
+        try:
+            return place_pictures(outcome.result.summary.title, chosen[0], chosen[1], self.log_path.parent,
+                                  self.settings.log.figures_dir)
+        except OSError as exc:
+            self._missing(outcome, [f"pictures not written ({exc.strerror or exc})"])
+            return [], []
+
+    def _planned_pictures(self, outcome: PaperOutcome) -> list[Picture]:
+        """A dry run's pictures: those the entry would get, named as they would be beside the log (or in
+        figures_dir alone, without a log), with nothing cropped or written."""
+        if not self._figures_on(outcome):
+            return []
+        assert outcome.text is not None and outcome.result is not None
+        chosen, missing = choose_pictures(outcome.text.figures, self.settings.figures.max_per_entry,
+                                          picks=self._picks_of(outcome))
+        self._missing(outcome, missing if outcome.text.figures else ["no figures or tables found"])
+        log_dir = self.log_path.parent if self.log_path is not None else None
+        return plan_pictures(outcome.result.summary.title, chosen, log_dir, self.settings.log.figures_dir)
 
     def _set_aside(self, outcomes: list[PaperOutcome], dry_run: bool) -> None:
         """Re-drafts of papers already in the log: the person's entry stays as it is; the new draft is
@@ -678,7 +707,10 @@ class Orchestrator:
     def _drafted(self, outcome: PaperOutcome, day: date, note: str | None) -> None:
         assert outcome.result is not None
         path = str(outcome.result.path) if outcome.result.path else None
-        self.ledger.transition(outcome.paper.key, Transition.DRAFT, drafted_on=day, summary_path=path)
+        picks = picks_record(outcome.chosen[0], Path(outcome.pdf), outcome.text.sha256) \
+            if outcome.chosen and outcome.chosen[0] and outcome.pdf is not None and outcome.text is not None else None
+        self.ledger.transition(outcome.paper.key, Transition.DRAFT, drafted_on=day, summary_path=path,
+                               figure_picks=picks)
         self.report.drafted.append(ReportedPaper(key=outcome.paper.key, title=outcome.result.summary.title, note=note))
 
     # -- 4. review -------------------------------------------------------------------------------
@@ -718,19 +750,8 @@ class Orchestrator:
         return {**picks, **self.figure_picks}
 
     def _review_pictures(self, drafted: list[PaperOutcome]) -> dict[str, Any]:
-        """Summary.key -> (chosen floats, cached crops) for the review branch; report lines for what is missing."""
-        settings = self.settings
-        found: dict[str, Any] = {}
-        if not settings.figures.enabled or settings.figures.max_per_entry == 0:
-            return found
-        for o in drafted:
-            if o.result is None or o.text is None or o.pdf is None:
-                continue
-            chosen, missing = pictures_for(o.text, Path(o.pdf), settings, self._picks_of(o))
-            found[o.result.summary.key] = chosen
-            for line in missing:
-                self.report.notes.append(f"{o.label}: {line}")
-        return found
+        """Summary.key -> (chosen floats, cached crops) for the review branch (worked out when drafted)."""
+        return {o.result.summary.key: o.chosen for o in drafted if o.result is not None and o.chosen is not None}
 
     # -- the end ---------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import re
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from paperflow.models import Picture, PictureKind
 from paperflow.text.figures import Float
@@ -46,6 +47,21 @@ def display_size(box: Sequence[float]) -> tuple[int, int]:
     return width, max(1, height)
 
 
+def _next_free(folder: Path | None, name: str, number: int, taken: set[str] | frozenset[str]) -> tuple[int, str]:
+    """The next picture number after `number` whose file name is neither in `taken` nor (with a folder) on disk."""
+    while True:
+        number += 1
+        file_name = f"{numbered(name, number)}.png"
+        if file_name not in taken and (folder is None or not (folder / file_name).exists()):
+            return number, file_name
+
+
+def _picture(kind: PictureKind, found: Float, src: str) -> Picture:
+    width, height = display_size(found.box)
+    return Picture(kind=kind, source_kind=found.kind, number=found.number, page=found.page,
+                   caption=found.caption[:2000], src=src, width=width, height=height)
+
+
 def place_pictures(title: str, chosen: Sequence[tuple[PictureKind, Float]], crops: dict[tuple[str, int], Path],
                    log_dir: Path, figures_dir: str, taken: set[str] | frozenset[str] = frozenset()
                    ) -> tuple[list[Picture], list[Path]]:
@@ -64,10 +80,8 @@ def place_pictures(title: str, chosen: Sequence[tuple[PictureKind, Float]], crop
                 continue
             folder.mkdir(parents=True, exist_ok=True)
             while True:
-                number += 1
-                target = folder / f"{numbered(name, number)}.png"
-                if target.name in taken:
-                    continue
+                number, file_name = _next_free(None, name, number, taken)
+                target = folder / file_name
                 try:
                     with open(target, "xb") as out, open(crop, "rb") as source:  # "x": never overwrite
                         written.append(target)
@@ -75,14 +89,43 @@ def place_pictures(title: str, chosen: Sequence[tuple[PictureKind, Float]], crop
                     break
                 except FileExistsError:
                     continue
-            width, height = display_size(found.box)
-            pictures.append(Picture(kind=kind, source_kind=found.kind, number=found.number, page=found.page,
-                                    caption=found.caption[:2000], src=f"{figures_dir}/{target.name}",
-                                    width=width, height=height))
+            pictures.append(_picture(kind, found, f"{figures_dir}/{target.name}"))
     except OSError:
         remove_pictures(written)
         raise
     return pictures, written
+
+
+def plan_pictures(title: str, chosen: Sequence[tuple[PictureKind, Float]], log_dir: Path | None,
+                  figures_dir: str) -> list[Picture]:
+    """The pictures `place_pictures` would give the entry, named the same way, writing nothing (a dry run).
+    Without a log folder the names start from 1."""
+    folder = log_dir / figures_dir if log_dir is not None else None
+    name, number, pictures = short_name(title), 0, []
+    for kind, found in chosen:
+        number, file_name = _next_free(folder, name, number, frozenset())
+        pictures.append(_picture(kind, found, f"{figures_dir}/{file_name}"))
+    return pictures
+
+
+def picks_record(chosen: Sequence[tuple[PictureKind, Float]], pdf: Path | str, sha256: str) -> dict[str, Any]:
+    """The chosen floats as the ledger keeps them (`figure_picks`), so a review branch made again from the ledger
+    crops the same pictures (from the crop cache, else from the PDF)."""
+    return {"pdf": str(pdf), "sha256": sha256,
+            "chosen": [{"kind": kind.value, "float": found.as_dict()} for kind, found in chosen]}
+
+
+def picks_from_record(record: dict[str, Any]) -> tuple[list[tuple[PictureKind, Float]], Path, str]:
+    """(chosen floats, PDF, its sha256) from `picks_record`'s dict; ValueError (or KeyError, TypeError) when it
+    is not one."""
+    chosen = []
+    for item in record["chosen"]:
+        data = dict(item["float"])
+        found = Float(kind=str(data["kind"]), number=int(data["number"]), page=int(data["page"]),
+                      caption=str(data.get("caption", "")), caption_box=tuple(data["caption_box"]),
+                      box=tuple(data["box"]))
+        chosen.append((PictureKind(item["kind"]), found))
+    return chosen, Path(record["pdf"]), str(record["sha256"])
 
 
 def remove_pictures(paths: Sequence[Path]) -> None:

@@ -48,7 +48,7 @@ from paperflow.review.github import (
 )
 from paperflow.layout import OutputLayout
 from paperflow.ledger import IllegalTransitionError, Ledger, LedgerRow, PaperState, Transition
-from paperflow.log.pictures import place_pictures, remove_pictures
+from paperflow.log.pictures import picks_from_record, place_pictures, remove_pictures
 from paperflow.models import DraftedBy, Failure, Picture, PictureKind, Summary
 from paperflow.text.figures import Float
 from paperflow.settings import Settings
@@ -261,6 +261,33 @@ def _day_drafts(
         except ReviewError as exc:
             messages.append(f"{row.key}: {exc.message}; left out")
     return earlier + list(drafts), rows
+
+
+def _stored_pictures(settings: Settings, rows: Sequence[LedgerRow], given: Mapping[str, ChosenPictures],
+                     messages: list[str]) -> dict[str, ChosenPictures]:
+    """The pictures of the day's drafts this run did not bring (a branch made again from the ledger): the floats
+    the ledger recorded for each (`figure_picks`), cropped from the crop cache, else from the PDF again."""
+    from paperflow.text.extract import crop_floats
+
+    found: dict[str, ChosenPictures] = {}
+    if not settings.figures.enabled or settings.figures.max_per_entry == 0:
+        return found
+    for row in rows:
+        if row.key in given or not row.figure_picks or row.state not in (PaperState.DRAFTED, PaperState.IN_REVIEW):
+            continue
+        try:
+            chosen, pdf, sha256 = picks_from_record(row.figure_picks)
+        except (KeyError, TypeError, ValueError):
+            messages.append(f"{row.key}: the recorded pictures cannot be read; its entry goes up without them")
+            continue
+        chosen = chosen[: settings.figures.max_per_entry]
+        crops, problems = crop_floats(pdf, [f for _kind, f in chosen], settings, sha256) if chosen else ({}, [])
+        lost = [f"{f.kind} {f.number}" for _kind, f in chosen if (f.kind, f.number) not in crops]
+        if lost:
+            why = f" ({problems[0]})" if problems else ""
+            messages.append(f"{row.key}: {', '.join(lost)} not cropped again{why}; its entry goes up without it")
+        found[row.key] = (chosen, crops)
+    return found
 
 
 def _tick_lines(log_file: Path, summaries: Sequence[Summary], texts: Sequence[str]) -> list[int]:
@@ -611,8 +638,11 @@ def _publish(
     start, result.mode = _branch_start(target, base_sha, client, messages)
     tick_texts = list(tick_pending) + [r.source_detail for r in day_rows if r.source == "pending" and r.source_detail]
     placed: dict[str, list[Picture]] = {}
+    keys = {s.key for s in summaries}
+    pictures = {**_stored_pictures(settings, [r for r in day_rows if r.key in keys], pictures or {}, messages),
+                **(pictures or {})}
     tip, proposed = _commit_drafts(settings, target, day, summaries, start, base_sha, tick_texts, result,
-                                   pictures or {}, placed)
+                                   pictures, placed, _proposed_pictures(day_rows, target.branch))
     if tip == base_sha or not proposed:
         # Every draft is already in the log on the default branch: nothing to review.
         result.mode = "nothing"
@@ -632,7 +662,7 @@ def _publish(
     result.body_path.write_text(body, encoding="utf-8")
 
     def record(pr_number: int | None) -> None:
-        _record(settings, ledger, proposed, day, target.branch, pr_number, messages)
+        _record(settings, ledger, proposed, day, target.branch, pr_number, messages, placed)
         if ledger is not None:  # said once: the next pull request does not repeat them
             for version in versions:
                 ledger.mark_version_listed(version.key, version.latest_version)
@@ -720,9 +750,13 @@ def _branch_start(target: _Target, base_sha: str, client: GitHubClient | None, m
 def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Sequence[Summary], start: str,
                    base_sha: str, tick_texts: Sequence[str], result: ReviewResult,
                    pictures: Mapping[str, ChosenPictures] | None = None,
-                   placed: dict[str, list[Picture]] | None = None) -> tuple[str | None, list[Summary]]:
+                   placed: dict[str, list[Picture]] | None = None,
+                   proposed_pictures: Mapping[str, Sequence[Picture]] | None = None
+                   ) -> tuple[str | None, list[Summary]]:
     """Insert the drafts into the log in a worktree of the branch at `start` and commit them there, with the
-    PNGs of their `pictures` (what was placed is filled into `placed`, by Summary.key).
+    PNGs of their `pictures` (what the entries show is filled into `placed`, by Summary.key). A draft already in
+    the branch's log gets no new PNG: it keeps the pictures it was proposed with (`proposed_pictures`, as the
+    ledger recorded them) that the branch holds.
 
     Returns the branch tip and the drafts it proposes (in its log, not in the default branch's log)."""
     repo, worktree = target.repo, worktree_path(settings, day)
@@ -736,9 +770,15 @@ def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Se
         create_log(log_file)  # the log is not on the base branch yet: the branch adds it
         figures_rel = (Path(target.log_rel).parent / settings.log.figures_dir).as_posix()
         taken = gitrepo.tracked_files(worktree, figures_rel)  # the branch's pictures (not checked out)
+        already = read_log(log_file, settings.log.layout).parsed
+        kept: dict[str, list[Picture]] = {}
         written: list[Path] = []
         for s in summaries:
-            if s.key in pictures:
+            if already.has_title(s.title):
+                shown = [p for p in (proposed_pictures or {}).get(s.key, ()) if Path(p.src).name in taken]
+                if shown:
+                    kept[s.key] = shown
+            elif s.key in pictures:
                 chosen, crops = pictures[s.key]
                 placed[s.key], files = place_pictures(s.title, chosen, crops, log_file.parent,
                                                       settings.log.figures_dir, taken)
@@ -760,12 +800,26 @@ def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Se
             gitrepo.run_git(worktree, ["commit", "--quiet", "--no-verify", "-F", "-"], env=_author_env(settings, repo),
                             input_text=message)
             result.committed = True
+        placed.update(kept)  # (after the add: those PNGs are the branch's already, not in the worktree)
         tip = gitrepo.rev_parse(worktree, "HEAD")
         on_branch = read_log(log_file, settings.log.layout).parsed
         on_base = parse_log(gitrepo.show_file(repo, base_sha, target.log_rel) or b"", settings.log.layout)
         return tip, [s for s in summaries if on_branch.has_title(s.title) and not on_base.has_title(s.title)]
     finally:
         gitrepo.remove_worktree(repo, worktree)
+
+
+def _proposed_pictures(rows: Sequence[LedgerRow], branch: str) -> dict[str, list[Picture]]:
+    """The pictures each of the day's drafts was proposed with on `branch` (recorded by `_record`)."""
+    found: dict[str, list[Picture]] = {}
+    for row in rows:
+        if row.review_branch != branch or not row.draft_pictures:
+            continue
+        try:
+            found[row.key] = [Picture.model_validate(p) for p in row.draft_pictures]
+        except ValueError:
+            continue
+    return found
 
 
 def _push(target: _Target, tip: str | None, messages: list[str]) -> bool:
@@ -809,16 +863,20 @@ def _open_or_update(client: GitHubClient, target: _Target, title: str, body: str
 
 
 def _record(settings: Settings, ledger: Ledger | None, summaries: Sequence[Summary], day: date, branch: str,
-            pr_number: int | None, messages: list[str]) -> None:
+            pr_number: int | None, messages: list[str], pictures: Mapping[str, Sequence[Picture]] | None = None
+            ) -> None:
     """The review transitions: OPEN_REVIEW when a pull request proposes the papers, else PROPOSE (on the
-    branch, no pull request yet), with the entry as proposed (the merged entry is compared with it). A
-    paper the ledger does not hold as drafted is named, not recorded."""
+    branch, no pull request yet), with the entry as proposed (the merged entry is compared with it) and its
+    pictures (`draft_pictures`: a later run on the branch shows them again). A paper the ledger does not hold
+    as drafted is named, not recorded."""
     if ledger is None:
         return
     for s in summaries:
         row = ledger.get(s.key)
+        shown = list((pictures or {}).get(s.key, ()))
         fields: dict[str, object] = {"review_branch": branch, "title": s.title,
-                                     "draft_entry": draft_entry(s, settings).text}
+                                     "draft_entry": draft_entry(s, settings, shown).text,
+                                     "draft_pictures": [p.model_dump(mode="json") for p in shown]}
         if row is None or row.drafted_on is None:
             fields["drafted_on"] = day
         try:
