@@ -133,6 +133,9 @@ def test_corpus_drafts_name_the_organisations_and_take_no_keyword_from_notes(nam
                                                    + text.of_kind(SectionKind.INTRODUCTION))))
     for keyword in summary.keywords:  # from the prose's sentences, never a figure's labels
         assert keyword.lower() in prose.lower(), keyword
+    caption = re.compile(r"\b(?:fig(?:ure)?\.?|table)\s*\d+[a-z]?\s*:", re.IGNORECASE)
+    for said in [summary.topic, summary.verdict, *(p.text for p in summary.points)]:
+        assert not caption.search(said), said  # a caption (or one glued to a figure's label) is no point
 
 
 def test_author_notes_glued_into_the_text_are_no_sentence():
@@ -140,3 +143,23 @@ def test_author_notes_glued_into_the_text_are_no_sentence():
              "learn in context. ∗Work done at Google Brain. The rest of the abstract follows here.")
     assert sentences(glued) == ["We study how transformers learn in context.", "The rest of the abstract follows here."]
     assert "Equal senior" not in " ".join(keywords(" ".join(sentences(glued * 3))))
+
+
+def test_a_dry_run_drafts_in_the_layout_of_the_log_it_is_given(shared_data, tmp_path):
+    from typer.testing import CliRunner
+
+    from paperflow.cli import app
+
+    weekly = tmp_path / "README.md"  # [log] path: a weekly log
+    weekly.write_text("# papers\n\n# pending list\n\n# 2024.1\n\n## 2024.1.3\n\n《Old》\n\n总体上，旧的。\n", "utf-8")
+    topics = tmp_path / "notes.md"  # --log: a topics file of #### (YEAR ORG) Title entries
+    topics.write_bytes((shared_data / "logs" / "topics-year-org-headings.md").read_bytes())
+    before = topics.read_bytes()
+    config = tmp_path / "paperflow.toml"
+    config.write_text('output_dir = "output"\n[review]\nenabled = false\n[log]\npath = "README.md"\n[arxiv]\n'
+                      'api_url = "http://127.0.0.1:9/api/query"\nretries = 0\ndelay_seconds = 0\n', "utf-8")
+    result = CliRunner().invoke(app, ["--config", str(config), "summarize", "--llm", "none", "--dry-run", "--log",
+                                      str(topics), str(shared_data / "corpus" / "arxiv_2106.09685v2_lora.pdf")])
+    assert result.exit_code == 0, result.output
+    assert "#### (2021 Microsoft" in result.output and "《" not in result.output, result.output
+    assert topics.read_bytes() == before

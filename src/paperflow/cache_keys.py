@@ -49,7 +49,7 @@ def llm_summary(paper: Paper, text: str, settings: Settings, examples: Sequence[
     return sha256(json.dumps(parts, sort_keys=True, default=str))
 
 
-EXTRACTIVE_DRAFTER = 2  # bump when summary/extractive.py picks other sentences, so cached drafts are redone
+EXTRACTIVE_DRAFTER = 3  # bump when summary/extractive.py picks other sentences, so cached drafts are redone
 
 
 def extractive_summary(paper: Paper, text_sha256: str, settings: Settings) -> str:

@@ -606,7 +606,7 @@ class Orchestrator:
             for o in drafts:
                 self.report.drafted.append(ReportedPaper(key=o.paper.key, title=o.result.summary.title, note="dry run"))
                 o.pictures = self._planned_pictures(o)
-            return [draft_entry(o.result.summary, self.settings, o.pictures, layout=self._layout()) for o in drafts]
+            return [draft_entry(o.result.summary, self.settings, o.pictures, layout=self.log_layout()) for o in drafts]
         if on_branch:
             for o in drafts:
                 o.chosen = self._chosen(o)  # recorded with the draft: a branch made again crops the same
@@ -615,7 +615,7 @@ class Orchestrator:
         # The pictures are in place before the log is swapped in, and removed again if the write fails (or the
         # entry is not inserted): the log never points at a missing file, a failed run leaves no stray picture.
         placed = [self._pictures(o) for o in drafts]
-        entries = [draft_entry(o.result.summary, self.settings, pictures, layout=self._layout())
+        entries = [draft_entry(o.result.summary, self.settings, pictures, layout=self.log_layout())
                    for o, (pictures, _w) in zip(drafts, placed)]
         ticks = [tick_lines[o.paper.key] for o in drafts if o.paper.key in tick_lines]
         try:
@@ -645,7 +645,8 @@ class Orchestrator:
                 self.progress(o.label, "insert", f"skipped: {o.skipped}")
         return []
 
-    def _layout(self) -> Layout | None:
+    def log_layout(self) -> Layout | None:
+        """The layout of this run's log (None without a log): what its entries are drafted in."""
         return self._log.layout if self._log is not None else None
 
     def _figures_on(self, outcome: PaperOutcome) -> bool:

@@ -86,7 +86,8 @@ def summarize(
     for outcome in result.drafted if dry_run or redraft else []:
         assert outcome.result is not None
         typer.echo("")
-        typer.echo(draft_entry(outcome.result.summary, settings, outcome.pictures).text, nl=False)
+        typer.echo(draft_entry(outcome.result.summary, settings, outcome.pictures,
+                               layout=orchestrator.log_layout()).text, nl=False)
         typer.echo("")
         for line in describe_support(outcome.result.summary):
             typer.echo(line)

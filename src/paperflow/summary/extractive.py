@@ -69,7 +69,10 @@ def sentences(text: str) -> list[str]:
     return [s for s in found if len(s.split()) >= 4 or re.search(r"[。！？]$", s)]
 
 
+# A caption's label ends in a colon ("Figure 1: Our reparametrization."), also where a figure's label is glued in
+# front of it; running text that names a float ("Table 2 shows") has none.
 _NOT_PROSE = re.compile(r"https?://|www\.|@|\bcorrespond|equal contribution|^(?:fig(?:ure)?|table|algorithm)\s*\d|"
+                        r"\b(?:fig(?:ure)?\.?|table)\s*\d+[a-z]?\s*:|"
                         r"\[\s*…\s*\]|…|[.:]\s*\(?\d+\)?\.$", re.IGNORECASE)  # the last: "…G and D. 2." (a list's next item)
 
 
