@@ -34,6 +34,7 @@ from pydantic import BaseModel, Field
 
 from paperflow.review import git as gitrepo
 from paperflow.log.entry import code_fence, draft_entry, escape_text, escape_title, no_mentions
+from paperflow.log.layouts import LayoutSetting
 from paperflow.errors import PaperflowError
 from paperflow.review.github import (
     GitHubClient,
@@ -290,10 +291,11 @@ def _stored_pictures(settings: Settings, rows: Sequence[LedgerRow], given: Mappi
     return found
 
 
-def _tick_lines(log_file: Path, summaries: Sequence[Summary], texts: Sequence[str]) -> list[int]:
+def _tick_lines(log_file: Path, summaries: Sequence[Summary], texts: Sequence[str],
+                layout: LayoutSetting = "auto") -> list[int]:
     """Open pending items to tick: those whose text was given, or that name a drafted paper
-    (same title, loosely, or its arXiv id)."""
-    parsed = read_log(log_file).parsed
+    (same title, loosely, or its arXiv id), read in the log's `layout`."""
+    parsed = read_log(log_file, layout).parsed
     wanted_texts = {t.strip() for t in texts if t.strip()}
     titles = {normalize_title(s.title) for s in summaries}
     ids = {s.arxiv_id for s in summaries if s.arxiv_id}
@@ -785,7 +787,8 @@ def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Se
                 written += files
                 taken = taken | {f.name for f in files}
         entries = [draft_entry(s, settings, placed.get(s.key, ())) for s in summaries]
-        inserted = insert_entries(log_file, entries, day, _tick_lines(log_file, summaries, tick_texts),
+        ticks = _tick_lines(log_file, summaries, tick_texts, settings.log.layout)
+        inserted = insert_entries(log_file, entries, day, ticks,
                                   layout=settings.log.layout)
         result.inserted, result.skipped = inserted.inserted, inserted.skipped
         for s in summaries:
@@ -921,7 +924,7 @@ def _merged_log(settings: Settings) -> Callable[[], ParsedLog | None]:
                 _prepare_base(target, settings)
                 data = gitrepo.show_file(target.repo, target.base_ref, target.log_rel)
                 if data is not None:
-                    cache["log"] = parse_log(data)
+                    cache["log"] = parse_log(data, settings.log.layout)
             except PaperflowError:
                 pass
         return cache["log"]
