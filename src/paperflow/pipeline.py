@@ -161,8 +161,7 @@ def write_summary(extracted: Extracted, settings: Settings, examples: list[str],
     evidence = EvidenceIndex.from_paper_text(extracted.text)  # each claim's quote is looked up in the paper
     if use_llm:
         return summarize_paper(extracted.paper, extracted.selected, settings, examples, evidence=evidence,
-                               budget=budget, floats_text="\n".join(f.text for f in extracted.text.figures),
-                               floats=extracted.text.figures)
+                               budget=budget, floats=extracted.text.figures)
     key = summary_key(extracted, settings, examples, use_llm)
     path = cache_keys.summary_file(settings, extracted.paper, key, extractive=True)
     cached = load_cached(path)
