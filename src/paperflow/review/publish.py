@@ -34,7 +34,6 @@ from pydantic import BaseModel, Field
 
 from paperflow.review import git as gitrepo
 from paperflow.log.entry import code_fence, draft_entry, escape_text, escape_title, no_mentions
-from paperflow.log.layouts import LayoutSetting
 from paperflow.errors import PaperflowError
 from paperflow.review.github import (
     GitHubClient,
@@ -291,11 +290,9 @@ def _stored_pictures(settings: Settings, rows: Sequence[LedgerRow], given: Mappi
     return found
 
 
-def _tick_lines(log_file: Path, summaries: Sequence[Summary], texts: Sequence[str],
-                layout: LayoutSetting = "auto") -> list[int]:
-    """Open pending items to tick: those whose text was given, or that name a drafted paper
-    (same title, loosely, or its arXiv id), read in the log's `layout`."""
-    parsed = read_log(log_file, layout).parsed
+def _tick_lines(parsed: ParsedLog, summaries: Sequence[Summary], texts: Sequence[str]) -> list[int]:
+    """Open pending items of the log to tick: those whose text was given, or that name a drafted paper
+    (same title, loosely, or its arXiv id)."""
     wanted_texts = {t.strip() for t in texts if t.strip()}
     titles = {normalize_title(s.title) for s in summaries}
     ids = {s.arxiv_id for s in summaries if s.arxiv_id}
@@ -787,7 +784,7 @@ def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Se
                 written += files
                 taken = taken | {f.name for f in files}
         entries = [draft_entry(s, settings, placed.get(s.key, ())) for s in summaries]
-        ticks = _tick_lines(log_file, summaries, tick_texts, settings.log.layout)
+        ticks = _tick_lines(already, summaries, tick_texts)  # the PNGs placed above leave the log as read
         inserted = insert_entries(log_file, entries, day, ticks,
                                   layout=settings.log.layout)
         result.inserted, result.skipped = inserted.inserted, inserted.skipped
