@@ -771,7 +771,6 @@ def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Se
         taken = gitrepo.tracked_files(worktree, figures_rel)  # the branch's pictures (not checked out)
         already = read_log(log_file, settings.log.layout).parsed
         kept: dict[str, list[Picture]] = {}
-        written: list[Path] = []
         for s in summaries:
             if already.has_title(s.title):
                 shown = [p for p in (proposed_pictures or {}).get(s.key, ()) if Path(p.src).name in taken]
@@ -781,7 +780,6 @@ def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Se
                 chosen, crops = pictures[s.key]
                 placed[s.key], files = place_pictures(s.title, chosen, crops, log_file.parent,
                                                       settings.log.figures_dir, taken)
-                written += files
                 taken = taken | {f.name for f in files}
         entries = [draft_entry(s, settings, placed.get(s.key, ())) for s in summaries]
         ticks = _tick_lines(already, summaries, tick_texts)  # the PNGs placed above leave the log as read
