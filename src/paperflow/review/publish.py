@@ -781,7 +781,7 @@ def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Se
                 placed[s.key], files = place_pictures(s.title, chosen, crops, log_file.parent,
                                                       settings.log.figures_dir, taken)
                 taken = taken | {f.name for f in files}
-        entries = [draft_entry(s, settings, placed.get(s.key, ())) for s in summaries]
+        entries = [draft_entry(s, settings, placed.get(s.key, ()), layout=already.layout) for s in summaries]
         ticks = _tick_lines(already, summaries, tick_texts)  # the PNGs placed above leave the log as read
         inserted = insert_entries(log_file, entries, day, ticks,
                                   layout=settings.log.layout)
