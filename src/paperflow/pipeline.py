@@ -161,8 +161,7 @@ def write_summary(extracted: Extracted, settings: Settings, examples: list[str],
     evidence = EvidenceIndex.from_paper_text(extracted.text)  # each claim's quote is looked up in the paper
     if use_llm:
         return summarize_paper(extracted.paper, extracted.selected, settings, examples, evidence=evidence,
-                               budget=budget, floats_text="\n".join(f.text for f in extracted.text.figures),
-                               floats=extracted.text.figures)
+                               budget=budget, floats=extracted.text.figures)
     key = summary_key(extracted, settings, examples, use_llm)
     path = cache_keys.summary_file(settings, extracted.paper, key, extractive=True)
     cached = load_cached(path)
@@ -687,9 +686,8 @@ class Orchestrator:
         if not self._figures_on(outcome):
             return []
         assert outcome.text is not None and outcome.result is not None
-        chosen, missing = choose_pictures(outcome.text.figures, self.settings.figures.max_per_entry,
-                                          picks=self._picks_of(outcome))
-        self._missing(outcome, missing if outcome.text.figures else ["no figures or tables found"])
+        chosen, missing = _choose(outcome.text, self.settings, self._picks_of(outcome))
+        self._missing(outcome, missing)
         log_dir = self.log_path.parent if self.log_path is not None else None
         return plan_pictures(outcome.result.summary.title, chosen, log_dir, self.settings.log.figures_dir)
 
@@ -769,13 +767,17 @@ class Orchestrator:
                          review_problem=self._review_problem)
 
 
+def _choose(text: PaperText, settings: Settings, picks: dict[PictureKind, tuple[str, int]] | None):
+    """(chosen floats, report lines) for a paper's entry, as a run and a dry run both report them."""
+    chosen, missing = choose_pictures(text.figures, settings.figures.max_per_entry, picks=picks)
+    return chosen, missing if text.figures else ["no figures or tables found"]
+
+
 def pictures_for(text: PaperText, pdf: Path, settings: Settings,
                  picks: dict[PictureKind, tuple[str, int]] | None = None):
     """((chosen floats, their cached crops), report lines) for a paper's entry: the rule's choice (or `picks`),
     cropped into the crop cache (a re-run reuses them). Never raises."""
-    chosen, missing = choose_pictures(text.figures, settings.figures.max_per_entry, picks=picks)
-    if not text.figures:
-        missing = ["no figures or tables found"]
+    chosen, missing = _choose(text, settings, picks)
     crops, problems = crop_floats(pdf, [f for _kind, f in chosen], settings, text.sha256) if chosen else ({}, [])
     for kind, found in chosen:
         if (found.kind, found.number) not in crops:

@@ -42,7 +42,7 @@ from pydantic_settings import (
 )
 from pydantic_settings import SettingsError as PydanticSettingsError
 
-from paperflow.log.layouts import Layout
+from paperflow.log.layouts import Layout, LayoutSetting
 
 CONFIG_FILE_NAME = "paperflow.toml"
 CONFIG_ENV_VAR = "PAPERFLOW_CONFIG"
@@ -180,7 +180,7 @@ class LogSettings(_Section):
     style_examples: int = Field(3, ge=0, le=20, description="recent hand-written entries shown to the LLM")
     entry_template: OptionalPath = Field(None, description="custom entry template; default prompts/entry.md.j2")
     # "auto": recognised from the file (paperflow.log.headings); or a layout's parts set by hand.
-    layout: Annotated[Literal["auto", "weekly", "headings"] | Layout, NoDecode, BeforeValidator(_layout_value)] = (
+    layout: Annotated[LayoutSetting, NoDecode, BeforeValidator(_layout_value)] = (
         Field("auto", description='"auto", "weekly", "headings", or [log.layout] parts'))
     figures_dir: str = Field("pic", min_length=1, max_length=200,
                              description="folder of the entries' pictures, relative to the log's folder")

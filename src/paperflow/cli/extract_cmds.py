@@ -104,11 +104,10 @@ def extract(
 def _floats_of(text, file: Path, settings, figures_dir: Path | None) -> tuple[list[dict], list[str]]:
     """The figures and tables as printed (kind, number, page, box, caption, the rule's pick or ""), and their
     crops written into `figures_dir` when given."""
-    from paperflow.summary.figure_choice import choose_pictures
+    from paperflow.summary.figure_choice import rule_picks
     from paperflow.text.extract import crop_floats
 
-    chosen, _missing = choose_pictures(text.figures, max(2, settings.figures.max_per_entry))
-    picked = {(f.kind, f.number): kind.value for kind, f in chosen}
+    picked = rule_picks(text.figures, settings.figures.max_per_entry)
     rows = [{**f.as_dict(), "picked": picked.get((f.kind, f.number), "")} for f in text.figures]
     problems: list[str] = []
     if figures_dir is not None and text.figures:

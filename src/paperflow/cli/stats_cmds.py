@@ -109,7 +109,7 @@ def _captions(paper: str, row, settings) -> list[str]:
     from pathlib import Path
 
     from paperflow.errors import PaperflowError
-    from paperflow.summary.figure_choice import choose_pictures, opening
+    from paperflow.summary.figure_choice import opening, rule_picks
     from paperflow.text.extract import extract_pdf
 
     pdf = Path(paper) if paper.lower().endswith(".pdf") and Path(paper).is_file() else None
@@ -121,8 +121,7 @@ def _captions(paper: str, row, settings) -> list[str]:
         text = extract_pdf(pdf, settings, paper)
     except PaperflowError:
         return []
-    chosen, _missing = choose_pictures(text.figures, max(2, settings.figures.max_per_entry))
-    picked = {(f.kind, f.number): kind.value for kind, f in chosen}
+    picked = rule_picks(text.figures, settings.figures.max_per_entry)
     lines = ["", f"figures and tables ({len(text.figures)}; choose with --figure N / --table N):"]
     for f in text.figures:
         mark = f"  [picked: {picked[(f.kind, f.number)]}]" if (f.kind, f.number) in picked else ""

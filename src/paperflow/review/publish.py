@@ -34,7 +34,6 @@ from pydantic import BaseModel, Field
 
 from paperflow.review import git as gitrepo
 from paperflow.log.entry import code_fence, draft_entry, escape_text, escape_title, no_mentions
-from paperflow.log.layouts import LayoutSetting
 from paperflow.errors import PaperflowError
 from paperflow.review.github import (
     GitHubClient,
@@ -291,11 +290,9 @@ def _stored_pictures(settings: Settings, rows: Sequence[LedgerRow], given: Mappi
     return found
 
 
-def _tick_lines(log_file: Path, summaries: Sequence[Summary], texts: Sequence[str],
-                layout: LayoutSetting = "auto") -> list[int]:
-    """Open pending items to tick: those whose text was given, or that name a drafted paper
-    (same title, loosely, or its arXiv id), read in the log's `layout`."""
-    parsed = read_log(log_file, layout).parsed
+def _tick_lines(parsed: ParsedLog, summaries: Sequence[Summary], texts: Sequence[str]) -> list[int]:
+    """Open pending items of the log to tick: those whose text was given, or that name a drafted paper
+    (same title, loosely, or its arXiv id)."""
     wanted_texts = {t.strip() for t in texts if t.strip()}
     titles = {normalize_title(s.title) for s in summaries}
     ids = {s.arxiv_id for s in summaries if s.arxiv_id}
@@ -774,7 +771,6 @@ def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Se
         taken = gitrepo.tracked_files(worktree, figures_rel)  # the branch's pictures (not checked out)
         already = read_log(log_file, settings.log.layout).parsed
         kept: dict[str, list[Picture]] = {}
-        written: list[Path] = []
         for s in summaries:
             if already.has_title(s.title):
                 shown = [p for p in (proposed_pictures or {}).get(s.key, ()) if Path(p.src).name in taken]
@@ -784,10 +780,9 @@ def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Se
                 chosen, crops = pictures[s.key]
                 placed[s.key], files = place_pictures(s.title, chosen, crops, log_file.parent,
                                                       settings.log.figures_dir, taken)
-                written += files
                 taken = taken | {f.name for f in files}
-        entries = [draft_entry(s, settings, placed.get(s.key, ())) for s in summaries]
-        ticks = _tick_lines(log_file, summaries, tick_texts, settings.log.layout)
+        entries = [draft_entry(s, settings, placed.get(s.key, ()), layout=already.layout) for s in summaries]
+        ticks = _tick_lines(already, summaries, tick_texts)  # the PNGs placed above leave the log as read
         inserted = insert_entries(log_file, entries, day, ticks,
                                   layout=settings.log.layout)
         result.inserted, result.skipped = inserted.inserted, inserted.skipped

@@ -143,9 +143,14 @@ def _pending_ids(settings: Settings, parsed_log: ParsedLog, ledger: Ledger, clie
         if ref is not None and ref not in wanted:
             wanted[ref] = (SourceKind.PENDING, res.item.text)
             plan.pending_lines.setdefault(ref.base, res.item.line)
-    failed = [res for res in plan.pending if res.status == PendingStatus.ERROR]
+    _failed_searches(plan, "the pending list", plan.pending)
+
+
+def _failed_searches(plan: SourcePlan, where: str, resolved: Sequence[PendingResolution]) -> None:
+    """One line of `plan.unreadable` for the title searches of `where` that failed (the first one's cause)."""
+    failed = [res for res in resolved if res.status == PendingStatus.ERROR]
     if failed:
-        plan.unreadable.append(f"the pending list: {len(failed)} title search(es) failed: {failed[0].reason}")
+        plan.unreadable.append(f"{where}: {len(failed)} title search(es) failed: {failed[0].reason}")
 
 
 def _list_ids(settings: Settings, ledger: Ledger, client: ArxivClient, now: datetime, plan: SourcePlan,
@@ -169,10 +174,7 @@ def _list_ids(settings: Settings, ledger: Ledger, client: ArxivClient, now: date
                 ref = res.arxiv_ref()
                 if ref is not None and ref not in wanted:
                     wanted[ref] = (SourceKind.PENDING, item_label(reading_list, read, res.item))
-            failed = [res for res in resolved if res.status == PendingStatus.ERROR]
-            if failed:
-                plan.unreadable.append(f"reading list {read.path}: {len(failed)} title search(es) failed: "
-                                       f"{failed[0].reason}")
+            _failed_searches(plan, f"reading list {read.path}", resolved)
 
 
 def _fetch_metadata(client: ArxivClient, wanted: Wanted, plan: SourcePlan) -> list[Paper]:

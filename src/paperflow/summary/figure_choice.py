@@ -137,3 +137,10 @@ def choose_pictures(floats: Sequence[Float], max_per_entry: int, *, picks: dict[
         elif len(chosen) < max_per_entry:
             chosen.append((kind, f))
     return chosen, missing
+
+
+def rule_picks(floats: Sequence[Float], max_per_entry: int) -> dict[tuple[str, int], str]:
+    """(figure|table, number) -> the picture kind the rule would pick it as, for listings that mark the picks
+    (`paperflow extract`, `paperflow show`). Both pictures are marked even when entries carry only one."""
+    chosen, _missing = choose_pictures(floats, max(2, max_per_entry))
+    return {(f.kind, f.number): kind.value for kind, f in chosen}

@@ -402,13 +402,12 @@ def summarize_paper(
     client: LLMClient | None = None,
     evidence: EvidenceIndex | None = None,
     budget: CallBudget | None = None,
-    floats_text: str = "",
     floats: Sequence[Any] = (),
 ) -> SummaryResult:
     """Summarize `paper` from its selected text with the configured LLM (or take it from the cache).
-    `floats_text`: the text inside the paper's figures and tables (kept out of the paragraphs), where a number
-    the summary cites is the paper's too. `floats` (paperflow.text.figures.Float): their captions are listed in
-    the prompt and the answer's `picks` must name one of them (else it is re-asked like any invalid field).
+    `floats` (paperflow.text.figures.Float): their captions are listed in the prompt and the answer's `picks`
+    must name one of them (else it is re-asked like any invalid field); the text inside them (kept out of the
+    paragraphs) is where a number the summary cites is the paper's too.
     With a `budget`, every call (repairs too) is counted against it first: a call that would cross
     the night's cap is not made, and its BudgetExceeded carries `spent` like any other error.
 
@@ -456,7 +455,8 @@ def summarize_paper(
             summary = build_summary(
                 content, paper, drafted_by=DraftedBy.LLM, model=settings.llm.model,
                 local_source=local_source_of(paper, selected.text),
-                checked_text="\n".join([paper.title, paper.abstract, selected.text, floats_text]), evidence=evidence,
+                checked_text="\n".join([paper.title, paper.abstract, selected.text,
+                                         "\n".join(f.text for f in floats)]), evidence=evidence,
             )
             result = SummaryResult(
                 summary=summary, input_tokens=spent.input_tokens, output_tokens=spent.output_tokens,

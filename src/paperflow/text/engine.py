@@ -162,15 +162,20 @@ def read_document(path: Path, max_pages: int, engine: Engine = "pdfium", *, find
         logger.propagate = previous_propagate
 
 
+def _limit_memory(memory_bytes: int) -> None:
+    """Cap this (child) process's address space at `memory_bytes`, within any hard limit it already has."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
 def read_in_child(path: str, max_pages: int, engine: Engine, memory_bytes: int,
                   conn: multiprocessing.connection.Connection) -> None:
     """The child process's work: limit its own memory, read the document, send the outcome back through `conn`
     ("ok", document, peak RSS in kB) | ("error", cause, detail) | ("memory", None, None). This module is all it
     imports (the fork server preloads it), so starting a child costs milliseconds."""
     try:
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        _limit_memory(memory_bytes)
         try:
             document = read_document(Path(path), max_pages, engine)
             peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -447,9 +452,7 @@ def render_crops(data: bytes, jobs: list[tuple[int, tuple[float, float, float, f
 def render_in_child(path: str, jobs: list, memory_bytes: int, conn: multiprocessing.connection.Connection) -> None:
     """The crops' child process (limits as read_in_child): ("ok", failures) | ("error", cause, detail)."""
     try:
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        _limit_memory(memory_bytes)
         try:
             message: tuple = ("ok", render_crops(Path(path).read_bytes(), jobs))
         except MemoryError:

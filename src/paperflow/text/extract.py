@@ -19,6 +19,7 @@ import multiprocessing.connection
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from paperflow.errors import PaperflowError
@@ -164,28 +165,47 @@ def _context() -> multiprocessing.context.BaseContext:
     return _CONTEXT
 
 
-def _read_isolated(path: Path, label: str, max_pages: int, engine: Engine, timeout: float,
-                   memory_mb: int) -> tuple[RawDocument, int]:
+class _ChildTimedOut(Exception):
+    pass
+
+
+class _ChildEnded(Exception):
+    """The child process ended without an answer (its exit code in args[0]): killed for its memory, mostly."""
+
+
+def _run_isolated(target: Callable[..., None], args: tuple, timeout: float) -> tuple:
+    """The message `target(*args, conn)` sends back from a child process of the fork server; _ChildTimedOut
+    after `timeout` seconds without one, _ChildEnded when the child ended without sending it. The child is
+    never left running."""
     receive, send = _context().Pipe(duplex=False)
-    child = _context().Process(target=read_in_child,
-                               args=(str(path), max_pages, engine, memory_mb * 1024 * 1024, send), daemon=True)
+    child = _context().Process(target=target, args=(*args, send), daemon=True)
     child.start()
     send.close()
     try:
         if not receive.poll(timeout):
-            raise ExtractError(f"took longer than {timeout:g} s", paper=label,
-                               detail="raise extract.timeout_seconds for very large papers")
+            raise _ChildTimedOut
         try:
-            message = receive.recv()
+            return receive.recv()
         except (EOFError, OSError):
             child.join(5)
-            raise ExtractError(f"needs more than {memory_mb} MB of memory", paper=label,
-                               detail=f"extraction process ended with exit code {child.exitcode}") from None
+            raise _ChildEnded(child.exitcode) from None
     finally:
         if child.is_alive():
             child.kill()
         child.join(5)
         receive.close()
+
+
+def _read_isolated(path: Path, label: str, max_pages: int, engine: Engine, timeout: float,
+                   memory_mb: int) -> tuple[RawDocument, int]:
+    try:
+        message = _run_isolated(read_in_child, (str(path), max_pages, engine, memory_mb * 1024 * 1024), timeout)
+    except _ChildTimedOut:
+        raise ExtractError(f"took longer than {timeout:g} s", paper=label,
+                           detail="raise extract.timeout_seconds for very large papers") from None
+    except _ChildEnded as ended:
+        raise ExtractError(f"needs more than {memory_mb} MB of memory", paper=label,
+                           detail=f"extraction process ended with exit code {ended.args[0]}") from None
     status = message[0]
     if status == "ok":
         return message[1], message[2]
@@ -289,26 +309,16 @@ def crop_floats(path: Path | str, floats: list[Float], settings: Settings, sha25
         except OSError as exc:
             return {}, [f"crops not written ({exc.strerror or exc})"]
         limits = settings.extract
-        receive, send = _context().Pipe(duplex=False)
-        child = _context().Process(target=render_in_child,
-                                   args=(str(path), jobs, limits.max_memory_mb * 1024 * 1024, send), daemon=True)
-        child.start()
-        send.close()
         try:
-            if not receive.poll(limits.timeout_seconds):
-                problems.append(f"rendering took longer than {limits.timeout_seconds:g} s")
+            message = _run_isolated(render_in_child, (str(path), jobs, limits.max_memory_mb * 1024 * 1024),
+                                    limits.timeout_seconds)
+        except _ChildTimedOut:
+            problems.append(f"rendering took longer than {limits.timeout_seconds:g} s")
+        except _ChildEnded:
+            problems.append("rendering failed (the rendering process ended)")
+        else:
+            if message[0] == "ok":
+                problems.extend(message[1])
             else:
-                try:
-                    message = receive.recv()
-                except (EOFError, OSError):
-                    message = ("error", "the rendering process ended", None)
-                if message[0] == "ok":
-                    problems.extend(message[1])
-                else:
-                    problems.append(f"rendering failed ({message[1]})")
-        finally:
-            if child.is_alive():
-                child.kill()
-            child.join(5)
-            receive.close()
+                problems.append(f"rendering failed ({message[1]})")
     return {key: png for key, png in crops.items() if png.exists()}, problems
