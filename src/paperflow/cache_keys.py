@@ -2,7 +2,7 @@
 
 - `llm_summary`: an LLM summary (output/summaries/): the paper and version, the text read, the prompts
   and answer schema, the model, endpoint and settings that change the answer, the style examples;
-- `extractive_summary`: an extractive draft: the paper, its text, the language and the month it is dated;
+- `extractive_summary`: an extractive draft: the paper, its text and the language;
 - `summary_file`: where a summary with that key is cached;
 - `download`, `extract`: the Prefect task caches of the flows (a PDF per paper version or local file; a
   text per PDF file state, paper and extraction settings). A summary task shares the summary's key.
@@ -53,9 +53,10 @@ EXTRACTIVE_DRAFTER = 3  # bump when summary/extractive.py picks other sentences,
 
 
 def extractive_summary(paper: Paper, text_sha256: str, settings: Settings) -> str:
-    """An extractive draft depends on the paper, its text, the language, and the month it is dated in."""
-    parts = ["extractive", str(EXTRACTIVE_DRAFTER), paper.key, paper.versioned_id or "", text_sha256, settings.log.language,
-             settings.today().strftime("%Y-%m")]
+    """An extractive draft depends on the paper, its text and the language (its date is the paper's own, never the
+    day it is drafted: the month of the run is no part of it)."""
+    parts = ["extractive", str(EXTRACTIVE_DRAFTER), paper.key, paper.versioned_id or "", text_sha256,
+             settings.log.language]
     return sha256("\0".join(parts))
 
 
