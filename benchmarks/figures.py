@@ -34,6 +34,7 @@ def main() -> None:
     sys.path.insert(0, str(REPO / "src"))
     from paperflow.summary.figure_choice import choose_overview, choose_results
     from paperflow.text.engine import read_document, render_crops
+    from paperflow.text.extract import paper_text_from_document
     from paperflow.text.figures import iou
     from tests.support.figure_truth import FIGURES
 
@@ -75,8 +76,10 @@ def main() -> None:
             if args.show and score < 0.8:
                 print(f"{path}: {kind} {number} IoU {score:.2f} (found {f.page if f else None} "
                       f"{f.box if f else None}, marked {page} {box})")
-        overview = choose_overview(document.floats)
-        results = choose_results(document.floats, overview)
+        # the rule reads the sections too (where the method, the experiments and the appendix are)
+        sections = paper_text_from_document(document, label=path, source=pdf.name, sha256="").sections
+        overview = choose_overview(document.floats, sections)
+        results = choose_results(document.floats, overview, sections)
         for truth_pick, pick in ((truth.overview, overview), (truth.results, results)):
             picks_total += 1
             got_pick = (pick.kind, pick.number) if pick else None

@@ -769,7 +769,8 @@ class Orchestrator:
 
 def _choose(text: PaperText, settings: Settings, picks: dict[PictureKind, tuple[str, int]] | None):
     """(chosen floats, report lines) for a paper's entry, as a run and a dry run both report them."""
-    chosen, missing = choose_pictures(text.figures, settings.figures.max_per_entry, picks=picks)
+    chosen, missing = choose_pictures(text.figures, settings.figures.max_per_entry, picks=picks,
+                                      sections=text.sections)
     return chosen, missing if text.figures else ["no figures or tables found"]
 
 

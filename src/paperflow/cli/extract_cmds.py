@@ -107,7 +107,7 @@ def _floats_of(text, file: Path, settings, figures_dir: Path | None) -> tuple[li
     from paperflow.summary.figure_choice import rule_picks
     from paperflow.text.extract import crop_floats
 
-    picked = rule_picks(text.figures, settings.figures.max_per_entry)
+    picked = rule_picks(text.figures, settings.figures.max_per_entry, text.sections)
     rows = [{**f.as_dict(), "picked": picked.get((f.kind, f.number), "")} for f in text.figures]
     problems: list[str] = []
     if figures_dir is not None and text.figures:

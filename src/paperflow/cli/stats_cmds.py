@@ -121,7 +121,7 @@ def _captions(paper: str, row, settings) -> list[str]:
         text = extract_pdf(pdf, settings, paper)
     except PaperflowError:
         return []
-    picked = rule_picks(text.figures, settings.figures.max_per_entry)
+    picked = rule_picks(text.figures, settings.figures.max_per_entry, text.sections)
     lines = ["", f"figures and tables ({len(text.figures)}; choose with --figure N / --table N):"]
     for f in text.figures:
         mark = f"  [picked: {picked[(f.kind, f.number)]}]" if (f.kind, f.number) in picked else ""
