@@ -122,24 +122,18 @@ def arxiv_id_by_title(title: str, settings: Settings, client=None) -> ArxivId | 
     """The arXiv paper whose title is `title`, by the pending list's title search and matching (its best
     candidate scoring at least `arxiv.title_match_threshold`); None when none does or the API does not answer
     (one try with a short timeout). The id has no version: the copy's version is unknown."""
-    from paperflow.sources.arxiv_api import ArxivApiError, result_id
-    from paperflow.sources.pending import SEARCH_CANDIDATES, title_query, title_similarity
+    from paperflow.sources.arxiv_api import ArxivApiError
+    from paperflow.sources.pending import search_title, title_query
 
     query = title_query(title)
     if query is None:
         return None
     try:
-        results = list((client or _quick_client(settings)).search(query, max_results=SEARCH_CANDIDATES,
-                                                                  newest_first=False))
+        match, _candidates = search_title(title, query, client or _quick_client(settings),
+                                          settings.arxiv.title_match_threshold)
     except ArxivApiError:
         return None
-    scored = [(title_similarity(title, r.title), r) for r in results]
-    if not scored:
-        return None
-    score, best = max(scored, key=lambda pair: pair[0])
-    if score < settings.arxiv.title_match_threshold:
-        return None
-    return parse_arxiv_id(result_id(best).base)
+    return parse_arxiv_id(match.arxiv_id) if match else None
 
 
 def _printed_title(path: Path, settings: Settings) -> str | None:

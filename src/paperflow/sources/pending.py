@@ -187,6 +187,18 @@ def resolve_items(
     return results
 
 
+def search_title(title: str, query: str, client, threshold: float) -> tuple[Candidate | None, list[Candidate]]:
+    """The arXiv search's candidates for `title` (SHOWN_CANDIDATES of them, best first, scores rounded as the
+    ledger stores them) and the best one when it scores at least `threshold`, else None. The one title match
+    of paperflow: the pending list and a stamp-less local copy both use it. Raises ArxivApiError."""
+    results = client.search(query, max_results=SEARCH_CANDIDATES, newest_first=False)
+    scored = sorted((Candidate(arxiv_id=result_id(r).base, title=" ".join(r.title.split()),
+                               score=round(title_similarity(title, r.title), 4)) for r in results),
+                    key=lambda c: c.score, reverse=True)[:SHOWN_CANDIDATES]
+    match = scored[0] if scored and scored[0].score >= threshold else None
+    return match, scored
+
+
 def _resolve_title(
     item: PendingItem, title: str, settings: Settings, ledger: Ledger, client: ArxivClient, now: datetime
 ) -> PendingResolution:
@@ -199,17 +211,10 @@ def _resolve_title(
     if query is None:
         return PendingResolution(item=item, status=PendingStatus.NOT_A_PAPER, title=title)
     try:
-        results = list(client.search(query, max_results=SEARCH_CANDIDATES, newest_first=False))
+        match, scored = search_title(title, query, client, settings.arxiv.title_match_threshold)
     except ArxivApiError as exc:
         return PendingResolution(item=item, status=PendingStatus.ERROR, title=title, reason=exc.message)
-    scored = sorted(
-        (Candidate(arxiv_id=result_id(r).base, title=" ".join(r.title.split()), score=round(title_similarity(title, r.title), 4))
-         for r in results),
-        key=lambda c: c.score,
-        reverse=True,
-    )[:SHOWN_CANDIDATES]
     best = scored[0] if scored else None
-    match = best if best and best.score >= settings.arxiv.title_match_threshold else None
     ledger.cache_resolution(key, match.arxiv_id if match else None, best.score if best else None,
                             [c.model_dump() for c in scored], resolved_at=now)
     return _resolution(item, title, match.arxiv_id if match else None, best.score if best else None, scored,
