@@ -131,6 +131,8 @@ def test_a_list_paper_is_drafted_once_into_a_flat_log_and_the_list_is_never_writ
     assert any(f"reading list {reading}: mojibake repaired by ftfy" in n for n in first.report.notes)
     row = Ledger.open(settings).get("1707.08567")
     assert row is not None and row.state == PaperState.DRAFTED
+    # recorded as a list's paper, not the pending list's: the review ticks only what the pending list holds
+    assert row.source == "list" and row.source_detail and "to read" in row.source_detail
     parsed = parse_log(after_first)
     assert len(parsed.entries) == 9 and parsed.entries[-1].line > parsed.entries[-2].line
     new = parsed.entries[-1]

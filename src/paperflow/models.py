@@ -61,7 +61,8 @@ Number = Annotated[str, Field(min_length=1, max_length=NUMBER_MAX), AfterValidat
 
 class SourceKind(StrEnum):
     QUERY = "query"
-    PENDING = "pending"
+    PENDING = "pending"  # an unticked item of the log's pending list (ticked when its entry is merged)
+    LIST = "list"  # an item of a reading list ([[sources.lists]]): never written, so never ticked
     COMMAND_LINE = "command_line"
     LOCAL = "local"
 

@@ -44,7 +44,7 @@ COVERAGE_LINE_TOKENS = 64  # "read 5,912 of 14,210 tokens (42%): abstract, intro
 # The prompt's fence marker holds a random 24-hex-digit nonce; 24 digits are the most tokens one can count as,
 # so the estimate is the same every time and never below the real prompt's.
 WORST_CASE_NONCE = "0" * 24
-_BY_HAND = (SourceKind.PENDING, SourceKind.COMMAND_LINE, SourceKind.LOCAL)
+_BY_HAND = (SourceKind.PENDING, SourceKind.LIST, SourceKind.COMMAND_LINE, SourceKind.LOCAL)
 
 
 class Limits(BaseModel):

@@ -173,7 +173,7 @@ def _list_ids(settings: Settings, ledger: Ledger, client: ArxivClient, now: date
             for res in resolved:
                 ref = res.arxiv_ref()
                 if ref is not None and ref not in wanted:
-                    wanted[ref] = (SourceKind.PENDING, item_label(reading_list, read, res.item))
+                    wanted[ref] = (SourceKind.LIST, item_label(reading_list, read, res.item))
             _failed_searches(plan, f"reading list {read.path}", resolved)
 
 
