@@ -281,13 +281,15 @@ def _section_end(parsed: ParsedLog, topic: Topic) -> int:
     return end
 
 
-def nearest_topic(parsed: ParsedLog, entry: DraftEntry) -> str | None:
+def nearest_topic(parsed: ParsedLog, entry: DraftEntry, index=None) -> str | None:
     """The topic of the entries closest to the draft (BM25 over the log's entries, as tonight's relevance):
-    the topic whose nearest entries share most; the newest entry's topic when nothing is close."""
+    the topic whose nearest entries share most; the newest entry's topic when nothing is close. `index` is the
+    log's LogIndex when the caller places several drafts (built once, not once per draft)."""
     from paperflow.models import Paper
     from paperflow.sources.relevance import LogIndex  # imports this package
 
-    near = LogIndex.from_log(parsed).score([Paper(title=entry.title, abstract=entry.text, arxiv_id="draft")])
+    index = index or LogIndex.from_log(parsed)
+    near = index.score([Paper(title=entry.title, abstract=entry.text, arxiv_id="draft")])
     by_title = {e.title: e.topic for e in reversed(parsed.entries)}
     shares: dict[str, float] = {}
     for found in near["draft"].nearest:
@@ -311,8 +313,13 @@ def insertions(parsed: ParsedLog, fresh: Sequence[DraftEntry]) -> list[tuple[int
         at = _after_last(parsed, parsed.entries)
         return [(at, _wrap(parsed, at, _entry_lines(fresh), blank_before=at > 0))]
     groups: dict[str, list[DraftEntry]] = {}
+    index = None
+    if layout.topic is None:
+        from paperflow.sources.relevance import LogIndex  # imports this package
+
+        index = LogIndex.from_log(parsed)
     for entry in fresh:
-        name = layout.topic or nearest_topic(parsed, entry) or parsed.topics[-1].name
+        name = layout.topic or nearest_topic(parsed, entry, index) or parsed.topics[-1].name
         groups.setdefault(name, []).append(entry)
     headings = scan_headings(parsed.lines, parsed.fenced)
     title_line = document_title(headings)
