@@ -23,7 +23,7 @@ from paperflow.sources.gather import gather_sources
 from paperflow.sources.ids import find_arxiv_id
 from paperflow.sources.lists import read_items, read_list, repair_text
 from paperflow.sources.pending import PendingStatus
-from tests.cli_helpers import run
+from tests.cli_helpers import run, summary_file
 from tests.support.flows import PaperSite, write_config
 
 LIST = "reading-list-table-mojibake.md"
@@ -158,3 +158,24 @@ def test_a_folder_of_lists_and_a_list_that_is_not_there(shared_data, tmp_path):
     assert {p.source_detail for p in plan.take} == {"reading list a.md, line 1", "reading list b.markdown, line 1"}
     assert plan.unreadable == [f"reading list {tmp_path / 'gone.md'}: does not exist"]
     assert plan.notes == []  # nothing to repair, nothing said
+
+
+def test_log_check_tells_a_reading_list_from_a_log_and_no_command_writes_one(shared_data, tmp_path):
+    # The person points `log check` at their reading list: it is described as the source it is (the counts of
+    # the module docstring: 120 paper rows, 104 with an arXiv link), not read as a heading log; a command that
+    # writes a log refuses it in one line and the file keeps every byte.
+    listed = shared_data / "logs" / LIST
+    before = listed.read_bytes()
+    config = tmp_path / "paperflow.toml"
+    config.write_text(f'output_dir = "out"\n[[sources.lists]]\npath = "{listed}"\nname = "to read"\n',
+                      encoding="utf-8")
+    checked = run("--config", str(config), "log", "check", str(listed))
+    assert checked.exit_code == 0, checked.output
+    assert "the reading list to read ([[sources.lists]]), not a log" in checked.stdout
+    assert "120 items: 104 with an arXiv id or link, 15 titles to search" in checked.stdout
+    summary = summary_file(tmp_path, "A Paper To Insert")
+    inserted = run("--config", str(config), "log", "insert", str(summary), "--log", str(listed))
+    assert inserted.exit_code != 0
+    assert "is the reading list to read ([[sources.lists]]), not a log" in inserted.output
+    assert len(inserted.output.strip().splitlines()) == 1, inserted.output
+    assert listed.read_bytes() == before

@@ -69,20 +69,27 @@ def parse_day(value: str | None, settings: Settings, option: str = "--date") -> 
 
 
 def log_path(settings: Settings, given: Path | None, *, create: bool | None = None,
-             option: str | None = "--log FILE") -> Path:
+             option: str | None = "--log FILE", reads_only: bool = False) -> Path:
     """The log a command works on: `given` (from `option`), else `[log] path`; never a guess.
 
     Checks it is a regular file (LogFormatError naming the path otherwise). A missing file is an
     error, or, with `create` True, a new log with the `# pending list` skeleton. `create` False means
     the command offers --create (its error says so); None, that it does not. `option` names how the
-    command takes a log (None: only from the settings)."""
+    command takes a log (None: only from the settings). A reading list ([[sources.lists]]) is never a log to
+    write: a command that writes refuses it in one line (`reads_only` commands describe it themselves)."""
     from paperflow.log import storage
+    from paperflow.sources.lists import reading_list_of
 
     path = given if given is not None else settings.log.path
     if path is None:
         how = f"pass {option}, or set [log] path in paperflow.toml" if option else "set [log] path in paperflow.toml"
         raise storage.NoLogConfiguredError(f"no log configured: {how}", stage="log")
     path = path.expanduser()
+    listed = None if reads_only else reading_list_of(settings, path)
+    if listed is not None:
+        raise storage.LogFormatError(f"{path} is the reading list {listed.name or listed.path.name} "
+                                     "([[sources.lists]]), not a log: paperflow reads it as a source (see "
+                                     "`paperflow sources`) and never writes it", stage="log")
     if create and storage.create_log(path):
         typer.echo(f"created a new log at {path}", err=True)
     try:

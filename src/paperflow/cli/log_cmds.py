@@ -54,7 +54,9 @@ def check(
     from paperflow.log.weekly_log import read_log, require_layout
 
     settings = settings_from(ctx)
-    path = log_path(settings, file, option="FILE")
+    path = log_path(settings, file, option="FILE", reads_only=True)
+    if _describe_reading_list(settings, path, as_json):
+        return
     parsed = require_layout(read_log(path, settings.log.layout))  # unrecognised: one line, exit 2
     assert parsed.layout is not None
     counts = parsed.counts()
@@ -88,6 +90,33 @@ def check(
         typer.echo("no '# pending list' section")
     for item in unclassified:
         typer.echo(f"unclassified line {item['line']}: {item['text']}")
+
+
+def _describe_reading_list(settings, path: Path, as_json: bool) -> bool:
+    """A configured reading list is no log: say what it gives as a source (no search is made) and that it is
+    never written. False when `path` is not one."""
+    from paperflow.sources.lists import read_list, reading_list_of
+    from paperflow.sources.ids import find_arxiv_id
+    from paperflow.sources.pending import title_from_item
+
+    listed = reading_list_of(settings, path)
+    if listed is None:
+        return False
+    read = read_list(path)
+    ids = sum(1 for item in read.items if find_arxiv_id(item.text) is not None)
+    titles = sum(1 for item in read.items if find_arxiv_id(item.text) is None and title_from_item(item.text))
+    name = listed.name or listed.path.name
+    if as_json:
+        print_json({"file": str(path), "reading_list": name, "items": len(read.items), "arxiv_ids": ids,
+                    "titles_to_search": titles, "repaired": read.repaired})
+        return True
+    typer.echo(f"{path}: the reading list {name} ([[sources.lists]]), not a log: paperflow reads it as a "
+               "source and never writes it")
+    typer.echo(f"{len(read.items)} items: {ids} with an arXiv id or link, {titles} titles to search "
+               "(`paperflow sources` resolves them)")
+    if read.repaired:
+        typer.echo(read.repaired)
+    return True
 
 
 @log_app.command("insert")
