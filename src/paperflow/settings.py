@@ -204,6 +204,21 @@ class ReadingList(_Section):
 class SourcesSettings(_Section):
     lists: list[ReadingList] = Field(default_factory=list)
 
+    def list_of(self, path: Path) -> ReadingList | None:
+        """The reading list that `path` is (or lies in, for a folder list); None when it is none."""
+        try:
+            real = path.expanduser().resolve()
+        except OSError:
+            return None
+        for reading_list in self.lists:
+            try:
+                listed = reading_list.path.expanduser().resolve()
+            except OSError:
+                continue
+            if real == listed or (listed.is_dir() and real.is_relative_to(listed)):
+                return reading_list
+        return None
+
 
 class FiguresSettings(_Section):
     enabled: bool = Field(True, description="crop the overview figure and the main results into each entry")

@@ -78,14 +78,13 @@ def log_path(settings: Settings, given: Path | None, *, create: bool | None = No
     command takes a log (None: only from the settings). A reading list ([[sources.lists]]) is never a log to
     write: a command that writes refuses it in one line (`reads_only` commands describe it themselves)."""
     from paperflow.log import storage
-    from paperflow.sources.lists import reading_list_of
 
     path = given if given is not None else settings.log.path
     if path is None:
         how = f"pass {option}, or set [log] path in paperflow.toml" if option else "set [log] path in paperflow.toml"
         raise storage.NoLogConfiguredError(f"no log configured: {how}", stage="log")
     path = path.expanduser()
-    listed = None if reads_only else reading_list_of(settings, path)
+    listed = None if reads_only else settings.sources.list_of(path)
     if listed is not None:
         raise storage.LogFormatError(f"{path} is the reading list {listed.name or listed.path.name} "
                                      "([[sources.lists]]), not a log: paperflow reads it as a source (see "

@@ -95,13 +95,13 @@ def check(
 def _describe_reading_list(settings, path: Path, as_json: bool) -> bool:
     """A configured reading list is no log: say what it gives as a source (no search is made) and that it is
     never written. False when `path` is not one."""
-    from paperflow.sources.lists import read_list, reading_list_of
-    from paperflow.sources.ids import find_arxiv_id
-    from paperflow.sources.pending import title_from_item
-
-    listed = reading_list_of(settings, path)
+    listed = settings.sources.list_of(path)
     if listed is None:
         return False
+    from paperflow.sources.ids import find_arxiv_id
+    from paperflow.sources.lists import read_list
+    from paperflow.sources.pending import title_from_item
+
     read = read_list(path)
     ids = sum(1 for item in read.items if find_arxiv_id(item.text) is not None)
     titles = sum(1 for item in read.items if find_arxiv_id(item.text) is None and title_from_item(item.text))

@@ -139,18 +139,3 @@ def item_label(reading_list: ReadingList, read: ListRead, item: PendingItem) -> 
         name = f"{reading_list.name} ({name})" if read.path != reading_list.path else reading_list.name
     return f"reading list {name}, line {item.line + 1}"
 
-
-def reading_list_of(settings, path: Path) -> ReadingList | None:
-    """The `[[sources.lists]]` entry that `path` is (or lies in, for a folder list); None when it is none."""
-    try:
-        real = path.expanduser().resolve()
-    except OSError:
-        return None
-    for reading_list in settings.sources.lists:
-        try:
-            listed = reading_list.path.expanduser().resolve()
-        except OSError:
-            continue
-        if real == listed or (listed.is_dir() and real.is_relative_to(listed)):
-            return reading_list
-    return None
