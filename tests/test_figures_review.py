@@ -4,14 +4,21 @@ request with their caption and page."""
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 
-from paperflow.ledger import Ledger
+from paperflow.ledger import Ledger, PaperState
+from paperflow.log.pictures import picks_record
+from paperflow.models import Paper
+from paperflow.pipeline import pictures_for
 from paperflow.review.publish import publish_drafts
 from paperflow.summary.figure_choice import choose_pictures
 from paperflow.text.extract import crop_floats, extract_pdf
+from tests.support.ledger import walk_to
 from tests.test_review import (  # noqa: F401 - fixtures
-    BRANCH, DAY, MIXTRAL, checkout_state, drafted_in_ledger, git, git_identity, github, world,
+    BRANCH, DAY, MIXTRAL, checkout_state, drafted_in_ledger, git, git_identity, github, remote_log, save_summary,
+    world,
 )
 
 TRANSFORMER = "pdf/arxiv_1706.03762v5_attention_is_all_you_need.pdf"
@@ -59,3 +66,32 @@ def subprocess_bytes(remote: Path, spec: str) -> bytes:
     import subprocess
 
     return subprocess.run(["git", "--git-dir", str(remote), "show", spec], capture_output=True, check=True).stdout
+
+
+def test_a_picture_that_cannot_be_cropped_is_one_line_for_a_draft_and_for_a_branch_made_from_the_ledger(
+        world, github, shared_data):  # noqa: F811
+    """One crop step (pipeline.crop_chosen) for a night's draft and for a review branch made again from the ledger:
+    a PDF gone with no crop cached is the same line per float, and the entry goes up without the picture."""
+    settings = world["settings"]
+    pdf = world["tmp"] / "moved-away.pdf"
+    shutil.copy(shared_data / TRANSFORMER, pdf)
+    text = extract_pdf(pdf, settings)
+    chosen, _missing = choose_pictures(text.figures, 2)
+    pdf.unlink()  # and nothing was ever cropped from it
+
+    (_chosen, crops), lines = pictures_for(text, pdf, settings)
+    assert crops == {}
+    kinds = [f"{f.kind} {f.number}" for _kind, f in chosen]
+    assert [re.sub(r" \(.*\)$", "", line) for line in lines] == [f"{k} not cropped" for k in kinds], lines
+
+    ledger = Ledger.open(settings)
+    walk_to(ledger, Paper(arxiv_id=MIXTRAL.arxiv_id, version=1, title=MIXTRAL.title), PaperState.DRAFTED,
+            drafted_on=DAY, summary_path=str(save_summary(world, MIXTRAL)),
+            figure_picks=picks_record(chosen, pdf, text.sha256))
+    result = publish_drafts(settings, [], DAY, "", ledger=ledger)
+
+    assert result.pushed and result.papers == [MIXTRAL.key]
+    assert [m for m in result.messages if "not cropped" in m] == [
+        f"{MIXTRAL.key}: {line}; its entry goes up without it" for line in lines]
+    log = remote_log(world["remote"], BRANCH)
+    assert "《Mixtral of Experts》" in log and "<img" not in log and "模型结构" not in log

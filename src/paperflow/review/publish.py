@@ -267,27 +267,34 @@ def _stored_pictures(settings: Settings, rows: Sequence[LedgerRow], given: Mappi
                      messages: list[str]) -> dict[str, ChosenPictures]:
     """The pictures of the day's drafts this run did not bring (a branch made again from the ledger): the floats
     the ledger recorded for each (`figure_picks`), cropped from the crop cache, else from the PDF again."""
-    from paperflow.text.extract import crop_floats
-
     found: dict[str, ChosenPictures] = {}
-    if not settings.figures.enabled or settings.figures.max_per_entry == 0:
-        return found
     for row in rows:
         if row.key in given or not row.figure_picks or row.state not in (PaperState.DRAFTED, PaperState.IN_REVIEW):
             continue
-        try:
-            chosen, pdf, sha256 = picks_from_record(row.figure_picks)
-        except (KeyError, TypeError, ValueError):
-            messages.append(f"{row.key}: the recorded pictures cannot be read; its entry goes up without them")
-            continue
-        chosen = chosen[: settings.figures.max_per_entry]
-        crops, problems = crop_floats(pdf, [f for _kind, f in chosen], settings, sha256) if chosen else ({}, [])
-        lost = [f"{f.kind} {f.number}" for _kind, f in chosen if (f.kind, f.number) not in crops]
-        if lost:
-            why = f" ({problems[0]})" if problems else ""
-            messages.append(f"{row.key}: {', '.join(lost)} not cropped again{why}; its entry goes up without it")
-        found[row.key] = (chosen, crops)
+        chosen = _recorded_pictures(settings, row.key, row.figure_picks, "its entry", messages)
+        if chosen is not None:
+            found[row.key] = chosen
     return found
+
+
+def _recorded_pictures(settings: Settings, key: str, record: Mapping[str, object], what: str,
+                       messages: list[str]) -> ChosenPictures | None:
+    """The floats of a ledger record (`log.pictures.picks_record`) and their crops (paperflow.pipeline.crop_chosen:
+    the crop cache, else the PDF again), within today's `[figures]` settings (off: None; a lower max_per_entry
+    drops the last). What cannot be read or cropped is one message each, saying that `what` goes up without it."""
+    from paperflow.pipeline import crop_chosen
+
+    if not settings.figures.enabled or settings.figures.max_per_entry == 0:
+        return None
+    try:
+        chosen, pdf, sha256 = picks_from_record(dict(record))
+    except (KeyError, TypeError, ValueError):
+        messages.append(f"{key}: the recorded pictures cannot be read; {what} goes up without them")
+        return None
+    chosen = chosen[: settings.figures.max_per_entry]
+    crops, not_cropped = crop_chosen(chosen, pdf, sha256, settings)
+    messages.extend(f"{key}: {line}; {what} goes up without it" for line in not_cropped)
+    return chosen, crops
 
 
 def _tick_lines(parsed: ParsedLog, summaries: Sequence[Summary], texts: Sequence[str]) -> list[int]:
