@@ -108,7 +108,7 @@ RULES: dict[Transition, tuple[frozenset[PaperState | None], PaperState | None, f
     Transition.REJECT: (REVIEWABLE_STATES, PaperState.REJECTED, frozenset({"pr_number"})),
     # The person's entry stays as it is (merged); the re-draft goes into a pull request beside it.
     Transition.REDRAFT: (frozenset({PaperState.SUMMARIZED}), PaperState.MERGED,
-                          frozenset({"redraft_path", "redraft_branch"})),
+                          frozenset({"redraft_path", "redraft_branch", "redraft_picks", "redraft_pictures"})),
 }
 
 
@@ -156,8 +156,12 @@ class LedgerRow(BaseModel):
     # m004: the entry's pictures, so a review branch made again from the ledger carries them
     figure_picks: dict[str, Any] | None = None  # {"pdf", "sha256", "chosen": [{"kind", "float"}]} (log.pictures)
     draft_pictures: list[dict[str, Any]] | None = None  # the Pictures of the entry as proposed (models.Picture)
+    # m005: the re-draft's pictures, as figure_picks and draft_pictures are the draft's
+    redraft_picks: dict[str, Any] | None = None
+    redraft_pictures: list[dict[str, Any]] | None = None  # as shown on redraft_branch
 
-    @field_validator("edit_parts", "figure_picks", "draft_pictures", mode="before")
+    @field_validator("edit_parts", "figure_picks", "draft_pictures", "redraft_picks", "redraft_pictures",
+                     mode="before")
     @classmethod
     def _json_parts(cls, value: Any) -> Any:
         return json.loads(value) if isinstance(value, str) else value
@@ -245,12 +249,15 @@ _M003_EVIDENCE_AND_EDITS = [
 ]
 
 _M004_PICTURES = [f"ALTER TABLE papers ADD COLUMN {column}" for column in ("figure_picks TEXT", "draft_pictures TEXT")]
+_M005_REDRAFT_PICTURES = [f"ALTER TABLE papers ADD COLUMN {column}"
+                          for column in ("redraft_picks TEXT", "redraft_pictures TEXT")]
 
 MIGRATIONS: list[tuple[str, list[str]]] = [
     ("m001_initial", _M001_INITIAL),
     ("m002_paper_events", _M002_PAPER_EVENTS),
     ("m003_evidence_and_edits", _M003_EVIDENCE_AND_EDITS),
     ("m004_pictures", _M004_PICTURES),
+    ("m005_redraft_pictures", _M005_REDRAFT_PICTURES),
 ]
 MIGRATIONS_TABLE = "_paperflow_migrations"
 
@@ -483,10 +490,12 @@ class Ledger:
         with self._write() as conn:
             conn.execute("UPDATE papers SET version_listed = ?, updated_at = ? WHERE key = ?", (version, _now(), key))
 
-    def mark_redraft_listed(self, key: str, branch: str) -> None:
-        """The re-draft is shown in the pull request of review branch `branch` (and in no later one)."""
+    def mark_redraft_listed(self, key: str, branch: str, pictures: list[dict[str, Any]] | None = None) -> None:
+        """The re-draft is shown in the pull request of review branch `branch` (and in no later one), with
+        `pictures` (models.Picture dicts: the PNGs that branch holds for it)."""
         with self._write() as conn:
-            conn.execute("UPDATE papers SET redraft_branch = ?, updated_at = ? WHERE key = ?", (branch, _now(), key))
+            conn.execute("UPDATE papers SET redraft_branch = ?, redraft_pictures = ?, updated_at = ? WHERE key = ?",
+                         (branch, _db_value(pictures), _now(), key))
 
     def get(self, key: str) -> LedgerRow | None:
         with self._connect() as conn:

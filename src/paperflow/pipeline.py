@@ -694,12 +694,27 @@ class Orchestrator:
 
     def _set_aside(self, outcomes: list[PaperOutcome], dry_run: bool) -> None:
         """Re-drafts of papers already in the log: the person's entry stays as it is; the new draft is
-        recorded to be shown in the next pull request beside it (never inserted)."""
+        recorded to be shown in the next pull request beside it (never inserted), with its pictures cropped
+        now (into the crop cache) and their floats recorded (`redraft_picks`): the review branch that shows
+        the re-draft commits its PNGs. `o.pictures` are those the printed entry shows, named as they would be
+        beside the log (the branch may number them on, after its own files)."""
         for o in outcomes:
             assert o.result is not None
             note = "re-draft (dry run)" if dry_run else "re-draft: goes into the next pull request beside your entry"
             # Back to the state of a paper whose entry is in the log; a dry run records no re-draft.
-            fields = {} if dry_run else {"redraft_path": str(o.result.path), "redraft_branch": None}
+            fields: dict[str, Any] = {}
+            if dry_run:
+                o.pictures = self._planned_pictures(o)
+            else:
+                o.chosen = self._chosen(o)
+                chosen = [(kind, f) for kind, f in o.chosen[0] if (f.kind, f.number) in o.chosen[1]] \
+                    if o.chosen else []
+                log_dir = self.log_path.parent if self.log_path is not None else None
+                o.pictures = plan_pictures(o.result.summary.title, chosen, log_dir, self.settings.log.figures_dir)
+                picks = picks_record(chosen, Path(o.pdf), o.text.sha256) \
+                    if chosen and o.pdf is not None and o.text is not None else None
+                fields = {"redraft_path": str(o.result.path), "redraft_branch": None, "redraft_picks": picks,
+                          "redraft_pictures": None}
             self.ledger.transition(o.paper.key, Transition.REDRAFT, **fields)
             self.report.drafted.append(ReportedPaper(key=o.paper.key, title=o.result.summary.title, note=note))
             self.progress(o.label, "insert", f"not inserted: your entry stays; {note}")

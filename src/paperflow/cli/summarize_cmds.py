@@ -35,7 +35,8 @@ def summarize(
     dry_run: bool = typer.Option(False, "--dry-run", help="print the entries instead of inserting them; writes nothing"),
     create: bool = typer.Option(False, "--create", help="start a new log (with a # pending list) if there is none"),
     redraft: bool = typer.Option(False, "--redraft", help="draft a paper already in your log again (its newest "
-                                 "version): your entry stays, the new draft goes into the next pull request"),
+                                 "version): your entry stays, the new draft and its pictures go into the next pull "
+                                 "request"),
     figure: Optional[int] = typer.Option(None, "--figure", min=1, metavar="N",
                                          help="the entry's overview picture is Figure N (see `paperflow show ID`)"),
     table: Optional[int] = typer.Option(None, "--table", min=1, metavar="N",

@@ -138,6 +138,20 @@ class _Target:
     messages: list[str] = field(default_factory=list)
 
 
+@dataclass
+class _Redraft:
+    """A re-draft this branch's pull request shows: its floats and crops to place (`chosen`), the pictures an
+    earlier run put on this branch for it (`proposed`), and what the body shows (filled in by `_commit_drafts`:
+    the entry, with the pictures the branch holds)."""
+
+    key: str
+    summary: Summary
+    chosen: ChosenPictures | None = None
+    proposed: list[Picture] = field(default_factory=list)
+    pictures: list[Picture] = field(default_factory=list)
+    entry: str = ""
+
+
 # ----------------------------------------------------------------------------------------- helpers
 
 
@@ -335,10 +349,14 @@ def _author_env(settings: Settings, repo: Path) -> dict[str, str]:
     }
 
 
-def _commit_message(day: date, inserted: Sequence[str], summaries: Sequence[Summary], more: bool) -> str:
+def _commit_message(day: date, inserted: Sequence[str], summaries: Sequence[Summary], more: bool,
+                    redrafted: Sequence[Summary] = ()) -> str:
     by_title = {normalize_title(s.title): s for s in summaries}
     n = len(inserted)
     head = f"paperflow: draft {n}{' more' if more else ''} paper{'s' if n != 1 else ''} for {log_day(day)}"
+    if not inserted and redrafted:
+        head = f"paperflow: the pictures of {len(redrafted)} re-draft{'s' if len(redrafted) != 1 else ''} " \
+               f"for {log_day(day)}"
     lines = [head, ""]
     for title in inserted:
         summary = by_title.get(normalize_title(title))
@@ -348,6 +366,9 @@ def _commit_message(day: date, inserted: Sequence[str], summaries: Sequence[Summ
         if summary is not None and summary.drafted_by == DraftedBy.EXTRACTIVE:
             notes.append("extractive draft")
         lines.append(f"- 《{escape_title(title)}》" + (f" ({', '.join(notes)})" if notes else ""))
+    for summary in redrafted:
+        version = f" v{summary.version}" if summary.version else ""
+        lines.append(f"- pictures of the re-draft of 《{escape_title(summary.title)}》{version}")
     lines += ["", f"{COMMIT_TRAILER}: {day.isoformat()}"]
     return "\n".join(lines) + "\n"
 
@@ -365,7 +386,7 @@ def pr_body(
     unresolved: Sequence[str] = (),
     failures: Sequence[Failure | str] = (),
     new_versions: Sequence[NewVersion] = (),
-    redrafts: Sequence[tuple[Summary, str]] = (),
+    redrafts: Sequence[tuple[Summary, str, Sequence[Picture]]] = (),
     selection: Sequence[str] = (),
     pictures: Mapping[str, Sequence[Picture]] | None = None,
     picture_url: Callable[[str], str] | None = None,
@@ -373,7 +394,7 @@ def pr_body(
     """The pull request's Markdown body: one section per draft (title, arXiv link, what was read,
     unsupported numbers, extractive or not, the evidence behind each claim), tonight's selection
     (`selection`: Markdown lines made by sources.budget.selection_markdown, already inert), newer arXiv
-    versions of merged papers, re-drafts (summary, entry text) beside the person's entries, unresolved
+    versions of merged papers, re-drafts (summary, entry text, its pictures) beside the person's entries, unresolved
     pending items, failures, the run report. Paper-provided text is escaped so it cannot add headers,
     HTML or mentions."""
     coverage = coverage or {}
@@ -410,7 +431,7 @@ def pr_body(
         out += ["No drafts.", ""]
     if selection:
         out += ["### Tonight's selection", "", *selection]
-    out += new_versions_section(new_versions) + redrafts_section(redrafts)
+    out += new_versions_section(new_versions) + redrafts_section(redrafts, picture_url)
     out += ["### Pending items not resolved", ""]
     out += [f"- {no_mentions(escape_text(t))}" for t in unresolved] or ["- none"]
     out += ["", "### Failures", ""]
@@ -498,20 +519,24 @@ def new_versions_section(new_versions: Sequence[NewVersion]) -> list[str]:
     return [*out, ""]
 
 
-def redrafts_section(redrafts: Sequence[tuple[Summary, str]]) -> list[str]:
+def redrafts_section(redrafts: Sequence[tuple[Summary, str, Sequence[Picture]]],
+                     picture_url: Callable[[str], str] | None = None) -> list[str]:
     """Re-drafts of new versions: the new entry as text to copy from (never inserted over the person's
-    entry), with the evidence behind its claims."""
+    entry), its pictures as the drafts' are shown (the PNGs on the review branch), and the evidence behind its
+    claims."""
     if not redrafts:
         return []
     out = ["### Re-drafts of new versions", "",
            "These papers are already in your log: your entries are unchanged. Copy what you want from the new "
            "drafts below into them.", ""]
-    for summary, entry in redrafts:
+    for summary, entry, pictures in redrafts:
         version = f" v{summary.version}" if summary.version else ""
         out += [f"#### 《{no_mentions(escape_title(summary.title))}》{version}", ""]
         fence = code_fence(entry)
         out += ["<details><summary>The new draft</summary>", "", f"{fence}markdown", entry.rstrip("\n"), fence, "",
                 "</details>", ""]
+        if pictures:
+            out += [*pictures_block(pictures, picture_url), ""]
         out += [*evidence_block(summary), ""]
     return out
 
@@ -647,8 +672,9 @@ def _publish(
     keys = {s.key for s in summaries}
     pictures = {**_stored_pictures(settings, [r for r in day_rows if r.key in keys], pictures or {}, messages),
                 **(pictures or {})}
+    redrafts = _redrafts(settings, ledger, target.branch, messages)
     tip, proposed = _commit_drafts(settings, target, day, summaries, start, base_sha, tick_texts, result,
-                                   pictures, placed, _proposed_pictures(day_rows, target.branch))
+                                   pictures, placed, _proposed_pictures(day_rows, target.branch), redrafts)
     if tip == base_sha or not proposed:
         # Every draft is already in the log on the default branch: nothing to review.
         result.mode = "nothing"
@@ -659,9 +685,8 @@ def _publish(
         result.mode = "unchanged"
     result.commit, result.papers = tip, [s.key for s in proposed]
     versions = list(new_versions) if new_versions is not None else pending_new_versions(ledger) if ledger else []
-    redrafts = _redrafts(settings, ledger, target.branch, messages)
     body = pr_body(day, proposed, report_md, coverage=coverage, unresolved=unresolved, failures=failures,
-                   new_versions=versions, redrafts=[(summary, entry) for _, summary, entry in redrafts],
+                   new_versions=versions, redrafts=[(r.summary, r.entry, r.pictures) for r in redrafts],
                    selection=selection, pictures=placed,
                    picture_url=_picture_url(settings, target))
     result.body_path = body_path(settings, day)
@@ -672,8 +697,9 @@ def _publish(
         if ledger is not None:  # said once: the next pull request does not repeat them
             for version in versions:
                 ledger.mark_version_listed(version.key, version.latest_version)
-            for key, _, _ in redrafts:
-                ledger.mark_redraft_listed(key, target.branch)
+            for redraft in redrafts:
+                ledger.mark_redraft_listed(redraft.key, target.branch,
+                                           [p.model_dump(mode="json") for p in redraft.pictures])
 
     def by_hand(*, push: bool, force: bool = False) -> ReviewResult:
         result.commands = _manual_commands(target, settings, day, result.body_path, push=push, force=force,
@@ -701,10 +727,10 @@ def _publish(
     return result
 
 
-def _redrafts(settings: Settings, ledger: Ledger | None, branch: str, messages: list[str]
-              ) -> list[tuple[str, Summary, str]]:
-    """(key, summary, entry text) of the re-drafts to show in this branch's pull request: those not yet
-    shown in another one (`paperflow summarize ID --redraft` made them)."""
+def _redrafts(settings: Settings, ledger: Ledger | None, branch: str, messages: list[str]) -> list[_Redraft]:
+    """The re-drafts to show in this branch's pull request: those not yet shown in another one (`paperflow
+    summarize ID --redraft` made them), with the floats recorded for their pictures (`redraft_picks`) cropped
+    again from the crop cache, and the pictures this branch already holds for them (`redraft_pictures`)."""
     if ledger is None:
         return []
     found = []
@@ -716,7 +742,15 @@ def _redrafts(settings: Settings, ledger: Ledger | None, branch: str, messages: 
         except ReviewError as exc:
             messages.append(f"{row.key}: re-draft left out: {exc.message}")
             continue
-        found.append((row.key, summary, draft_entry(summary, settings).text))
+        redraft = _Redraft(key=row.key, summary=summary)
+        if row.redraft_picks:
+            redraft.chosen = _recorded_pictures(settings, row.key, row.redraft_picks, "its re-draft", messages)
+        if row.redraft_branch == branch and row.redraft_pictures:
+            try:
+                redraft.proposed = [Picture.model_validate(p) for p in row.redraft_pictures]
+            except ValueError:
+                pass  # placed again, as on a new branch
+        found.append(redraft)
     return found
 
 
@@ -757,12 +791,14 @@ def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Se
                    base_sha: str, tick_texts: Sequence[str], result: ReviewResult,
                    pictures: Mapping[str, ChosenPictures] | None = None,
                    placed: dict[str, list[Picture]] | None = None,
-                   proposed_pictures: Mapping[str, Sequence[Picture]] | None = None
+                   proposed_pictures: Mapping[str, Sequence[Picture]] | None = None,
+                   redrafts: Sequence[_Redraft] = ()
                    ) -> tuple[str | None, list[Summary]]:
     """Insert the drafts into the log in a worktree of the branch at `start` and commit them there, with the
     PNGs of their `pictures` (what the entries show is filled into `placed`, by Summary.key). A draft already in
     the branch's log gets no new PNG: it keeps the pictures it was proposed with (`proposed_pictures`, as the
-    ledger recorded them) that the branch holds.
+    ledger recorded them) that the branch holds. The `redrafts` get their PNGs in the same commit (or keep those
+    the branch holds for them) and their entry text; they are never inserted.
 
     Returns the branch tip and the drafts it proposes (in its log, not in the default branch's log)."""
     repo, worktree = target.repo, worktree_path(settings, day)
@@ -788,6 +824,26 @@ def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Se
                 placed[s.key], files = place_pictures(s.title, chosen, crops, log_file.parent,
                                                       settings.log.figures_dir, taken)
                 taken = taken | {f.name for f in files}
+        redraft_files: list[Path] = []
+        pictured: list[Summary] = []  # the re-drafts whose PNGs this commit adds
+        for redraft in redrafts:
+            shown = [p for p in redraft.proposed if Path(p.src).name in taken]
+            if shown:
+                redraft.pictures = shown
+            elif redraft.chosen is not None:
+                chosen, crops = redraft.chosen
+                try:
+                    redraft.pictures, files = place_pictures(redraft.summary.title, chosen, crops, log_file.parent,
+                                                             settings.log.figures_dir, taken)
+                except OSError as exc:  # a picture is never a reason to fail
+                    result.messages.append(f"{redraft.key}: pictures not written ({exc.strerror or exc}); "
+                                           "its re-draft goes up without them")
+                    files = []
+                taken = taken | {f.name for f in files}
+                redraft_files += files
+                if files:
+                    pictured.append(redraft.summary)
+            redraft.entry = draft_entry(redraft.summary, settings, redraft.pictures).text
         entries = [draft_entry(s, settings, placed.get(s.key, ()), layout=already.layout) for s in summaries]
         ticks = _tick_lines(already, summaries, tick_texts)  # the PNGs placed above leave the log as read
         inserted = insert_entries(log_file, entries, day, ticks,
@@ -796,12 +852,15 @@ def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Se
         for s in summaries:
             if s.title not in inserted.inserted and s.key in placed:
                 remove_pictures([log_file.parent / p.src for p in placed.pop(s.key)])
-        if inserted.changed:
+        if inserted.changed or redraft_files:
             gitrepo.run_git(worktree, ["add", "--", target.log_rel])
             for key_pictures in placed.values():
                 for picture in key_pictures:
                     gitrepo.run_git(worktree, ["add", "--", (Path(target.log_rel).parent / picture.src).as_posix()])
-            message = _commit_message(day, inserted.inserted, summaries, more=result.mode.startswith("update"))
+            for png in redraft_files:
+                gitrepo.run_git(worktree, ["add", "--", png.relative_to(worktree).as_posix()])
+            message = _commit_message(day, inserted.inserted, summaries, more=result.mode.startswith("update"),
+                                      redrafted=pictured)
             gitrepo.run_git(worktree, ["commit", "--quiet", "--no-verify", "-F", "-"], env=_author_env(settings, repo),
                             input_text=message)
             result.committed = True
@@ -809,7 +868,8 @@ def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Se
         tip = gitrepo.rev_parse(worktree, "HEAD")
         on_branch = read_log(log_file, settings.log.layout).parsed
         on_base = parse_log(gitrepo.show_file(repo, base_sha, target.log_rel) or b"", settings.log.layout)
-        return tip, [s for s in summaries if on_branch.has_title(s.title) and not on_base.has_title(s.title)]
+        proposed = [s for s in summaries if on_branch.has_title(s.title) and not on_base.has_title(s.title)]
+        return tip, proposed
     finally:
         gitrepo.remove_worktree(repo, worktree)
 

@@ -1,0 +1,149 @@
+"""A re-draft carries its pictures like any draft (issue 19): `paperflow summarize ID --redraft` crops them (the crop
+cache of the first draft reused) and prints them, the next review branch commits their PNGs beside the night's
+(never over a picture the default branch holds), and the pull request's re-draft section links them; a later run
+on that branch shows the same files, and a branch made again places them again (real PDFs, real git with a bare
+remote, the local GitHub server)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import date
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from paperflow.cli import app
+from paperflow.layout import OutputLayout
+from paperflow.ledger import Ledger, PaperState
+from paperflow.pipeline import Orchestrator, ThreadExecutor
+from paperflow.review.publish import sync_review_state
+from tests.test_review import (  # noqa: F401 - fixtures
+    BRANCH, DAY, git, git_identity, github, push_to_main, remote_log, world,
+)
+from tests.test_review_cli import write_config
+
+TRANSFORMER = "pdf/arxiv_1706.03762v5_attention_is_all_you_need.pdf"
+GAN = "pdf/arxiv_1406.2661v1_gan.pdf"
+NEXT_DAY = date(2024, 1, 4)
+NEXT_BRANCH = "paperflow/2024-01-04"
+IMG = re.compile(r'<img src="(pic/[^"]+\.png)" width=\d+ height=\d+>')
+
+
+def _night(settings, pdf: Path, day: date) -> None:
+    result = Orchestrator(settings, ThreadExecutor(1), Ledger.open(settings), use_llm=False).nightly(
+        [str(pdf)], day=day)
+    assert result.review_problem is None, result.report.to_markdown()
+
+
+def _branch_files(remote: Path, branch: str) -> list[str]:
+    return subprocess.run(["git", "--git-dir", str(remote), "ls-tree", "-r", "--name-only", branch],
+                          capture_output=True, text=True, check=True).stdout.split()
+
+
+def _branch_png(remote: Path, branch: str, path: str) -> bytes:
+    return subprocess.run(["git", "--git-dir", str(remote), "show", f"{branch}:{path}"], capture_output=True,
+                          check=True).stdout
+
+
+def _crop_cache(settings) -> dict[Path, int]:
+    """Every crop in the crop cache and when it was written."""
+    folder = OutputLayout.of(settings).root / "figures"
+    return {p: p.stat().st_mtime_ns for p in folder.rglob("*.png")}
+
+
+def _redraft_section(body: str) -> str:
+    return body[body.index("### Re-drafts of new versions"):body.index("### Pending items not resolved")]
+
+
+def test_a_redraft_carries_its_pictures_onto_the_review_branch_and_into_the_pull_request(world, github, shared_data):
+    settings, remote, person = world["settings"], world["remote"], world["person"]
+    settings.arxiv.api_url, settings.arxiv.retries, settings.arxiv.delay_seconds = "http://127.0.0.1:9/api/query", 0, 0
+    # Night 1: the Transformer is drafted with two pictures; the person merges the pull request.
+    _night(settings, shared_data / TRANSFORMER, DAY)
+    first = IMG.findall(remote_log(remote, BRANCH))
+    assert first == ["pic/Attention_Is_All1.png", "pic/Attention_Is_All2.png"]
+    git(remote, "update-ref", "refs/heads/main", f"refs/heads/{BRANCH}")
+    github.merge(1)
+    git(person, "checkout", "--quiet", "--", "README.md")
+    git(person, "pull", "--quiet", "origin", "main")
+    crops = _crop_cache(settings)
+    assert len(crops) == 2
+
+    # A new version is out: the person re-drafts it. Their entry stays; the re-draft shows its pictures.
+    config = write_config(world, github.api_url)
+    with open(config, "a", encoding="utf-8") as f:
+        f.write('\n[arxiv]\napi_url = "http://127.0.0.1:9/api/query"\nretries = 0\ndelay_seconds = 0\n')
+    assert sync_review_state(settings, Ledger.open(settings)).merged == ["1706.03762"]
+    log_before = (person / "README.md").read_bytes()
+    dry = CliRunner().invoke(app, ["--config", config, "summarize", str(shared_data / TRANSFORMER), "--llm", "none",
+                                   "--redraft", "--dry-run", "--date", NEXT_DAY.isoformat()])
+    assert dry.exit_code == 0, dry.output
+    assert IMG.findall(dry.output) == ["pic/Attention_Is_All3.png", "pic/Attention_Is_All4.png"]
+    assert Ledger.open(settings).get("1706.03762").redraft_picks is None  # a dry run records nothing
+    redraft = CliRunner().invoke(app, ["--config", config, "summarize", str(shared_data / TRANSFORMER),
+                                       "--llm", "none", "--redraft", "--date", NEXT_DAY.isoformat()])
+    assert redraft.exit_code == 0, redraft.output
+    assert "not inserted: your entry stays" in redraft.output
+    # printed with its pictures, named after the person's own (pic/ beside the log holds 1 and 2 now)
+    assert IMG.findall(redraft.output) == ["pic/Attention_Is_All3.png", "pic/Attention_Is_All4.png"]
+    printed = redraft.output
+    assert printed.index("模型结构：") < printed.index("All3.png") < printed.index("实验结果：")
+    assert (person / "README.md").read_bytes() == log_before and not (person / "pic" / "Attention_Is_All3.png").exists()
+    assert _crop_cache(settings) == crops  # the crops of the first draft, reused (none made again)
+    row = Ledger.open(settings).get("1706.03762")
+    assert row.state == PaperState.MERGED and row.redraft_path
+    assert [c["kind"] for c in row.redraft_picks["chosen"]] == ["architecture", "results"]
+
+    # Night 2: another paper; its pull request carries the re-draft, whose PNGs the branch commits.
+    _night(settings, shared_data / GAN, NEXT_DAY)
+    files = _branch_files(remote, NEXT_BRANCH)
+    assert {"pic/Attention_Is_All1.png", "pic/Attention_Is_All2.png", "pic/Attention_Is_All3.png",
+            "pic/Attention_Is_All4.png"} <= set(files)
+    assert not any(f.startswith("pic/Attention_Is_All5") for f in files)
+    cached = sorted(crops)  # figure-1.png, table-N.png
+    redraft_pngs = {_branch_png(remote, NEXT_BRANCH, f"pic/Attention_Is_All{n}.png") for n in (3, 4)}
+    assert redraft_pngs == {p.read_bytes() for p in cached}
+    for n in (1, 2):  # the merged entry's pictures are as they were on main
+        assert _branch_png(remote, NEXT_BRANCH, f"pic/Attention_Is_All{n}.png") == \
+            _branch_png(remote, "main", f"pic/Attention_Is_All{n}.png")
+    on_branch = remote_log(remote, NEXT_BRANCH)
+    assert on_branch.count("《Attention Is All You Need》") == 1  # never inserted over the person's entry
+    assert "Attention_Is_All3" not in on_branch
+    (pr,) = [p for p in github.pulls.values() if p["head"] == NEXT_BRANCH]
+    section = _redraft_section(pr["body"])
+    assert "#### 《Attention Is All You Need》" in section
+    assert IMG.findall(section) == ["pic/Attention_Is_All3.png", "pic/Attention_Is_All4.png"]  # in the entry text
+    host = github.api_url.split("//")[1].split(":")[0]
+    url = f"https://{host}/alice/papers/blob/{NEXT_BRANCH}/pic/Attention_Is_All3.png?raw=true"
+    assert f"![Figure 1, p. 3]({url})" in section
+    assert "- picture (architecture): Figure 1, p. 3: Figure 1: The Transformer - model architecture." in section
+    assert "- picture (results): Table " in section
+    gan = [src for src in IMG.findall(on_branch) if "Attention" not in src]
+    assert len(gan) == 2 and all(src.startswith("pic/Generative_Adversarial_Nets") for src in gan)
+    row = Ledger.open(settings).get("1706.03762")
+    assert row.redraft_branch == NEXT_BRANCH
+    assert [p["src"] for p in row.redraft_pictures] == ["pic/Attention_Is_All3.png", "pic/Attention_Is_All4.png"]
+    assert _crop_cache(settings).items() >= crops.items()  # the re-draft's crops still the first ones
+
+    # `paperflow review` again with main where it was: the branch holds the PNGs already, none is added.
+    tip = git(remote, "rev-parse", NEXT_BRANCH)
+    again = CliRunner().invoke(app, ["--config", config, "review", "--date", NEXT_DAY.isoformat()])
+    assert again.exit_code == 0, again.output
+    assert "unchanged" in again.output
+    assert git(remote, "rev-parse", NEXT_BRANCH) == tip
+    assert IMG.findall(_redraft_section(github.pulls[pr["number"]]["body"])) == \
+        ["pic/Attention_Is_All3.png", "pic/Attention_Is_All4.png"]
+
+    # main moves on: the branch is made again from it and the re-draft's PNGs are placed again, under the same names.
+    push_to_main(world, lambda t: t + "\n# 2023.9\n")
+    remade = CliRunner().invoke(app, ["--config", config, "review", "--date", NEXT_DAY.isoformat()])
+    assert remade.exit_code == 0, remade.output
+    assert "recreate" in remade.output
+    assert {"pic/Attention_Is_All3.png", "pic/Attention_Is_All4.png"} <= set(_branch_files(remote, NEXT_BRANCH))
+    assert {_branch_png(remote, NEXT_BRANCH, f"pic/Attention_Is_All{n}.png") for n in (3, 4)} == redraft_pngs
+    section = _redraft_section(github.pulls[pr["number"]]["body"])
+    assert f"![Figure 1, p. 3]({url})" in section
+    (message,) = git(remote, "log", "--format=%B%x00", f"main..{NEXT_BRANCH}").strip("\n\x00").split("\x00")
+    assert "《Generative Adversarial Nets》" in message  # one commit: the night's draft and the re-draft's PNGs
+    assert "- pictures of the re-draft of 《Attention Is All You Need》" in message
