@@ -2,7 +2,8 @@
 cache of the first draft reused) and prints them, the next review branch commits their PNGs beside the night's
 (never over a picture the default branch holds), and the pull request's re-draft section links them; a later run
 on that branch shows the same files, and a branch made again places them again (real PDFs, real git with a bare
-remote, the local GitHub server)."""
+remote, the local GitHub server). And what review records and shows is drafted in the layout of the log it is
+written into (the branch's), not in that of the `[log] path` file."""
 
 from __future__ import annotations
 
@@ -15,13 +16,16 @@ from typer.testing import CliRunner
 
 from paperflow.cli import app
 from paperflow.layout import OutputLayout
-from paperflow.ledger import Ledger, PaperState
+from paperflow.ledger import Ledger, PaperState, Transition
 from paperflow.pipeline import Orchestrator, ThreadExecutor
-from paperflow.review.publish import sync_review_state
+from paperflow.review.publish import publish_drafts, sync_review_state
+from tests.test_log_layouts import pure_insert
 from tests.test_review import (  # noqa: F401 - fixtures
-    BRANCH, DAY, git, git_identity, github, push_to_main, remote_log, world,
+    BRANCH, DAY, MIXTRAL, drafted_in_ledger, git, git_identity, github, push_to_main, remote_log, save_summary,
+    world,
 )
 from tests.test_review_cli import write_config
+from tests.test_review_edits import _merged_row
 
 TRANSFORMER = "pdf/arxiv_1706.03762v5_attention_is_all_you_need.pdf"
 GAN = "pdf/arxiv_1406.2661v1_gan.pdf"
@@ -147,3 +151,35 @@ def test_a_redraft_carries_its_pictures_onto_the_review_branch_and_into_the_pull
     (message,) = git(remote, "log", "--format=%B%x00", f"main..{NEXT_BRANCH}").strip("\n\x00").split("\x00")
     assert "《Generative Adversarial Nets》" in message  # one commit: the night's draft and the re-draft's PNGs
     assert "- pictures of the re-draft of 《Attention Is All You Need》" in message
+
+
+def test_the_draft_recorded_and_the_redraft_shown_are_in_the_layout_of_the_branchs_log(world, github, shared_data):
+    settings, person = world["settings"], world["person"]
+    # The person's checkout (`[log] path`) is the weekly log; main, moved on from another machine, is now notes
+    # in `## topic` / `#### (YEAR ORG) Title` headings: the branch's log, made from main, is in that layout.
+    topics = (shared_data / "logs" / "topics-year-org-headings.md").read_text(encoding="utf-8")
+    push_to_main(world, lambda _text: topics, "my notes, reorganised")
+    assert "《An older paper》" in (person / "README.md").read_text(encoding="utf-8")
+    ledger = Ledger.open(settings)
+    drafted_in_ledger(world, ledger, [MIXTRAL])
+    bert = MIXTRAL.model_copy(update={"title": "BERT: Pre-training of Deep Bidirectional Transformers for Language "
+                                               "Understanding", "arxiv_id": "1810.04805", "version": 2,
+                                      "published": "2018.10", "organisations": ["Google AI"]})
+    _merged_row(ledger, "1810.04805", bert.title, 1)
+    for transition, fields in ((Transition.REOPEN, {}), (Transition.DOWNLOAD, {"version": 2}),
+                               (Transition.EXTRACT, {}), (Transition.SUMMARIZE, {}),
+                               (Transition.REDRAFT, {"redraft_path": str(save_summary(world, bert))})):
+        ledger.transition("1810.04805", transition, **fields)
+
+    result = publish_drafts(settings, [MIXTRAL], DAY, "", ledger=ledger)
+
+    assert result.pushed and result.pr_created, result.messages
+    on_main = subprocess.run(["git", "--git-dir", str(world["remote"]), "show", "main:README.md"],
+                             capture_output=True, check=True).stdout
+    added = pure_insert(on_main, remote_log(world["remote"], BRANCH).encode()).decode()
+    assert "#### (2024 Mistral AI) Mixtral of Experts\n" in added and "《" not in added
+    recorded = Ledger.open(settings).get(MIXTRAL.key).draft_entry
+    assert recorded.startswith("#### (2024 Mistral AI) Mixtral of Experts\n") and "《" not in recorded
+    assert recorded.strip() in added  # what a merge is compared with is the entry as the branch holds it
+    section = _redraft_section(github.pulls[result.pr_number]["body"])
+    assert "```markdown\n#### (2018 Google AI) BERT: Pre-training" in section and "```markdown\n《" not in section

@@ -47,6 +47,7 @@ from paperflow.review.github import (
     web_host,
 )
 from paperflow.layout import OutputLayout
+from paperflow.log.layouts import Layout
 from paperflow.ledger import IllegalTransitionError, Ledger, LedgerRow, PaperState, Transition
 from paperflow.log.pictures import picks_from_record, place_pictures, remove_pictures
 from paperflow.models import DraftedBy, Failure, Picture, PictureKind, Summary
@@ -142,7 +143,7 @@ class _Target:
 class _Redraft:
     """A re-draft this branch's pull request shows: its floats and crops to place (`chosen`), the pictures an
     earlier run put on this branch for it (`proposed`), and what the body shows (filled in by `_commit_drafts`:
-    the entry, with the pictures the branch holds)."""
+    the entry in the branch log's layout, with the pictures the branch holds)."""
 
     key: str
     summary: Summary
@@ -673,8 +674,8 @@ def _publish(
     pictures = {**_stored_pictures(settings, [r for r in day_rows if r.key in keys], pictures or {}, messages),
                 **(pictures or {})}
     redrafts = _redrafts(settings, ledger, target.branch, messages)
-    tip, proposed = _commit_drafts(settings, target, day, summaries, start, base_sha, tick_texts, result,
-                                   pictures, placed, _proposed_pictures(day_rows, target.branch), redrafts)
+    tip, proposed, layout = _commit_drafts(settings, target, day, summaries, start, base_sha, tick_texts, result,
+                                           pictures, placed, _proposed_pictures(day_rows, target.branch), redrafts)
     if tip == base_sha or not proposed:
         # Every draft is already in the log on the default branch: nothing to review.
         result.mode = "nothing"
@@ -693,7 +694,7 @@ def _publish(
     result.body_path.write_text(body, encoding="utf-8")
 
     def record(pr_number: int | None) -> None:
-        _record(settings, ledger, proposed, day, target.branch, pr_number, messages, placed)
+        _record(settings, ledger, proposed, day, target.branch, pr_number, messages, placed, layout)
         if ledger is not None:  # said once: the next pull request does not repeat them
             for version in versions:
                 ledger.mark_version_listed(version.key, version.latest_version)
@@ -793,14 +794,15 @@ def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Se
                    placed: dict[str, list[Picture]] | None = None,
                    proposed_pictures: Mapping[str, Sequence[Picture]] | None = None,
                    redrafts: Sequence[_Redraft] = ()
-                   ) -> tuple[str | None, list[Summary]]:
+                   ) -> tuple[str | None, list[Summary], Layout]:
     """Insert the drafts into the log in a worktree of the branch at `start` and commit them there, with the
     PNGs of their `pictures` (what the entries show is filled into `placed`, by Summary.key). A draft already in
     the branch's log gets no new PNG: it keeps the pictures it was proposed with (`proposed_pictures`, as the
     ledger recorded them) that the branch holds. The `redrafts` get their PNGs in the same commit (or keep those
-    the branch holds for them) and their entry text; they are never inserted.
+    the branch holds for them) and their entry text in the branch log's layout; they are never inserted.
 
-    Returns the branch tip and the drafts it proposes (in its log, not in the default branch's log)."""
+    Returns the branch tip, the drafts it proposes (in its log, not in the default branch's log) and the layout
+    of its log (the entries' as inserted)."""
     repo, worktree = target.repo, worktree_path(settings, day)
     pictures = pictures or {}
     placed = {} if placed is None else placed
@@ -843,7 +845,7 @@ def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Se
                 redraft_files += files
                 if files:
                     pictured.append(redraft.summary)
-            redraft.entry = draft_entry(redraft.summary, settings, redraft.pictures).text
+            redraft.entry = draft_entry(redraft.summary, settings, redraft.pictures, layout=already.layout).text
         entries = [draft_entry(s, settings, placed.get(s.key, ()), layout=already.layout) for s in summaries]
         ticks = _tick_lines(already, summaries, tick_texts)  # the PNGs placed above leave the log as read
         inserted = insert_entries(log_file, entries, day, ticks,
@@ -869,7 +871,7 @@ def _commit_drafts(settings: Settings, target: _Target, day: date, summaries: Se
         on_branch = read_log(log_file, settings.log.layout).parsed
         on_base = parse_log(gitrepo.show_file(repo, base_sha, target.log_rel) or b"", settings.log.layout)
         proposed = [s for s in summaries if on_branch.has_title(s.title) and not on_base.has_title(s.title)]
-        return tip, proposed
+        return tip, proposed, on_branch.layout
     finally:
         gitrepo.remove_worktree(repo, worktree)
 
@@ -928,10 +930,11 @@ def _open_or_update(client: GitHubClient, target: _Target, title: str, body: str
 
 
 def _record(settings: Settings, ledger: Ledger | None, summaries: Sequence[Summary], day: date, branch: str,
-            pr_number: int | None, messages: list[str], pictures: Mapping[str, Sequence[Picture]] | None = None
-            ) -> None:
+            pr_number: int | None, messages: list[str], pictures: Mapping[str, Sequence[Picture]] | None = None,
+            layout: Layout | None = None) -> None:
     """The review transitions: OPEN_REVIEW when a pull request proposes the papers, else PROPOSE (on the
-    branch, no pull request yet), with the entry as proposed (the merged entry is compared with it) and its
+    branch, no pull request yet), with the entry as proposed in the `layout` of the branch's log (the merged
+    entry is compared with it) and its
     pictures (`draft_pictures`: a later run on the branch shows them again). A paper the ledger does not hold
     as drafted is named, not recorded."""
     if ledger is None:
@@ -940,7 +943,7 @@ def _record(settings: Settings, ledger: Ledger | None, summaries: Sequence[Summa
         row = ledger.get(s.key)
         shown = list((pictures or {}).get(s.key, ()))
         fields: dict[str, object] = {"review_branch": branch, "title": s.title,
-                                     "draft_entry": draft_entry(s, settings, shown).text,
+                                     "draft_entry": draft_entry(s, settings, shown, layout=layout).text,
                                      "draft_pictures": [p.model_dump(mode="json") for p in shown]}
         if row is None or row.drafted_on is None:
             fields["drafted_on"] = day
