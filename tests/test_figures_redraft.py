@@ -19,6 +19,9 @@ from paperflow.layout import OutputLayout
 from paperflow.ledger import Ledger, PaperState, Transition
 from paperflow.pipeline import Orchestrator, ThreadExecutor
 from paperflow.review.publish import publish_drafts, sync_review_state
+from paperflow.log.pictures import picks_record
+from paperflow.summary.figure_choice import choose_pictures
+from paperflow.text.extract import crop_floats, extract_pdf
 from tests.test_log_layouts import pure_insert
 from tests.test_review import (  # noqa: F401 - fixtures
     BRANCH, DAY, MIXTRAL, drafted_in_ledger, git, git_identity, github, push_to_main, remote_log, save_summary,
@@ -183,3 +186,42 @@ def test_the_draft_recorded_and_the_redraft_shown_are_in_the_layout_of_the_branc
     assert recorded.strip() in added  # what a merge is compared with is the entry as the branch holds it
     section = _redraft_section(github.pulls[result.pr_number]["body"])
     assert "```markdown\n#### (2018 Google AI) BERT: Pre-training" in section and "```markdown\n《" not in section
+
+
+def test_a_redraft_made_after_the_nights_pull_request_gets_its_own_commit_on_that_branch(world, github, shared_data):
+    settings, remote = world["settings"], world["remote"]
+    ledger = Ledger.open(settings)
+    drafted_in_ledger(world, ledger, [MIXTRAL])
+    first = publish_drafts(settings, [MIXTRAL], DAY, "", ledger=ledger)
+    assert first.pr_created
+    tip = git(remote, "rev-parse", BRANCH).strip()
+    # During the day the person re-drafts a merged paper (its pictures cropped, as `--redraft` does), then
+    # runs `paperflow review`: nothing new to insert, but the re-draft and its PNGs join the open pull request.
+    pdf = shared_data / TRANSFORMER
+    text = extract_pdf(pdf, settings)
+    chosen, _missing = choose_pictures(text.figures, 2)
+    crops, problems = crop_floats(pdf, [f for _k, f in chosen], settings, text.sha256)
+    assert not problems
+    older = MIXTRAL.model_copy(update={"title": "An older paper", "arxiv_id": "2312.00001", "version": 2})
+    _merged_row(ledger, "2312.00001", "An older paper", 1)
+    for transition, fields in ((Transition.REOPEN, {}), (Transition.DOWNLOAD, {"version": 2}),
+                               (Transition.EXTRACT, {}), (Transition.SUMMARIZE, {}),
+                               (Transition.REDRAFT, {"redraft_path": str(save_summary(world, older)),
+                                                     "redraft_picks": picks_record(chosen, pdf, text.sha256)})):
+        ledger.transition("2312.00001", transition, **fields)
+
+    again = publish_drafts(settings, [MIXTRAL], DAY, "", ledger=ledger)
+
+    assert again.mode == "update" and again.committed and again.pr_number == first.pr_number
+    assert git(remote, "rev-parse", f"{BRANCH}~1").strip() == tip  # one commit on top
+    message = git(remote, "log", "-1", "--format=%B", BRANCH)
+    assert message.startswith("paperflow: the pictures of 1 re-draft for 2024.1.3")
+    assert "- pictures of the re-draft of 《An older paper》 v2" in message and "Paperflow-Day: 2024-01-03" in message
+    files = set(_branch_files(remote, BRANCH))
+    assert {"pic/An_older_paper1.png", "pic/An_older_paper2.png"} <= files
+    assert _branch_png(remote, BRANCH, "pic/An_older_paper1.png") == crops[(chosen[0][1].kind,
+                                                                            chosen[0][1].number)].read_bytes()
+    section = _redraft_section(github.pulls[first.pr_number]["body"])
+    assert IMG.findall(section) == ["pic/An_older_paper1.png", "pic/An_older_paper2.png"]
+    assert f"/alice/papers/blob/{BRANCH}/pic/An_older_paper2.png?raw=true)" in section
+    assert remote_log(remote, BRANCH).count("An_older_paper") == 0  # the log on the branch never points at them
