@@ -247,6 +247,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--show", action="store_true", help="print why failed summaries failed")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
+    from paperflow.errors import PaperflowError
     from paperflow.settings import SettingsError, load_settings
     from paperflow.summary.llm import display_url
     from tests.support.figure_truth import FIGURES
@@ -277,13 +278,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"{'paper':<58} {'truth':>21} {'LLM':>21} {'rule':>21} {'ans':>3} {'s':>6}")
         runs = []
         for path, truth in papers:
-            run = run_paper(path, truth, settings)
+            try:
+                run = run_paper(path, truth, settings)
+            except PaperflowError as exc:  # the PDF unreadable: no text, no captions, nothing to compare
+                print(f"{path}: not measured: {exc}")
+                continue
             runs.append(run)
             llm_cell = "failed" if run.failed else " / ".join(_ref(r) for r in run.llm_refs)
             print(f"{Path(path).name[:58]:<58} {_ref(truth.overview) + ' / ' + _ref(truth.results):>21} "
                   f"{llm_cell:>21} {' / '.join(_ref(r) for r in run.rule_refs):>21} {run.answers:>3} "
                   f"{run.summarize_seconds:>6.1f}", flush=True)
-        report(runs, args.show)
+        if runs:
+            report(runs, args.show)
 
 
 if __name__ == "__main__":
