@@ -100,3 +100,69 @@ def test_without_sections_the_rule_reads_the_captions_alone(papers):
     chosen, missing = choose_pictures(text.figures, 2)
     assert [(f.kind, f.number) for _kind, f in chosen][0] == ("figure", 1) and not missing
     assert choose_pictures(text.figures, 2, sections=text.sections)[0] == chosen
+
+
+def test_an_answers_picks_never_make_a_table_the_overview_or_lose_the_results(papers):
+    # an answer that names Table 1 as the architecture: the overview stays a figure, found by the rule
+    from paperflow.models import PictureKind
+
+    text = _paper(papers, "lora")
+    rule, _ = choose_pictures(text.figures, 2, sections=text.sections)
+    chosen, missing = choose_pictures(text.figures, 2, sections=text.sections,
+                                      picks={PictureKind.ARCHITECTURE: ("table", 1)})
+    assert chosen == rule and not missing
+    # a results pick that is the overview itself (the answer named no overview, the rule's is Figure 1): the
+    # results are the rule's, not dropped
+    chosen, missing = choose_pictures(text.figures, 2, sections=text.sections,
+                                      picks={PictureKind.RESULTS: ("figure", 1)})
+    assert [(kind, (f.kind, f.number)) for kind, f in chosen] == [
+        (PictureKind.ARCHITECTURE, ("figure", 1)), (PictureKind.RESULTS, _picks(text)[1])] and not missing
+
+
+def test_a_table_as_the_overview_is_re_asked_and_the_caption_list_keys_the_summary(papers):
+    from paperflow.cache_keys import llm_summary
+    from paperflow.models import Paper, PicturePicks, SummaryContent
+    from paperflow.settings import Settings
+    from paperflow.summary.summarize import caption_list, check_picks
+
+    text = _paper(papers, "lora")
+    content = SummaryContent.model_construct(picks=PicturePicks(architecture="table 1", results="table 2"))
+    with pytest.raises(ValueError, match="picks.architecture: 'table 1' is a table"):
+        check_picks(content, text.figures)
+    check_picks(SummaryContent.model_construct(picks=PicturePicks(architecture="figure 1", results="table 2")),
+                text.figures)
+    # the prompt lists the captions: a summary asked with another list (figures found anew) is asked again
+    paper, settings = Paper(title="LoRA", arxiv_id="2106.09685"), Settings()
+    captions = caption_list(text.figures)
+    assert llm_summary(paper, "text", settings, [], captions) == llm_summary(paper, "text", settings, [], captions)
+    assert llm_summary(paper, "text", settings, [], captions) != llm_summary(paper, "text", settings, [],
+                                                                             captions[:-1])
+
+
+def test_with_choice_rule_an_llms_summary_keeps_the_rules_pictures(tmp_path, shared_data):
+    # A person whose model picks worse than the rule (benchmarks/figure_picks.py) keeps its summary but the
+    # caption rule's pictures: the answer names Figure 2 and Table 2 of GAN, the entry gets the rule's picks.
+    import json
+
+    from tests.support.llm_server import FaultServer, Reply
+    from tests.test_figures import GAN, _config, _summarize
+
+    answer = {"published": "2014.6", "organisations": ["Université de Montréal"], "topic": "对抗生成网络",
+              "keywords": ["GAN", "generative model", "adversarial"],
+              "points": [{"label": "背景", "text": "生成模型难训练。", "quote": "x"},
+                         {"label": "模型", "text": "G 和 D 博弈。", "quote": "x"},
+                         {"label": "实验结果", "text": "在 MNIST 上评估。", "quote": "x"}],
+              "verdict": "总体上，开创性的工作。", "verdict_quote": "x",
+              "picks": {"architecture": "figure 2", "results": "table 2"}}
+    text = paper_text_from_document(read_document(shared_data / GAN, 200), label=GAN, source=GAN, sha256="0")
+    rule = [f"{f.kind}-{f.number}.png" for _kind, f in choose_pictures(text.figures, 2, sections=text.sections)[0]]
+    assert rule and rule != ["figure-2.png", "table-2.png"]
+    with FaultServer([Reply.answer(json.dumps(answer, ensure_ascii=False))]) as server:
+        config = _config(tmp_path, f'\n[llm]\nbase_url = "{server.base_url}"\nmodel = "m"\n'
+                                   'response_format = "json_object"\n\n[figures]\nchoice = "rule"\n')
+        result = _summarize(config, str(shared_data / GAN))
+    assert result.exit_code == 0, result.output
+    assert len(server.requests) == 1  # the answer's picks were valid: kept in the summary, not used
+    (crops,) = list((tmp_path / "output" / "figures").iterdir())
+    pictures = sorted((tmp_path / "pic").glob("*.png"))
+    assert [p.read_bytes() for p in pictures] == [(crops / name).read_bytes() for name in rule]

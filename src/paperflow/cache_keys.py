@@ -1,7 +1,8 @@
 """Every cache key paperflow computes, in one place: what makes two pieces of work the same.
 
 - `llm_summary`: an LLM summary (output/summaries/): the paper and version, the text read, the prompts
-  and answer schema, the model, endpoint and settings that change the answer, the style examples;
+  and answer schema, the model, endpoint and settings that change the answer, the style examples, the caption
+  list the answer's picks are made from;
 - `extractive_summary`: an extractive draft: the paper, its text and the language;
 - `summary_file`: where a summary with that key is cached;
 - `download`, `extract`: the Prefect task caches of the flows (a PDF per paper version or local file; a
@@ -30,8 +31,10 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def llm_summary(paper: Paper, text: str, settings: Settings, examples: Sequence[str]) -> str:
-    """Hash of everything that changes the LLM's answer: paper, its text, prompts, model, settings, examples."""
+def llm_summary(paper: Paper, text: str, settings: Settings, examples: Sequence[str],
+                captions: Sequence[str] = ()) -> str:
+    """Hash of everything that changes the LLM's answer: paper, its text, prompts, model, settings, examples,
+    and the caption list its picks are made from (summarize.caption_list: the prompt shows it)."""
     llm = settings.llm
     parts = {
         "format": SUMMARY_FORMAT,
@@ -45,6 +48,7 @@ def llm_summary(paper: Paper, text: str, settings: Settings, examples: Sequence[
         "temperature": llm.temperature,
         "max_output_tokens": llm.max_output_tokens,
         "examples": sha256("\0".join(examples)),
+        "captions": sha256("\0".join(captions)),
     }
     return sha256(json.dumps(parts, sort_keys=True, default=str))
 

@@ -64,6 +64,7 @@ from paperflow.summary.evidence import EvidenceIndex
 from paperflow.summary.summarize import (
     EXTRACTIVE_PROMPT,
     SummaryResult,
+    caption_list,
     load_cached,
     paper_label,
     prompt_version,
@@ -176,7 +177,8 @@ def write_summary(extracted: Extracted, settings: Settings, examples: list[str],
 def summary_key(extracted: Extracted, settings: Settings, examples: Sequence[str], use_llm: bool) -> str:
     """The key a summary of this extracted paper is cached under (the flows' summarize task shares it)."""
     if use_llm:
-        return cache_keys.llm_summary(extracted.paper, extracted.selected.text, settings, examples)
+        return cache_keys.llm_summary(extracted.paper, extracted.selected.text, settings, examples,
+                                      caption_list(extracted.text.figures))
     return cache_keys.extractive_summary(extracted.paper, extracted.text.sha256, settings)
 
 
@@ -758,10 +760,11 @@ class Orchestrator:
             self._review_problem = _no_pull_request(day, why)
 
     def _picks_of(self, outcome: PaperOutcome) -> dict[PictureKind, tuple[str, int]]:
-        """The LLM's picks (validated against the paper's captions when it answered), the person's --figure /
-        --table over them; the rule decides what neither names."""
+        """The LLM's picks (validated against the paper's captions when it answered; not with [figures] choice =
+        "rule"), the person's --figure / --table over them; the rule decides what neither names."""
         summary = outcome.result.summary if outcome.result is not None else None
-        picks = summary.picks.as_refs() if summary is not None and summary.picks is not None else {}
+        by_llm = summary is not None and summary.picks is not None and self.settings.figures.choice == "llm"
+        picks = summary.picks.as_refs() if by_llm else {}
         return {**picks, **self.figure_picks}
 
     def _review_pictures(self, drafted: list[PaperOutcome]) -> dict[str, Any]:

@@ -223,6 +223,8 @@ class SourcesSettings(_Section):
 class FiguresSettings(_Section):
     enabled: bool = Field(True, description="crop the overview figure and the main results into each entry")
     max_per_entry: int = Field(2, ge=0, le=6, description="pictures an entry gets at most")
+    choice: Literal["llm", "rule"] = Field("llm", description="who picks the pictures when an LLM drafts: its "
+                                           "answer (the rule filling in), or the caption rule alone")
 
 
 class ArxivQuery(_Section):

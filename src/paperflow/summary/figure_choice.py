@@ -203,9 +203,14 @@ def choose_pictures(floats: Sequence[Float], max_per_entry: int, *, picks: dict[
     missing: list[str] = []
     picks = picks or {}
     overview = find(floats, *picks[PictureKind.ARCHITECTURE]) if PictureKind.ARCHITECTURE in picks else None
+    if overview is not None and overview.kind != "figure":
+        overview = None  # an overview is a figure (an answer cached before check_picks said so may name a table)
     overview = overview or choose_overview(floats, sections)
     results = find(floats, *picks[PictureKind.RESULTS]) if PictureKind.RESULTS in picks else None
-    results = results or choose_results(floats, overview, sections)
+    if results is None or results is overview:
+        # a results pick that is the overview itself (the rule's, where the answer named none) leaves the results
+        # to the rule, which never takes the overview again
+        results = choose_results(floats, overview, sections)
     if results is overview:
         results = None
     for kind, f, what in ((PictureKind.ARCHITECTURE, overview, "no architecture figure found"),

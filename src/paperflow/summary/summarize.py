@@ -217,7 +217,8 @@ def caption_list(floats: Sequence[Any]) -> list[str]:
 
 
 def check_picks(content: SummaryContent, floats: Sequence[Any]) -> None:
-    """Raises ValueError (a re-ask) when the answer's picks name a figure or table the paper does not list."""
+    """Raises ValueError (a re-ask) when the answer's picks name a figure or table the paper does not list, or a
+    table as the model/method overview (an overview is a figure: the prompt asks for "the figure showing" it)."""
     if content.picks is None:
         return
     listed = {f"{f.kind} {f.number}" for f in floats}
@@ -226,6 +227,9 @@ def check_picks(content: SummaryContent, floats: Sequence[Any]) -> None:
         if value and value not in listed:
             shown = ", ".join(sorted(listed)[:40]) or "none"
             raise ValueError(f"picks.{name}: {value!r} is not in the list of figures and tables ({shown})")
+    if content.picks.architecture and not content.picks.architecture.startswith("figure "):
+        raise ValueError(f"picks.architecture: {content.picks.architecture!r} is a table; name the figure showing "
+                         "the model or method overview, or leave architecture out")
 
 
 def render_repair(settings: Settings, error: str) -> str:
@@ -417,7 +421,8 @@ def summarize_paper(
     stage, and carrying `spent` = (input tokens, output tokens, cost) of the calls already paid for.
     """
     label = paper_label(paper)
-    key = cache_keys.llm_summary(paper, selected.text, settings, examples)
+    captions = caption_list(floats)
+    key = cache_keys.llm_summary(paper, selected.text, settings, examples, captions)
     path = cache_keys.summary_file(settings, paper, key)
     cached = load_cached(path)
     if cached is not None:
@@ -425,7 +430,7 @@ def summarize_paper(
     try:
         prompt = render_prompt(paper, selected.text, selected.coverage.describe(), settings, examples,
                                missing=[str(k) for k in getattr(selected.coverage, "missing", [])],
-                               captions=caption_list(floats))
+                               captions=captions)
     except PromptError as exc:
         raise PromptError(exc.message, paper=label, stage=STAGE) from None
     client = client or LLMClient(settings.llm)
