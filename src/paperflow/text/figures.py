@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import statistics
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
@@ -257,13 +258,45 @@ def document_layout(pages: list[list[tuple[Box, float]]], height: float, width: 
         if closing:
             key = int(max(b[3] for b in closing) // 2)
             lasts[key] = lasts.get(key, 0) + 1
-    # the highest (lowest) such line that recurs: floats at the top of a page push a page's first line down
+    # the highest (lowest) such line that recurs, give or take 2 pt: floats at the top of a page push a page's
+    # first line down
     least = max(2, len(pages) // 10)
-    tops = [key for key, count in firsts.items() if count >= least] or list(firsts)
-    bottoms = [key for key, count in lasts.items() if count >= least] or list(lasts)
+
+    def recurring(counts: dict[int, int]) -> list[int]:
+        return [key for key in counts if counts[key] + counts.get(key - 1, 0) + counts.get(key + 1, 0) >= least]
+
+    tops = recurring(firsts) or list(firsts)
+    bottoms = recurring(lasts) or list(lasts)
     top = 2 * min(tops) - 4 if tops else 0.06 * height
     bottom = 2 * max(bottoms) + 6 if bottoms else 0.94 * height
+    head = running_head_bottom(pages, body)
+    if head is not None:
+        # in a short paper whose pages mostly open with a float no paragraph top recurs; the running head still
+        # bounds the text block from above
+        top = min(top, head + 1.5)
     return DocumentLayout(body, left, right, two, top, bottom)
+
+
+def running_head_bottom(pages: list[list[tuple[Box, float]]], body: float) -> float | None:
+    """The bottom of the running head: the topmost printed line of a page, alone at its height with a gap of a
+    line below it, at the same height on a quarter of the pages (at least two). None when there is none."""
+    heads: dict[int, list[float]] = {}
+    for page in pages:
+        boxes = sorted((box for box, _size in page if box[3] - box[1] < 3 * body), key=lambda b: b[1])
+        if len(boxes) < 2:
+            continue
+        first = boxes[0]
+        line_bottom = max(b[3] for b in boxes if b[1] < first[1] + 2)
+        below = next((b for b in boxes if b[1] >= line_bottom - 1), None)
+        if below is None or below[1] - line_bottom < 0.8 * body:
+            continue
+        heads.setdefault(int(first[1] // 3), []).append(line_bottom)
+    least = max(2, len(pages) // 4)
+    recurring = [bottoms for key, bottoms in heads.items()
+                 if len(bottoms) + len(heads.get(key - 1, ())) + len(heads.get(key + 1, ())) >= least]
+    if not recurring:
+        return None
+    return statistics.median([b for bottoms in recurring for b in bottoms])
 
 
 # ------------------------------------------------------------------------------------------------ regions
