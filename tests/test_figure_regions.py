@@ -53,3 +53,30 @@ def test_the_text_block_top_recurs_within_a_point_or_two(floats_of):
     # their pages, are found.
     floats = floats_of(FLAN_MOE)
     assert {("figure", 3, 6), ("table", 2, 8)} <= _captions(floats, FLAN_MOE)
+
+
+def test_stacked_floats_part_at_the_float_separation(floats_of):
+    # NEFTune's page 4: Table 1 hangs below its caption and Figure 2 stands above its own, right under the table.
+    # Both grow into the space between the two captions; the widest empty band there (the float separation)
+    # parts them, so neither crop holds the other float.
+    name = "corpus/arxiv_2310.05914v2_neftune.pdf"
+    floats = floats_of(name)
+    table, figure = floats[("table", 1)], floats[("figure", 2)]
+    for ref, found in ((("table", 1), table), (("figure", 2), figure)):
+        page, *box = FIGURES[name].boxes[ref]
+        assert found.page == page and iou(found.box, tuple(box)) >= 0.8, (ref, found.box)
+    assert table.box[3] < figure.box[1]
+    assert "AlpacaEval Win Rate" not in table.text and "LLaMA-2 7B" in table.text
+
+
+def test_two_columns_side_by_side_are_body_text_not_a_row_of_cells(floats_of, shared_data):
+    # The IEEE paper's Table 1 (an image, full width) is followed by two-column text whose lines stand side by side
+    # across a 12 pt gutter: two paragraph-wide lines at one height are the two columns, not a table row, so the
+    # table ends above them instead of taking both columns' first lines.
+    name = "pdf-hard/ieee_proc_2013_spoken_language_recognition.pdf"
+    table = floats_of(name)[("table", 1)]
+    page, *box = FIGURES[name].boxes[("table", 1)]
+    assert table.page == page and iou(table.box, tuple(box)) >= 0.8, table.box
+    lines = _read(shared_data / name).pages[page - 1].lines
+    first = [line for line in lines if line.text.startswith("languages for the cases of bigram")]
+    assert first and not any(line.in_float for line in first)

@@ -351,8 +351,8 @@ def mark_body(boxes: list[TextBox], graphics: list[Box], layout: DocumentLayout)
         if tb.body:
             for other in near(cy - 4 * tb.size, cy):
                 if other is not tb and other.box[1] < cy < other.box[3] and \
-                        overlap_x(other.box, tb.box[0] - 15, tb.box[2] + 15) > 0:
-                    tb.body = False  # a row of cells
+                        overlap_x(other.box, tb.box[0] - 15, tb.box[2] + 15) > 0 and not _is_body(other, layout, column):
+                    tb.body = False  # a row of cells (a paragraph-wide line beside it is the other column's)
                     break
 
 
@@ -526,6 +526,47 @@ def _yield_to_figures(found: list[Float]) -> None:
                 table.box = (t[0], min(t[3] - 1, g[3] + 2), t[2], t[3])
 
 
+def _split_stacked(candidates: list[Candidate], boxes: list[TextBox], graphics: list[Box]) -> None:
+    """Two floats stacked between their captions (a table hanging below its caption, then a figure above its
+    own) grow into each other: the float separation, the widest empty band between the two captions, is where
+    one ends and the other begins."""
+    for a in candidates:
+        if a.region is None or a.region[1] < a.block[3] - 1:
+            continue  # `a` must hang below its caption
+        for b in candidates:
+            if b is a or b.region is None or b.region[3] > b.block[1] + 1 or b.block[1] <= a.block[3]:
+                continue  # `b` must stand above its caption, lower on the page than a's
+            if a.region[3] <= b.region[1] + 0.5 or min(a.region[2], b.region[2]) <= max(a.region[0], b.region[0]):
+                continue
+            low, high = a.block[3], b.block[1]
+            left, right = min(a.region[0], b.region[0]), max(a.region[2], b.region[2])
+            items = [g for g in graphics if g[1] >= low - 1 and g[3] <= high + 1 and overlap_x(g, left, right) > 0]
+            items += [tb.box for tb in boxes if not tb.caption and tb.box[1] >= low - 1 and tb.box[3] <= high + 1
+                      and overlap_x(tb.box, left, right) > 0]
+            items = [i for i in items if i[3] - i[1] < 0.9 * (high - low)]  # not a clip box over both
+            items.sort(key=lambda i: i[1])
+            best, cut, reach = 1.0, None, None
+            for item in items:
+                if reach is not None and item[1] - reach > best:
+                    best, cut = item[1] - reach, (reach + item[1]) / 2
+                reach = item[3] if reach is None else max(reach, item[3])
+            if cut is None:
+                continue
+            above = [i for i in items if i[3] <= cut and _inside(i, a.region)]
+            below = [i for i in items if i[1] >= cut and _inside(i, b.region)]
+            if not above or not below:
+                continue
+            a.region = _union_all(above)
+            b.region = _union_all(below)
+
+
+def _union_all(items: list[Box]) -> Box:
+    region = items[0]
+    for item in items[1:]:
+        region = union(region, item)
+    return region
+
+
 def caption_kind(label: str) -> str:
     return "table" if label.lower().startswith("tab") else "figure"
 
@@ -649,12 +690,14 @@ def find_floats(pages: list[PageElements]) -> tuple[list[Float], list[set[int]]]
     below = sum(1 for _n, _p, found in sided for c, up, down in found if c.kind == "table" and down and not up)
     above = sum(1 for _n, _p, found in sided for c, up, down in found if c.kind == "table" and up and not down)
     for number, page, page_found in sided:
-        found = []
         for c, up, down in page_found:
-            region = choose_side(c.kind, up, down, tables_below=below > above)
+            c.region = choose_side(c.kind, up, down, tables_below=below > above)
+        _split_stacked(page.candidates, page.boxes, page.graphics)
+        found = []
+        for c, _up, _down in page_found:
+            region = c.region
             if region is None:
                 continue
-            c.region = region
             found.append(Float(kind=c.kind, number=c.number, page=number, caption=c.text[:CAPTION_TEXT_MAX],
                                caption_box=tuple(round(v, 1) for v in c.block),
                                box=tuple(round(v, 1) for v in region)))
