@@ -80,3 +80,30 @@ def test_two_columns_side_by_side_are_body_text_not_a_row_of_cells(floats_of, sh
     lines = _read(shared_data / name).pages[page - 1].lines
     first = [line for line in lines if line.text.startswith("languages for the cases of bigram")]
     assert first and not any(line.in_float for line in first)
+
+
+def test_a_body_line_split_at_a_footnote_mark_is_still_body_text(floats_of, shared_data):
+    # Chain-of-Table's page 6: the paragraph under Table 1 opens with "chat)³ as the backbone LLMs", which PDFium
+    # gives as two pieces (the superscript jumps off the line). Two pieces a word space apart are one printed line,
+    # not a row of cells: the line is body text and the table ends above it.
+    name = "corpus/arxiv_2401.04398v2_chain_of_table.pdf"
+    table = floats_of(name)[("table", 1)]
+    page, *box = FIGURES[name].boxes[("table", 1)]
+    assert table.page == page and iou(table.box, tuple(box)) >= 0.8, table.box
+    lines = _read(shared_data / name).pages[page - 1].lines
+    assert not any(line.in_float for line in lines if "as the backbone LLMs" in line.text)
+    # the same rule on ICL-as-gradient-descent's page 7: "Figure 4. Experimental details can be found in
+    # Appendix A.7." is a sentence of the running text (body text on both sides), not Figure 4's caption
+    icl = "corpus/arxiv_2212.07677v2_icl_gradient_descent.pdf"
+    assert floats_of(icl)[("figure", 4)].page == 9
+
+
+def test_text_level_with_the_stopping_line_is_not_the_floats(floats_of):
+    # RAFT's full-width Table 1 is followed by two-column text; the right column opens with the heading "4.3. Effect
+    # of CoT", printed at the height of the left column's first body line. The heading is on that printed line,
+    # not a row of the table.
+    name = "corpus/arxiv_2403.10131v1_raft_rag.pdf"
+    table = floats_of(name)[("table", 1)]
+    page, *box = FIGURES[name].boxes[("table", 1)]
+    assert table.page == page and iou(table.box, tuple(box)) >= 0.8, table.box
+    assert "Effect of CoT" not in table.text

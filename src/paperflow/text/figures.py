@@ -351,9 +351,24 @@ def mark_body(boxes: list[TextBox], graphics: list[Box], layout: DocumentLayout)
         if tb.body:
             for other in near(cy - 4 * tb.size, cy):
                 if other is not tb and other.box[1] < cy < other.box[3] and \
-                        overlap_x(other.box, tb.box[0] - 15, tb.box[2] + 15) > 0 and not _is_body(other, layout, column):
+                        overlap_x(other.box, tb.box[0] - 15, tb.box[2] + 15) > 0 and not _is_body(other, layout, column) \
+                        and not _same_printed_line(tb, other):
                     tb.body = False  # a row of cells (a paragraph-wide line beside it is the other column's)
                     break
+    for tb in boxes:
+        if tb.body or abs(tb.size - layout.body_size) > 0.6:
+            continue
+        cy = (tb.box[1] + tb.box[3]) / 2
+        if any(other.body and other.box[1] < cy < other.box[3] and _same_printed_line(tb, other)
+               for other in near(cy - 4 * tb.size, cy)):
+            tb.body = True  # a piece of a body line split off at a footnote mark ("chat)³ as the ...")
+
+
+def _same_printed_line(a: TextBox, b: TextBox) -> bool:
+    """Two pieces of text at one height a word space apart: one printed line that PDFium split where a superscript
+    or a subscript jumps off it (a footnote mark, an index), not the wide gap between table cells."""
+    gap = max(a.box[0], b.box[0]) - min(a.box[2], b.box[2])
+    return -1 < gap < WIDE_GAP
 
 
 def _span(candidate: Candidate, layout: DocumentLayout, width: float) -> tuple[float, float]:
@@ -412,6 +427,7 @@ def _grow(candidate: Candidate, direction: int, elements: list[tuple[Box, TextBo
     frontier = edge
     ruled = False  # the region has a table rule: rows at running-text size are cells until the next rule
     graphics_top: float | None = None  # the top of the graphics taken so far (growing upwards)
+    taken: list[Box] = []
     for index, (box, tb) in enumerate(elements):
         near = box[3] if direction < 0 else box[1]
         if direction < 0 and near < layout.top_margin or direction > 0 and near > layout.bottom_margin:
@@ -429,12 +445,24 @@ def _grow(candidate: Candidate, direction: int, elements: list[tuple[Box, TextBo
             inside = region is not None and _inside(box, region)
             if not inside and not (ruled and not tb.caption and _rule_ahead(elements, index, direction, region,
                                                                             layout.body_size)):
+                # what was taken level with the stop is on its printed line (a heading in the other column beside
+                # the first line of a paragraph), not the float's
+                kept = [t for t in taken if not _level(t, box)]
+                if len(kept) < len(taken):
+                    region = _union_all(kept) if kept else None
                 break
         if tb is None and _is_rule(box, region):
             ruled = True
+        taken.append(box)
         region = box if region is None else union(region, box)
         frontier = min(frontier, box[1]) if direction < 0 else max(frontier, box[3])
     return region
+
+
+def _level(a: Box, b: Box) -> bool:
+    """Whether box `a` is printed at the height of line `b`: its middle within b's height, itself no taller."""
+    middle = (a[1] + a[3]) / 2
+    return b[1] <= middle <= b[3] and a[3] - a[1] <= 1.5 * (b[3] - b[1])
 
 
 def _is_rule(box: Box, region: Box | None) -> bool:
