@@ -644,7 +644,8 @@ def caption_candidates(text: str, line: int, rects: list[Box], char_box) -> list
             start_box, previous = char_box(position), char_box(before)
             if start_box is None or previous is None:
                 continue
-            same_line = abs(start_box[1] - previous[1]) < 0.5 * max(1.0, start_box[3] - start_box[1])
+            # glyph boxes are tight: a "." has no height above the baseline, so lines are told apart by their bottoms
+            same_line = abs(start_box[3] - previous[3]) < 0.5 * max(1.0, start_box[3] - start_box[1])
             if same_line and start_box[0] - previous[2] < WIDE_GAP:
                 continue
         piece = text[position:]
@@ -671,19 +672,24 @@ def _caption_block(candidate: Candidate, page: PageElements, size: float) -> Non
         below = [tb for tb in page.boxes
                  if block[3] - 1 <= tb.box[1] <= block[3] + 0.9 * size and overlap_x(tb.box, block[0] - 5, block[2] + 5) > 0
                  and tb.box != candidate.box]
-        if len(below) != 1 or below[0].size < size - 1.5 or below[0].size > size + 1.5:
+        below.sort(key=lambda tb: tb.box[0])
+        if not below or any(not _same_printed_line(a, b) for a, b in zip(below, below[1:])):
+            break  # nothing below, or more than one printed line: the caption ends
+        nxt = max(below, key=lambda tb: tb.width)  # the line itself; the other pieces split off at a superscript
+        if nxt.size < size - 1.5 or nxt.size > size + 1.5:
             break
-        nxt = below[0]
-        if any(g[1] >= block[3] - 0.5 and g[3] <= nxt.box[1] + 0.5 and overlap_x(g, nxt.box[0], nxt.box[2]) > 0
+        line_box = _union_all([tb.box for tb in below])
+        if any(g[1] >= block[3] - 0.5 and g[3] <= line_box[1] + 0.5 and overlap_x(g, line_box[0], line_box[2]) > 0
                for g in page.graphics):
             break  # a table's rule between the caption and this line: the line is the table's
         if CAPTION_START.match(page.line_texts[nxt.line] if nxt.line >= 0 else ""):
             break
-        nxt.caption = True
-        block = union(block, nxt.box)
-        if nxt.line not in used_lines:
-            used_lines.add(nxt.line)
-            texts.append(page.line_texts[nxt.line])
+        block = union(block, line_box)
+        for piece in below:
+            piece.caption = True
+            if piece.line not in used_lines:
+                used_lines.add(piece.line)
+                texts.append(page.line_texts[piece.line])
         if sum(len(t) for t in texts) > CAPTION_TEXT_MAX:
             break
     candidate.block = block
