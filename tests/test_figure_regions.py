@@ -134,3 +134,34 @@ def test_a_label_after_a_full_stop_on_the_same_printed_line_is_running_text(floa
         floats = floats_of(name)
         found = floats.get(ref[:2])
         assert found is not None and found.page == ref[2], (name, ref, found and found.page)
+
+
+def test_a_long_caption_is_followed_to_its_last_line(floats_of):
+    # Multi-token prediction's Tables S2, S8 and S13 have captions of eight lines and more: the caption's text is
+    # cut at 600 characters, its block is not, so the table under the caption's last line is found.
+    name = "corpus/arxiv_2404.19737v1_multi_token_prediction.pdf"
+    floats = floats_of(name)
+    assert {("table", 2, 13), ("table", 8, 18), ("table", 13, 28)} <= _captions(floats, name)
+    table = floats[("table", 2)]
+    assert table.caption_box[3] < table.box[1] and "Heads used" in table.text
+    assert len(table.caption) <= 600
+
+
+def test_a_paragraph_indented_under_a_float_label_is_running_text(floats_of):
+    # ResNet's page 7: "Fig. 6 (middle) shows the behaviors of ResNets." opens an indented paragraph of the right
+    # column. A caption's first line is not indented against its next lines: this one is no caption, and Figure 6
+    # is found on page 8, where its caption is printed.
+    name = "pdf/arxiv_1512.03385v1_resnet.pdf"
+    floats = floats_of(name)
+    assert floats[("figure", 6)].page == 8
+    assert not any(f.caption.startswith("Fig. 6 (middle)") for f in floats.values())
+
+
+def test_a_wrapped_floats_caption_ends_where_the_full_width_text_resumes(floats_of):
+    # TIES-Merging's Table 6 stands at the right of a paragraph with its two-line caption under it; the paragraph
+    # then resumes at the full width. Those lines reach far left of the caption and are not centred under it:
+    # they are the text the float is wrapped in, not more caption, and the table above the caption is found.
+    name = "corpus/arxiv_2306.01708v2_ties_merging.pdf"
+    table = floats_of(name)[("table", 6)]
+    assert table.page == 10 and table.caption_box[0] > 300 and table.box[0] > 300
+    assert table.caption_box[3] - table.caption_box[1] < 25 and table.box[3] <= table.caption_box[1]

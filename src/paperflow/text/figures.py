@@ -679,21 +679,32 @@ def _caption_block(candidate: Candidate, page: PageElements, size: float) -> Non
         if nxt.size < size - 1.5 or nxt.size > size + 1.5:
             break
         line_box = _union_all([tb.box for tb in below])
+        if line_box[0] < block[0] - size and abs((line_box[0] + line_box[2]) - (block[0] + block[2])) > 4 * size:
+            break  # a line reaching far left of the caption, not centred under it: the text the float is wrapped in
         if any(g[1] >= block[3] - 0.5 and g[3] <= line_box[1] + 0.5 and overlap_x(g, line_box[0], line_box[2]) > 0
                for g in page.graphics):
             break  # a table's rule between the caption and this line: the line is the table's
         if CAPTION_START.match(page.line_texts[nxt.line] if nxt.line >= 0 else ""):
             break
         block = union(block, line_box)
+        long_enough = sum(len(t) for t in texts) > CAPTION_TEXT_MAX  # the text is cut, the block goes on
         for piece in below:
             piece.caption = True
-            if piece.line not in used_lines:
+            if piece.line not in used_lines and not long_enough:
                 used_lines.add(piece.line)
                 texts.append(page.line_texts[piece.line])
-        if sum(len(t) for t in texts) > CAPTION_TEXT_MAX:
-            break
     candidate.block = block
     candidate.text = " ".join(" ".join(texts).split())[:CAPTION_TEXT_MAX]
+
+
+def _indented_paragraph(candidate: Candidate, size: float) -> bool:
+    """Whether the candidate's first line is indented like a paragraph's: it starts a word space or more right of
+    the lines under it yet runs to their right edge (a centred caption line is short at both ends; a hanging one
+    starts left of the others). "Fig. 6 (middle) shows ..." opening a paragraph is running text."""
+    first, block = candidate.box, candidate.block
+    if block[3] - first[3] < 0.5 * size:
+        return False  # one line: nothing to be indented against
+    return first[0] - block[0] > 0.5 * size and first[2] >= block[2] - 2
 
 
 def find_floats(pages: list[PageElements]) -> tuple[list[Float], list[set[int]]]:
@@ -714,6 +725,8 @@ def find_floats(pages: list[PageElements]) -> tuple[list[Float], list[set[int]]]
             for c in page.candidates:
                 size = next((tb.size for tb in page.boxes if tb.box == c.box), layout.body_size)
                 _caption_block(c, page, size)
+            # its lines stay stops for the other floats (marked caption), but a paragraph is no float's caption
+            page.candidates = [c for c in page.candidates if not _indented_paragraph(c, layout.body_size)]
             mark_body(page.boxes, page.graphics, layout)
             for tb in page.boxes:
                 if tb.caption:
