@@ -165,3 +165,30 @@ def test_a_wrapped_floats_caption_ends_where_the_full_width_text_resumes(floats_
     table = floats_of(name)[("table", 6)]
     assert table.page == 10 and table.caption_box[0] > 300 and table.box[0] > 300
     assert table.caption_box[3] - table.caption_box[1] < 25 and table.box[3] <= table.caption_box[1]
+
+
+def test_a_background_behind_two_floats_belongs_to_neither(floats_of):
+    # Primer's page 21 holds Figures 15 and 16 over one background rectangle that runs behind both figures and
+    # Figure 15's caption. A graphic behind another float's caption is no one float's: Figure 16 stops at Figure
+    # 15's caption, and both are found, each with its own drawing.
+    name = "pdf-hard/arxiv_2109.08668v1_primer.pdf"
+    floats = floats_of(name)
+    assert {("figure", 15, 21), ("figure", 17, 22)} <= _captions(floats, name)
+    upper, lower = floats[("figure", 15)], floats[("figure", 16)]
+    assert upper.box[3] <= upper.caption_box[1] < lower.box[1]
+
+
+def test_lines_of_a_code_listing_are_no_justified_running_text(floats_of, shared_data):
+    # Primer's Figures 24 and 25 are program listings in a typewriter font at the running text's size and almost
+    # its width; the running text is justified and its lines end at the column's right edge, the listing's lines
+    # stop short of it. The listings are floats above their captions, not paragraphs. The same rule finds the
+    # chess-prompt Figure 14 of weak-to-strong and Figure 4 of position interpolation.
+    for name, ref in (("pdf-hard/arxiv_2109.08668v1_primer.pdf", ("figure", 24, 26)),
+                      ("pdf-hard/arxiv_2109.08668v1_primer.pdf", ("figure", 25, 27)),
+                      ("corpus/nonarxiv_weak_to_strong.pdf", ("figure", 14, 31)),
+                      ("corpus/arxiv_2306.15595v2_position_interpolation.pdf", ("figure", 4, 10))):
+        assert ref in _captions(floats_of(name), name), (name, ref)
+    listing = floats_of("pdf-hard/arxiv_2109.08668v1_primer.pdf")[("figure", 24)]
+    assert "REDUCE_MEAN" in listing.text
+    lines = _read(shared_data / "pdf-hard/arxiv_2109.08668v1_primer.pdf").pages[25].lines
+    assert all(line.in_float for line in lines if "REDUCE_MEAN" in line.text)

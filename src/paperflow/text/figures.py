@@ -210,6 +210,16 @@ class DocumentLayout:
     two_columns: bool
     top_margin: float  # running heads print above this
     bottom_margin: float  # page numbers and footers print below this
+    # where justified running text ends: the left column's right edge (two columns), None when the running text is
+    # set ragged
+    left_column_right: float | None = None
+    justified: bool = False
+
+    def line_end(self, box: Box) -> float:
+        """The right edge a justified line of running text printed at `box` reaches."""
+        if self.two_columns and self.left_column_right is not None and box[2] <= self.middle + 20:
+            return self.left_column_right
+        return self.text_right
 
     @property
     def middle(self) -> float:
@@ -274,7 +284,16 @@ def document_layout(pages: list[list[tuple[Box, float]]], height: float, width: 
         # in a short paper whose pages mostly open with a float no paragraph top recurs; the running head still
         # bounds the text block from above
         top = min(top, head + 1.5)
-    return DocumentLayout(body, left, right, two, top, bottom)
+    layout = DocumentLayout(body, left, right, two, top, bottom)
+    if two:
+        lefts_rights = sorted(b[2] for b in body_boxes if b[2] <= layout.middle + 20)
+        if lefts_rights:
+            layout.left_column_right = lefts_rights[-1 - len(lefts_rights) // 20]
+    # justified running text: most paragraph-wide lines end at their column's right edge (a paragraph's last line
+    # and the lines of a code listing do not)
+    ends = sum(1 for b in body_boxes if abs(b[2] - layout.line_end(b)) <= 0.3 * body)
+    layout.justified = ends >= 0.5 * len(body_boxes)
+    return layout
 
 
 def running_head_bottom(pages: list[list[tuple[Box, float]]], body: float) -> float | None:
@@ -314,7 +333,10 @@ class Candidate:
 
 
 def _is_body(tb: TextBox, layout: DocumentLayout, column_width: float) -> bool:
-    return abs(tb.size - layout.body_size) <= 0.6 and tb.width >= 0.7 * column_width
+    """Running-text size and a paragraph's width, and, where the running text is justified, reaching the column's
+    right edge (within a word: a code listing's lines stop short of it, the lines of a paragraph do not)."""
+    return abs(tb.size - layout.body_size) <= 0.6 and tb.width >= 0.7 * column_width and (
+        not layout.justified or tb.box[2] >= layout.line_end(tb.box) - 2 * tb.size)
 
 
 def mark_body(boxes: list[TextBox], graphics: list[Box], layout: DocumentLayout) -> None:
@@ -393,10 +415,13 @@ def _elements(candidate: Candidate, boxes: list[TextBox], graphics: list[Box], l
     text across the span's edge)."""
     left, right = candidate.span
     elements: list[tuple[Box, TextBox | None]] = []
+    others = [other.box for other in other_captions if other is not candidate]
     for g in graphics:
         w = g[2] - g[0]
         if overlap_x(g, left, right) >= 0.7 * max(w, 0.1) and g[1] >= layout.top_margin - 15 \
                 and g[3] <= layout.bottom_margin + 15:  # graphics in the margins: a header rule, a background
+            if g[3] - g[1] > 2 * layout.body_size and any(_inside(box, g) for box in others):
+                continue  # a background behind another float's caption too: no one float's graphic
             elements.append((g, None))
     for tb in boxes:
         if tb.caption and tb.line >= 0 and _inside(tb.box, candidate.block):
