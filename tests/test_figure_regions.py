@@ -192,3 +192,24 @@ def test_lines_of_a_code_listing_are_no_justified_running_text(floats_of, shared
     assert "REDUCE_MEAN" in listing.text
     lines = _read(shared_data / "pdf-hard/arxiv_2109.08668v1_primer.pdf").pages[25].lines
     assert all(line.in_float for line in lines if "REDUCE_MEAN" in line.text)
+
+
+def test_a_label_printed_heavier_than_its_text_opens_a_caption_without_punctuation(floats_of):
+    # DyT's template prints "Figure 3 tanh(αx) with three different α values." with the label in a heavier font
+    # and no colon or full stop after it; the heavier label is what tells it from running text such as "Figure 3
+    # shows", whose label has the running text's weight. The caption is found, with the plot above it.
+    name = "corpus/arxiv_2503.10622v1_dyt_transformers_without_norm.pdf"
+    floats = floats_of(name)
+    assert ("figure", 3, 3) in _captions(floats, name)
+    figure = floats[("figure", 3)]
+    assert figure.caption.startswith("Figure 3 tanh") and figure.box[0] > 300 and figure.box[3] <= figure.caption_box[1]
+    assert not any(f.caption.split()[2:3] == ["shows"] for f in floats.values())
+
+
+def test_without_a_running_head_the_text_block_starts_where_first_lines_recur(floats_of):
+    # DyT has no running head; its pages open at 67 pt with a line or a heading (whose first paragraph starts
+    # lower). Where those first lines recur is the text block's top, so a float at the top of a page is whole: all
+    # three rows of Figure 2's plots on page 3 (the ViT row, an image of its own, begins at 64 pt).
+    name = "corpus/arxiv_2503.10622v1_dyt_transformers_without_norm.pdf"
+    floats = floats_of(name)
+    assert floats[("figure", 2)].box[1] < 80

@@ -31,6 +31,10 @@ Box = tuple[float, float, float, float]  # left, top, right, bottom (pt, from th
 
 CAPTION = re.compile(r"(?P<label>Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)\s?S?(?P<number>\d{1,3})"
                      r"(?P<after>\s*[:.|–—]|\s*$|\s+[A-Z(\[]|\s+\d)")
+# "Figure 3 tanh(αx) with ...": a label with no punctuation before a lower-case word is a caption only when the
+# label is printed heavier than the word after it (the caption style of some templates); "Figure 3 shows" is not
+CAPTION_PLAIN = re.compile(r"(?P<label>Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)\s?S?(?P<number>\d{1,3})"
+                           r"\s+(?P<word>[a-z])")
 CAPTION_START = re.compile(r"(?:Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)\s?S?\d")
 WIDE_GAP = 12.0  # pt between two pieces of one PDFium line: another column or another float's caption
 CAPTION_TEXT_MAX = 600
@@ -279,11 +283,15 @@ def document_layout(pages: list[list[tuple[Box, float]]], height: float, width: 
     bottoms = recurring(lasts) or list(lasts)
     top = 2 * min(tops) - 4 if tops else 0.06 * height
     bottom = 2 * max(bottoms) + 6 if bottoms else 0.94 * height
-    head = running_head_bottom(pages, body)
+    head, first_line = page_tops(pages, body)
     if head is not None:
         # in a short paper whose pages mostly open with a float no paragraph top recurs; the running head still
         # bounds the text block from above
         top = min(top, head + 1.5)
+    elif first_line is not None:
+        # no running head: the text block starts where pages' first lines recur (a heading opening a page pushes
+        # its first paragraph down)
+        top = min(top, first_line - 4)
     layout = DocumentLayout(body, left, right, two, top, bottom)
     if two:
         lefts_rights = sorted(b[2] for b in body_boxes if b[2] <= layout.middle + 20)
@@ -296,10 +304,13 @@ def document_layout(pages: list[list[tuple[Box, float]]], height: float, width: 
     return layout
 
 
-def running_head_bottom(pages: list[list[tuple[Box, float]]], body: float) -> float | None:
-    """The bottom of the running head: the topmost printed line of a page, alone at its height with a gap of a
-    line below it, at the same height on a quarter of the pages (at least two). None when there is none."""
+def page_tops(pages: list[list[tuple[Box, float]]], body: float) -> tuple[float | None, float | None]:
+    """The bottom of the running head and the top of the text block's first line, from each page's topmost
+    printed line: a running head stands alone with a gap of one and a half lines below it (more than a heading's
+    space after it); either counts when it recurs at one height on a quarter of the pages (at least two). None
+    where there is none."""
     heads: dict[int, list[float]] = {}
+    firsts: dict[int, list[float]] = {}
     for page in pages:
         boxes = sorted((box for box, _size in page if box[3] - box[1] < 3 * body), key=lambda b: b[1])
         if len(boxes) < 2:
@@ -307,15 +318,22 @@ def running_head_bottom(pages: list[list[tuple[Box, float]]], body: float) -> fl
         first = boxes[0]
         line_bottom = max(b[3] for b in boxes if b[1] < first[1] + 2)
         below = next((b for b in boxes if b[1] >= line_bottom - 1), None)
-        if below is None or below[1] - line_bottom < 0.8 * body:
+        if below is None:
             continue
-        heads.setdefault(int(first[1] // 3), []).append(line_bottom)
+        if below[1] - line_bottom >= 1.5 * body:
+            heads.setdefault(int(first[1] // 3), []).append(line_bottom)
+        else:
+            firsts.setdefault(int(first[1] // 3), []).append(first[1])
     least = max(2, len(pages) // 4)
-    recurring = [bottoms for key, bottoms in heads.items()
-                 if len(bottoms) + len(heads.get(key - 1, ())) + len(heads.get(key + 1, ())) >= least]
-    if not recurring:
-        return None
-    return statistics.median([b for bottoms in recurring for b in bottoms])
+
+    def recurring(found: dict[int, list[float]]) -> list[float]:
+        return [value for key, values in found.items()
+                if len(values) + len(found.get(key - 1, ())) + len(found.get(key + 1, ())) >= least
+                for value in values]
+
+    heads_found, firsts_found = recurring(heads), recurring(firsts)
+    return (statistics.median(heads_found) if heads_found else None,
+            min(firsts_found) if firsts_found else None)
 
 
 # ------------------------------------------------------------------------------------------------ regions
@@ -654,9 +672,10 @@ class PageElements:
     line_texts: list[str] = field(default_factory=list)
 
 
-def caption_candidates(text: str, line: int, rects: list[Box], char_box) -> list[Candidate]:
+def caption_candidates(text: str, line: int, rects: list[Box], char_box, weight_at=None) -> list[Candidate]:
     """Caption openings in one PDFium line: at its start, or after a wide gap or a jump to another printed line
-    (PDFium joined the caption to the line beside it). `char_box(position)` gives a character's box or None."""
+    (PDFium joined the caption to the line beside it). `char_box(position)` gives a character's box or None,
+    `weight_at(position)` its font weight (None: unknown)."""
     found: list[Candidate] = []
     for match in CAPTION_START.finditer(text):
         position = match.start()
@@ -675,6 +694,9 @@ def caption_candidates(text: str, line: int, rects: list[Box], char_box) -> list
                 continue
         piece = text[position:]
         parsed = CAPTION.match(piece)
+        if not parsed and weight_at is not None and (plain := CAPTION_PLAIN.match(piece)):
+            if weight_at(position) > weight_at(position + plain.start("word")) + 30:
+                parsed = plain
         if not parsed:
             continue
         box = rects[0] if rects else None
