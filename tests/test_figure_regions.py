@@ -213,3 +213,17 @@ def test_without_a_running_head_the_text_block_starts_where_first_lines_recur(fl
     name = "corpus/arxiv_2503.10622v1_dyt_transformers_without_norm.pdf"
     floats = floats_of(name)
     assert floats[("figure", 2)].box[1] < 80
+
+
+def test_a_float_under_a_full_width_caption_may_reach_into_the_side_margins(floats_of):
+    # Nothing is printed beside a one-column text block, so a float under a caption of its width may be wider:
+    # GShard's Figure 6 legend runs into the right margin (to 521 pt, the text ends at 504), DALL-E 3's Figure 2
+    # is a page of images from 17 to 595 pt. A clip box running off the paper's edge is still no float's
+    # (Chain-of-Verification's Figure 3 stays within the text block).
+    gshard = floats_of("corpus/arxiv_2006.16668v1_gshard.pdf")[("figure", 6)]
+    assert gshard.page == 16 and gshard.box[2] > 515
+    dalle = "corpus/nonarxiv_dalle3_better_captions.pdf"
+    assert ("figure", 2, 4) in _captions(floats_of(dalle), dalle)
+    assert floats_of(dalle)[("figure", 2)].box[0] < 30
+    verification = floats_of("corpus/arxiv_2309.11495v2_chain_of_verification.pdf")[("figure", 3)]
+    assert verification.box[2] < 520

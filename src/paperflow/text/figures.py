@@ -428,15 +428,23 @@ def _span(candidate: Candidate, layout: DocumentLayout, width: float) -> tuple[f
 
 
 def _elements(candidate: Candidate, boxes: list[TextBox], graphics: list[Box], layout: DocumentLayout,
-              other_captions: list[Candidate]) -> list[tuple[Box, TextBox | None]]:
+              other_captions: list[Candidate], width: float) -> list[tuple[Box, TextBox | None]]:
     """What may belong to the caption's float: graphics and text in its span, and the stops (other captions,
     text across the span's edge)."""
     left, right = candidate.span
+    # a float under a caption of the text block's width may reach into the side margins (nothing is printed beside
+    # the text block); what lies wholly in a margin (the arXiv stamp, a margin note) is not part of it
+    full = right - left >= 0.9 * (layout.text_right - layout.text_left)
+    outer_left, outer_right = (0.0, width) if full else (left, right)
     elements: list[tuple[Box, TextBox | None]] = []
     others = [other.box for other in other_captions if other is not candidate]
     for g in graphics:
         w = g[2] - g[0]
-        if overlap_x(g, left, right) >= 0.7 * max(w, 0.1) and g[1] >= layout.top_margin - 15 \
+        on_paper = g[0] >= 2 and g[2] <= width - 2  # not a clip box or a bleed running off the paper's edge
+        inside_span = overlap_x(g, left, right) >= 0.7 * max(w, 0.1)
+        if (inside_span or on_paper and overlap_x(g, left, right) > 0
+                and overlap_x(g, outer_left, outer_right) >= 0.7 * max(w, 0.1)) \
+                and g[1] >= layout.top_margin - 15 \
                 and g[3] <= layout.bottom_margin + 15:  # graphics in the margins: a header rule, a background
             if g[3] - g[1] > 2 * layout.body_size and any(_inside(box, g) for box in others):
                 continue  # a background behind another float's caption too: no one float's graphic
@@ -444,7 +452,9 @@ def _elements(candidate: Candidate, boxes: list[TextBox], graphics: list[Box], l
     for tb in boxes:
         if tb.caption and tb.line >= 0 and _inside(tb.box, candidate.block):
             continue
-        share = overlap_x(tb.box, left, right) / max(tb.width, 0.1)
+        if overlap_x(tb.box, left, right) <= 0:
+            continue
+        share = overlap_x(tb.box, outer_left, outer_right) / max(tb.width, 0.1)
         if share >= 0.9:
             elements.append((tb.box, tb))
         elif share >= 0.3:  # text across the span's edge (a title block, the other column's line): not the float's
@@ -564,7 +574,7 @@ def page_regions(candidates: list[Candidate], boxes: list[TextBox], graphics: li
                 b.span = (max(b.span[0], cut), b.span[1])
     found = []
     for c in candidates:
-        elements = _elements(c, boxes, graphics, layout, candidates)
+        elements = _elements(c, boxes, graphics, layout, candidates, width)
         up = _grow(c, -1, elements, layout, height, title_page)
         down = _grow(c, +1, elements, layout, height, title_page)
         found.append((c, up if _substance(up, graphics, boxes) else None,
