@@ -227,3 +227,21 @@ def test_a_float_under_a_full_width_caption_may_reach_into_the_side_margins(floa
     assert floats_of(dalle)[("figure", 2)].box[0] < 30
     verification = floats_of("corpus/arxiv_2309.11495v2_chain_of_verification.pdf")[("figure", 3)]
     assert verification.box[2] < 520
+
+
+def test_a_table_ends_at_its_closing_rule(floats_of, shared_data):
+    # A table hanging below its caption ends at its last rule when the next line, of running-text size, is set off
+    # from that rule by more than a row's spacing and no rule follows: Janus-Pro's Table 3 is followed by the end of
+    # a paragraph ("[17], POPE [23], ..."), RoFormer's Table 5 by the heading "4.5.5 Limitations of the work",
+    # Qwen3's Table 10 by "categorized into several dimensions:". Rows under a rule (Adafactor's Table 2 has no
+    # closing rule) are still the table's.
+    janus = _read(shared_data / "corpus/nonarxiv_janus_pro.pdf")
+    table = floats_of("corpus/nonarxiv_janus_pro.pdf")[("table", 3)]
+    assert "Janus-Pro-7B" in table.text and "POPE [23]" not in table.text
+    assert not any(line.in_float for line in janus.pages[5].lines if line.text.startswith("[17], POPE"))
+    roformer = floats_of("corpus/arxiv_2104.09864v5_roformer.pdf")[("table", 5)]
+    assert "RoFormer-1024" in roformer.text and "Limitations" not in roformer.text
+    qwen = floats_of("corpus/nonarxiv_qwen3_tech_report.pdf")[("table", 10)]
+    assert "MLogiQA" in qwen.text and "categorized" not in qwen.text
+    adafactor = floats_of("corpus/arxiv_1804.04235v1_adafactor.pdf")[("table", 2)]
+    assert "SGD" in adafactor.text and adafactor.box[3] > 410  # its last SGD rows end at 415 pt

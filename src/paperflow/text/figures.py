@@ -481,6 +481,7 @@ def _grow(candidate: Candidate, direction: int, elements: list[tuple[Box, TextBo
     ruled = False  # the region has a table rule: rows at running-text size are cells until the next rule
     graphics_top: float | None = None  # the top of the graphics taken so far (growing upwards)
     taken: list[Box] = []
+    last_rule: float | None = None  # the bottom of the lowest table rule taken (growing downwards)
     for index, (box, tb) in enumerate(elements):
         near = box[3] if direction < 0 else box[1]
         if direction < 0 and near < layout.top_margin or direction > 0 and near > layout.bottom_margin:
@@ -504,8 +505,15 @@ def _grow(candidate: Candidate, direction: int, elements: list[tuple[Box, TextBo
                 if len(kept) < len(taken):
                     region = _union_all(kept) if kept else None
                 break
+        if direction > 0 and last_rule is not None and frontier <= last_rule + 0.5 and tb is not None \
+                and not tb.caption and abs(tb.size - layout.body_size) <= 0.6 and box[1] - last_rule > layout.body_size \
+                and not (region is not None and _inside(box, region)) \
+                and not _rule_ahead(elements, index, direction, region, layout.body_size):
+            break  # the first line under a rule, of running-text size, set off from it by more than a row's
+                   # spacing and with no rule further on: the closing rule ended the table, this is the text after it
         if tb is None and _is_rule(box, region):
             ruled = True
+            last_rule = box[3]
         taken.append(box)
         region = box if region is None else union(region, box)
         frontier = min(frontier, box[1]) if direction < 0 else max(frontier, box[3])
