@@ -245,3 +245,21 @@ def test_a_table_ends_at_its_closing_rule(floats_of, shared_data):
     assert "MLogiQA" in qwen.text and "categorized" not in qwen.text
     adafactor = floats_of("corpus/arxiv_1804.04235v1_adafactor.pdf")[("table", 2)]
     assert "SGD" in adafactor.text and adafactor.box[3] > 410  # its last SGD rows end at 415 pt
+
+
+def test_a_large_label_inside_a_drawing_is_no_heading(floats_of):
+    # Multi-token prediction's Figure S17 labels its paths "(a)", "(b)", "(c)" in a type larger than the running
+    # text. A heading starts where headings start (a column's left edge, or centred); "(b)" in the middle of the
+    # drawing does not end the figure.
+    figure = floats_of("corpus/arxiv_2404.19737v1_multi_token_prediction.pdf")[("figure", 17)]
+    assert figure.page == 26 and figure.box[1] < 210  # above the "(b)" label (211-226 pt)
+
+
+def test_the_title_block_above_a_first_page_float_stays_out_of_it(floats_of, shared_data):
+    # DeepSeek-V2's Figure 1 stands under the abstract on page 1; the abstract's last line (running-text size or
+    # larger, wholly above the figure's graphics) is the title block's, not the figure's.
+    name = "corpus/arxiv_2405.04434v5_deepseek_v2.pdf"
+    figure = floats_of(name)[("figure", 1)]
+    assert figure.page == 1 and "checkpoints are available" not in figure.text
+    lines = _read(shared_data / name).pages[0].lines
+    assert not any(line.in_float for line in lines if "checkpoints are available" in line.text)

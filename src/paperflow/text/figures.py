@@ -217,7 +217,20 @@ class DocumentLayout:
     # where justified running text ends: the left column's right edge (two columns), None when the running text is
     # set ragged
     left_column_right: float | None = None
+    right_column_left: float | None = None
     justified: bool = False
+
+    def starts_a_line(self, box: Box, size: float) -> bool:
+        """Whether text at `box` is set as a heading is: flush with its column's left edge, or centred on the column
+        or the page."""
+        lefts = [self.text_left] + ([self.right_column_left] if self.two_columns and self.right_column_left else [])
+        if any(abs(box[0] - left) <= 1.5 * size for left in lefts):
+            return True
+        middle = (box[0] + box[2]) / 2
+        centres = [self.middle]
+        if self.two_columns and self.left_column_right and self.right_column_left:
+            centres += [(self.text_left + self.left_column_right) / 2, (self.right_column_left + self.text_right) / 2]
+        return any(abs(middle - centre) <= size for centre in centres)
 
     def line_end(self, box: Box) -> float:
         """The right edge a justified line of running text printed at `box` reaches."""
@@ -297,6 +310,9 @@ def document_layout(pages: list[list[tuple[Box, float]]], height: float, width: 
         lefts_rights = sorted(b[2] for b in body_boxes if b[2] <= layout.middle + 20)
         if lefts_rights:
             layout.left_column_right = lefts_rights[-1 - len(lefts_rights) // 20]
+        right_lefts = sorted(b[0] for b in body_boxes if b[0] >= layout.middle - 20)
+        if right_lefts:
+            layout.right_column_left = right_lefts[len(right_lefts) // 20]
     # justified running text: most paragraph-wide lines end at their column's right edge (a paragraph's last line
     # and the lines of a code listing do not)
     ends = sum(1 for b in body_boxes if abs(b[2] - layout.line_end(b)) <= 0.3 * body)
@@ -362,9 +378,11 @@ def mark_body(boxes: list[TextBox], graphics: list[Box], layout: DocumentLayout)
     next to such a line), alone at its height in its column, and not covered by a graphic."""
     column = (layout.text_right - layout.text_left) / (2.05 if layout.two_columns else 1.0)
     for tb in boxes:
-        # a heading (printed larger than the running text, not inside a graphic) ends a float as body text does
-        tb.body = _is_body(tb, layout, column) or (tb.size >= layout.body_size + 1.5 and not any(
-            _inside(tb.box, g, 1.0) for g in graphics))
+        # a heading (printed larger than the running text, where a heading starts, not inside a graphic) ends a
+        # float as body text does; a large label in the middle of a drawing ("(b)") does not
+        tb.body = _is_body(tb, layout, column) or (tb.size >= layout.body_size + 1.5
+                                                   and layout.starts_a_line(tb.box, tb.size)
+                                                   and not any(_inside(tb.box, g, 1.0) for g in graphics))
     by_top = sorted(boxes, key=lambda b: b.box[1])
     tops = [b.box[1] for b in by_top]
 
@@ -490,9 +508,9 @@ def _grow(candidate: Candidate, direction: int, elements: list[tuple[Box, TextBo
         if gap > gap_limit and (region is None or gap > gap_limit):
             break
         if title_page and direction < 0 and tb is not None and graphics_top is not None and not tb.caption \
-                and abs(tb.size - layout.body_size) <= 0.6 and box[3] <= graphics_top + 0.5:
-            break  # on the first page, a line in the running text's size wholly above the float's graphics is
-                   # the title block's (an affiliation line under the authors), not figure text
+                and tb.size >= layout.body_size - 0.6 and box[3] <= graphics_top + 0.5:
+            break  # on the first page, a line in the running text's size or larger wholly above the float's
+                   # graphics is the title block's (the authors, an affiliation line under them), not figure text
         if tb is None:
             graphics_top = box[1] if graphics_top is None else min(graphics_top, box[1])
         if tb is not None and (tb.body or tb.caption):
