@@ -576,11 +576,16 @@ def _substance(region: Box | None, graphics: list[Box], boxes: list[TextBox]) ->
     """How much float there is in a region: its area when it holds a graphic or three text boxes, else 0."""
     if region is None:
         return 0.0
-    inside_graphics = sum(1 for g in graphics if _inside(g, region))
-    inside_text = sum(1 for tb in boxes if _inside(tb.box, region) and not tb.body)
-    if inside_graphics == 0 and inside_text < 3:
-        return 0.0
-    return (region[2] - region[0]) * (region[3] - region[1])
+    area = (region[2] - region[0]) * (region[3] - region[1])
+    if any(_inside(g, region) for g in graphics):
+        return area
+    inside_text = 0
+    for tb in boxes:
+        if not tb.body and _inside(tb.box, region):
+            inside_text += 1
+            if inside_text >= 3:
+                return area
+    return 0.0
 
 
 def page_regions(candidates: list[Candidate], boxes: list[TextBox], graphics: list[Box],
