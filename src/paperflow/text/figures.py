@@ -4,17 +4,25 @@ Runs in the extraction child (`engine._pdfium_pages` calls `find_floats` on the 
 hostile file costs the same memory and time limits as its text, and the result is cached with the text.
 Pure geometry over what PDFium gives, no model:
 
-- **Captions.** A line (or the part of a line after a wide gap or a jump to another printed line: PDFium can join a
-  caption to the line beside it) that opens with "Figure N", "Fig. N" or "Table N" followed by ":", ".", "|", a
-  capital letter or nothing. "Table 6 shows ...", "Fig. 2)." and "Figure 6, where" are running text. A candidate
-  is a caption only when the float it names is there: graphics or figure text next to it on its side (figures
-  above, tables above or below); "Figure 1. For this ..." in a paragraph has body text on both sides.
+- **Captions.** A line (or the part of a line after a wide gap or a jump to another printed line, told by the
+  characters' baselines: PDFium can join a caption to the line beside it) that opens with "Figure N", "Fig. N" or
+  "Table N" followed by ":", ".", "|", a capital letter or nothing, or by a lower-case word when the label is
+  printed heavier than that word. "Table 6 shows ...", "Fig. 2)." and "Figure 6, where" are running text, and so
+  is a candidate whose first line is indented like a paragraph's. The caption's block is its lines below (a line
+  split at a superscript is one line), never a line reaching far left of it (the text a float is wrapped in). A
+  candidate is a caption only when the float it names is there: graphics or figure text next to it on its side
+  (figures above, tables above or below); "Figure 1. For this ..." in a paragraph has body text on both sides.
 - **Regions.** From the caption, towards its float, everything in the caption's span (its column, or the whole
-  width when the caption crosses the gutter; split halfway between captions printed side by side) up to the
-  nearest body text (running-text size, a paragraph's width or part of a paragraph), another caption, the running
-  head's margin or a wide empty gap. Text covered by a graphic (boxed prompts, table frames) is never body text.
-  The region is the union of the graphics (paths, images, shadings; the children of form XObjects transformed
-  from the form's space to the page) and text boxes found there.
+  width when the caption crosses the gutter, then into the side margins too; split halfway between captions
+  printed side by side) up to the nearest body text (running-text size, a paragraph's width reaching the column's
+  right edge where the text is justified, or part of a paragraph; two such lines side by side are two columns),
+  a heading (larger, where headings start), another caption, the text block's top (below the running head, or
+  where pages' first lines recur) or a wide empty gap. Text covered by a graphic (boxed prompts, table frames) is
+  never body text; a table below its caption ends at its closing rule when running text is set off under it;
+  what was taken level with the stopping line is its printed line's. Two stacked floats growing into each other
+  part at the widest empty band between their captions. The region is the union of the graphics (paths, images,
+  shadings; the children of form XObjects transformed from the form's space to the page; not a background behind
+  another caption too) and text boxes found there.
 
 Boxes are in PDF points from the page's top-left corner: (left, top, right, bottom).
 """
@@ -456,23 +464,26 @@ def _elements(candidate: Candidate, boxes: list[TextBox], graphics: list[Box], l
     outer_left, outer_right = (0.0, width) if full else (left, right)
     elements: list[tuple[Box, TextBox | None]] = []
     others = [other.box for other in other_captions if other is not candidate]
+    top_limit, bottom_limit = layout.top_margin - 15, layout.bottom_margin + 15
     for g in graphics:
-        w = g[2] - g[0]
-        on_paper = g[0] >= 2 and g[2] <= width - 2  # not a clip box or a bleed running off the paper's edge
-        inside_span = overlap_x(g, left, right) >= 0.7 * max(w, 0.1)
-        if (inside_span or on_paper and overlap_x(g, left, right) > 0
-                and overlap_x(g, outer_left, outer_right) >= 0.7 * max(w, 0.1)) \
-                and g[1] >= layout.top_margin - 15 \
-                and g[3] <= layout.bottom_margin + 15:  # graphics in the margins: a header rule, a background
-            if g[3] - g[1] > 2 * layout.body_size and any(_inside(box, g) for box in others):
-                continue  # a background behind another float's caption too: no one float's graphic
-            elements.append((g, None))
+        if g[1] < top_limit or g[3] > bottom_limit:
+            continue  # graphics in the margins: a header rule, a background
+        least = 0.7 * max(g[2] - g[0], 0.1)
+        in_span = min(g[2], right) - max(g[0], left)
+        # beyond the span only on the paper (a clip box or a bleed runs off its edge)
+        if not (in_span >= least or in_span > 0 and g[0] >= 2 and g[2] <= width - 2
+                and min(g[2], outer_right) - max(g[0], outer_left) >= least):
+            continue
+        if g[3] - g[1] > 2 * layout.body_size and any(_inside(box, g) for box in others):
+            continue  # a background behind another float's caption too: no one float's graphic
+        elements.append((g, None))
     for tb in boxes:
-        if tb.caption and tb.line >= 0 and _inside(tb.box, candidate.block):
+        box = tb.box
+        if box[2] <= left or box[0] >= right:
             continue
-        if overlap_x(tb.box, left, right) <= 0:
+        if tb.caption and tb.line >= 0 and _inside(box, candidate.block):
             continue
-        share = overlap_x(tb.box, outer_left, outer_right) / max(tb.width, 0.1)
+        share = (min(box[2], outer_right) - max(box[0], outer_left)) / max(box[2] - box[0], 0.1)
         if share >= 0.9:
             elements.append((tb.box, tb))
         elif share >= 0.3:  # text across the span's edge (a title block, the other column's line): not the float's
@@ -751,15 +762,18 @@ def caption_candidates(text: str, line: int, rects: list[Box], char_box, weight_
     return found
 
 
-def _caption_block(candidate: Candidate, page: PageElements, size: float) -> None:
-    """The caption's further lines: directly below, alone at their height, not past a graphic."""
+def _caption_block(candidate: Candidate, page: PageElements, size: float,
+                   by_top: list[TextBox], tops: list[float], graphics_by_top: list[Box]) -> None:
+    """The caption's further lines: directly below, alone at their height, not past a graphic. `by_top` holds the
+    page's boxes by their tops (`tops`), `graphics_by_top` its graphics by theirs."""
     block = candidate.box
     texts = [candidate.text]
     used_lines = {next((tb.line for tb in page.boxes if tb.box == candidate.box), -1)}
+    graphic_tops = [g[1] for g in graphics_by_top]
     for _ in range(15):
-        below = [tb for tb in page.boxes
-                 if block[3] - 1 <= tb.box[1] <= block[3] + 0.9 * size and overlap_x(tb.box, block[0] - 5, block[2] + 5) > 0
-                 and tb.box != candidate.box]
+        window = by_top[bisect_left(tops, block[3] - 1):bisect_right(tops, block[3] + 0.9 * size)]
+        below = [tb for tb in window
+                 if overlap_x(tb.box, block[0] - 5, block[2] + 5) > 0 and tb.box != candidate.box]
         below.sort(key=lambda tb: tb.box[0])
         if not below or any(not _same_printed_line(a, b) for a, b in zip(below, below[1:])):
             break  # nothing below, or more than one printed line: the caption ends
@@ -769,8 +783,8 @@ def _caption_block(candidate: Candidate, page: PageElements, size: float) -> Non
         line_box = _union_all([tb.box for tb in below])
         if line_box[0] < block[0] - size and abs((line_box[0] + line_box[2]) - (block[0] + block[2])) > 4 * size:
             break  # a line reaching far left of the caption, not centred under it: the text the float is wrapped in
-        if any(g[1] >= block[3] - 0.5 and g[3] <= line_box[1] + 0.5 and overlap_x(g, line_box[0], line_box[2]) > 0
-               for g in page.graphics):
+        between = graphics_by_top[bisect_left(graphic_tops, block[3] - 0.5):bisect_right(graphic_tops, line_box[1] + 0.5)]
+        if any(g[3] <= line_box[1] + 0.5 and overlap_x(g, line_box[0], line_box[2]) > 0 for g in between):
             break  # a table's rule between the caption and this line: the line is the table's
         if CAPTION_START.match(page.line_texts[nxt.line] if nxt.line >= 0 else ""):
             break
@@ -810,9 +824,12 @@ def find_floats(pages: list[PageElements]) -> tuple[list[Float], list[set[int]]]
             for tb in page.boxes:
                 if any(tb.box == c.box for c in page.candidates):
                     tb.caption = True
+            by_top = sorted(page.boxes, key=lambda tb: tb.box[1])
+            tops = [tb.box[1] for tb in by_top]
+            graphics_by_top = sorted(page.graphics, key=lambda g: g[1])
             for c in page.candidates:
                 size = next((tb.size for tb in page.boxes if tb.box == c.box), layout.body_size)
-                _caption_block(c, page, size)
+                _caption_block(c, page, size, by_top, tops, graphics_by_top)
             # its lines stay stops for the other floats (marked caption), but a paragraph is no float's caption
             page.candidates = [c for c in page.candidates if not _indented_paragraph(c, layout.body_size)]
             mark_body(page.boxes, page.graphics, layout)
