@@ -263,3 +263,17 @@ def test_the_title_block_above_a_first_page_float_stays_out_of_it(floats_of, sha
     assert figure.page == 1 and "checkpoints are available" not in figure.text
     lines = _read(shared_data / name).pages[0].lines
     assert not any(line.in_float for line in lines if "checkpoints are available" in line.text)
+
+
+def test_a_float_never_reaches_over_the_running_head_or_its_rule(floats_of):
+    # ICML pages print the running head with a rule under it, a few points above the text block's first line: the
+    # paragraph top that recurs there is the text block's top, not the head's bottom, so RAFT's Figure 3 stops at
+    # its drawing instead of taking the head's rule. Adafactor's Figure 1 is an image whose bounds run up over the
+    # running head: the float is the part in the text block.
+    raft = "corpus/arxiv_2403.10131v1_raft_rag.pdf"
+    figure = floats_of(raft)[("figure", 3)]
+    page, *box = FIGURES[raft].boxes[("figure", 3)]
+    assert figure.page == page and iou(figure.box, tuple(box)) >= 0.95, figure.box
+    adafactor = "corpus/arxiv_1804.04235v1_adafactor.pdf"
+    assert ("figure", 1, 5) in _captions(floats_of(adafactor), adafactor)
+    assert floats_of(adafactor)[("figure", 1)].box[1] >= 60  # below the running head (48-56 pt) and its rule

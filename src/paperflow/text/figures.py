@@ -306,9 +306,11 @@ def document_layout(pages: list[list[tuple[Box, float]]], height: float, width: 
     bottom = 2 * max(bottoms) + 6 if bottoms else 0.94 * height
     head, first_line = page_tops(pages, body)
     if head is not None:
-        # in a short paper whose pages mostly open with a float no paragraph top recurs; the running head still
-        # bounds the text block from above
-        top = min(top, head + 1.5)
+        # in a short paper whose pages mostly open with a float the recurring paragraph top is a float's height
+        # down the page; the running head still bounds the text block from above. Close under the head, the
+        # paragraph top is the text block's (the head's rule and skip lie between)
+        if top - head > 3 * body:
+            top = head + 1.5
     elif first_line is not None:
         # no running head: the text block starts where pages' first lines recur (a heading opening a page pushes
         # its first paragraph down)
@@ -465,7 +467,13 @@ def _elements(candidate: Candidate, boxes: list[TextBox], graphics: list[Box], l
     elements: list[tuple[Box, TextBox | None]] = []
     others = [other.box for other in other_captions if other is not candidate]
     top_limit, bottom_limit = layout.top_margin - 15, layout.bottom_margin + 15
+    heads = [tb.box for tb in boxes if tb.box[3] < layout.top_margin]
     for g in graphics:
+        if g[1] < top_limit and g[3] > layout.top_margin + 3 * layout.body_size and any(
+                h[1] < g[3] and h[3] > g[1] and min(h[2], g[2]) > max(h[0], g[0]) for h in heads):
+            # a float's form or image whose bounds run up over the running head: the float is what lies in the
+            # text block
+            g = (g[0], layout.top_margin, g[2], g[3])
         if g[1] < top_limit or g[3] > bottom_limit:
             continue  # graphics in the margins: a header rule, a background
         least = 0.7 * max(g[2] - g[0], 0.1)
@@ -619,8 +627,9 @@ def page_regions(candidates: list[Candidate], boxes: list[TextBox], graphics: li
         elements = _elements(c, boxes, graphics, layout, candidates, width)
         up = _grow(c, -1, elements, layout, height, title_page)
         down = _grow(c, +1, elements, layout, height, title_page)
-        found.append((c, up if _substance(up, graphics, boxes) else None,
-                      down if _substance(down, graphics, boxes) else None))
+        drawn = [box for box, tb in elements if tb is None]  # the graphics as the float may take them
+        found.append((c, up if _substance(up, drawn, boxes) else None,
+                      down if _substance(down, drawn, boxes) else None))
     return found
 
 
