@@ -372,6 +372,16 @@ def _pdfium_page(page, number: int, find_figures: bool = True) -> tuple[RawPage,
                 return None
             return (char_left.value, height - char_top.value, char_right.value, height - char_bottom.value)
 
+        def char_weight(position: int) -> float:
+            """The font weight of the character (400 regular, 700 bold; from the font's name when not given)."""
+            index = char_index(position)
+            if index < 0:
+                return 0.0
+            weight = raw.FPDFText_GetFontWeight(handle, index)
+            if weight <= 0 and raw.FPDFText_GetFontInfo(handle, index, _FONT_NAME, 256, ctypes.byref(flags)):
+                weight = 700 if _BOLD_NAMES.search(_FONT_NAME.value.decode("latin-1", "replace")) else 400
+            return float(weight)
+
         # Line boxes are read only where a caption may be: the figures' regions are measured there
         on_caption_page = find_figures and figures.CAPTION_START.search(text) is not None
         # PDFium joins a word it found hyphenated at a line end into one line, marking the hyphen with U+FFFE:
@@ -394,7 +404,8 @@ def _pdfium_page(page, number: int, find_figures: bool = True) -> tuple[RawPage,
                 elements.boxes.extend(figures.TextBox(rect, line.size, len(lines)) for rect in rects)
                 if figures.CAPTION_START.search(body):
                     elements.candidates.extend(figures.caption_candidates(
-                        text[start:end + 1], len(lines), rects, lambda p, s=start: char_box(s + p)))
+                        text[start:end + 1], len(lines), rects, lambda p, s=start: char_box(s + p),
+                        lambda p, s=start: char_weight(s + p)))
             elif find_figures and (first_box := char_box(start)) and (last_box := char_box(end)):
                 # elsewhere the line's first and last characters are enough for the document's layout
                 elements.boxes.append(figures.TextBox(figures.union(first_box, last_box), line.size))

@@ -4,17 +4,25 @@ Runs in the extraction child (`engine._pdfium_pages` calls `find_floats` on the 
 hostile file costs the same memory and time limits as its text, and the result is cached with the text.
 Pure geometry over what PDFium gives, no model:
 
-- **Captions.** A line (or the part of a line after a wide gap or a jump to another printed line: PDFium can join a
-  caption to the line beside it) that opens with "Figure N", "Fig. N" or "Table N" followed by ":", ".", "|", a
-  capital letter or nothing. "Table 6 shows ...", "Fig. 2)." and "Figure 6, where" are running text. A candidate
-  is a caption only when the float it names is there: graphics or figure text next to it on its side (figures
-  above, tables above or below); "Figure 1. For this ..." in a paragraph has body text on both sides.
+- **Captions.** A line (or the part of a line after a wide gap or a jump to another printed line, told by the
+  characters' baselines: PDFium can join a caption to the line beside it) that opens with "Figure N", "Fig. N" or
+  "Table N" followed by ":", ".", "|", a capital letter or nothing, or by a lower-case word when the label is
+  printed heavier than that word. "Table 6 shows ...", "Fig. 2)." and "Figure 6, where" are running text, and so
+  is a candidate whose first line is indented like a paragraph's. The caption's block is its lines below (a line
+  split at a superscript is one line), never a line reaching far left of it (the text a float is wrapped in). A
+  candidate is a caption only when the float it names is there: graphics or figure text next to it on its side
+  (figures above, tables above or below); "Figure 1. For this ..." in a paragraph has body text on both sides.
 - **Regions.** From the caption, towards its float, everything in the caption's span (its column, or the whole
-  width when the caption crosses the gutter; split halfway between captions printed side by side) up to the
-  nearest body text (running-text size, a paragraph's width or part of a paragraph), another caption, the running
-  head's margin or a wide empty gap. Text covered by a graphic (boxed prompts, table frames) is never body text.
-  The region is the union of the graphics (paths, images, shadings; the children of form XObjects transformed
-  from the form's space to the page) and text boxes found there.
+  width when the caption crosses the gutter, then into the side margins too; split halfway between captions
+  printed side by side) up to the nearest body text (running-text size, a paragraph's width reaching the column's
+  right edge where the text is justified, or part of a paragraph; two such lines side by side are two columns),
+  a heading (larger, where headings start), another caption, the text block's top (below the running head, or
+  where pages' first lines recur) or a wide empty gap. Text covered by a graphic (boxed prompts, table frames) is
+  never body text; a table below its caption ends at its closing rule when running text is set off under it;
+  what was taken level with the stopping line is its printed line's. Two stacked floats growing into each other
+  part at the widest empty band between their captions. The region is the union of the graphics (paths, images,
+  shadings; the children of form XObjects transformed from the form's space to the page; not a background behind
+  another caption too) and text boxes found there.
 
 Boxes are in PDF points from the page's top-left corner: (left, top, right, bottom).
 """
@@ -23,6 +31,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import statistics
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
@@ -30,6 +39,10 @@ Box = tuple[float, float, float, float]  # left, top, right, bottom (pt, from th
 
 CAPTION = re.compile(r"(?P<label>Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)\s?S?(?P<number>\d{1,3})"
                      r"(?P<after>\s*[:.|–—]|\s*$|\s+[A-Z(\[]|\s+\d)")
+# "Figure 3 tanh(αx) with ...": a label with no punctuation before a lower-case word is a caption only when the
+# label is printed heavier than the word after it (the caption style of some templates); "Figure 3 shows" is not
+CAPTION_PLAIN = re.compile(r"(?P<label>Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)\s?S?(?P<number>\d{1,3})"
+                           r"\s+(?P<word>[a-z])")
 CAPTION_START = re.compile(r"(?:Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)\s?S?\d")
 WIDE_GAP = 12.0  # pt between two pieces of one PDFium line: another column or another float's caption
 CAPTION_TEXT_MAX = 600
@@ -209,6 +222,29 @@ class DocumentLayout:
     two_columns: bool
     top_margin: float  # running heads print above this
     bottom_margin: float  # page numbers and footers print below this
+    # where justified running text ends: the left column's right edge (two columns), None when the running text is
+    # set ragged
+    left_column_right: float | None = None
+    right_column_left: float | None = None
+    justified: bool = False
+
+    def starts_a_line(self, box: Box, size: float) -> bool:
+        """Whether text at `box` is set as a heading is: flush with its column's left edge, or centred on the column
+        or the page."""
+        lefts = [self.text_left] + ([self.right_column_left] if self.two_columns and self.right_column_left else [])
+        if any(abs(box[0] - left) <= 1.5 * size for left in lefts):
+            return True
+        middle = (box[0] + box[2]) / 2
+        centres = [self.middle]
+        if self.two_columns and self.left_column_right and self.right_column_left:
+            centres += [(self.text_left + self.left_column_right) / 2, (self.right_column_left + self.text_right) / 2]
+        return any(abs(middle - centre) <= size for centre in centres)
+
+    def line_end(self, box: Box) -> float:
+        """The right edge a justified line of running text printed at `box` reaches."""
+        if self.two_columns and self.left_column_right is not None and box[2] <= self.middle + 20:
+            return self.left_column_right
+        return self.text_right
 
     @property
     def middle(self) -> float:
@@ -257,13 +293,73 @@ def document_layout(pages: list[list[tuple[Box, float]]], height: float, width: 
         if closing:
             key = int(max(b[3] for b in closing) // 2)
             lasts[key] = lasts.get(key, 0) + 1
-    # the highest (lowest) such line that recurs: floats at the top of a page push a page's first line down
+    # the highest (lowest) such line that recurs, give or take 2 pt: floats at the top of a page push a page's
+    # first line down
     least = max(2, len(pages) // 10)
-    tops = [key for key, count in firsts.items() if count >= least] or list(firsts)
-    bottoms = [key for key, count in lasts.items() if count >= least] or list(lasts)
+
+    def recurring(counts: dict[int, int]) -> list[int]:
+        return [key for key in counts if counts[key] + counts.get(key - 1, 0) + counts.get(key + 1, 0) >= least]
+
+    tops = recurring(firsts) or list(firsts)
+    bottoms = recurring(lasts) or list(lasts)
     top = 2 * min(tops) - 4 if tops else 0.06 * height
     bottom = 2 * max(bottoms) + 6 if bottoms else 0.94 * height
-    return DocumentLayout(body, left, right, two, top, bottom)
+    head, first_line = page_tops(pages, body)
+    if head is not None:
+        # in a short paper whose pages mostly open with a float the recurring paragraph top is a float's height
+        # down the page; the running head still bounds the text block from above. Close under the head, the
+        # paragraph top is the text block's (the head's rule and skip lie between)
+        if top - head > 3 * body:
+            top = head + 1.5
+    elif first_line is not None:
+        # no running head: the text block starts where pages' first lines recur (a heading opening a page pushes
+        # its first paragraph down)
+        top = min(top, first_line - 4)
+    layout = DocumentLayout(body, left, right, two, top, bottom)
+    if two:
+        lefts_rights = sorted(b[2] for b in body_boxes if b[2] <= layout.middle + 20)
+        if lefts_rights:
+            layout.left_column_right = lefts_rights[-1 - len(lefts_rights) // 20]
+        right_lefts = sorted(b[0] for b in body_boxes if b[0] >= layout.middle - 20)
+        if right_lefts:
+            layout.right_column_left = right_lefts[len(right_lefts) // 20]
+    # justified running text: most paragraph-wide lines end at their column's right edge (a paragraph's last line
+    # and the lines of a code listing do not)
+    ends = sum(1 for b in body_boxes if abs(b[2] - layout.line_end(b)) <= 0.3 * body)
+    layout.justified = ends >= 0.5 * len(body_boxes)
+    return layout
+
+
+def page_tops(pages: list[list[tuple[Box, float]]], body: float) -> tuple[float | None, float | None]:
+    """The bottom of the running head and the top of the text block's first line, from each page's topmost
+    printed line: a running head stands alone with a gap of one and a half lines below it (more than a heading's
+    space after it); either counts when it recurs at one height on a quarter of the pages (at least two). None
+    where there is none."""
+    heads: dict[int, list[float]] = {}
+    firsts: dict[int, list[float]] = {}
+    for page in pages:
+        boxes = sorted((box for box, _size in page if box[3] - box[1] < 3 * body), key=lambda b: b[1])
+        if len(boxes) < 2:
+            continue
+        first = boxes[0]
+        line_bottom = max(b[3] for b in boxes if b[1] < first[1] + 2)
+        below = next((b for b in boxes if b[1] >= line_bottom - 1), None)
+        if below is None:
+            continue
+        if below[1] - line_bottom >= 1.5 * body:
+            heads.setdefault(int(first[1] // 3), []).append(line_bottom)
+        else:
+            firsts.setdefault(int(first[1] // 3), []).append(first[1])
+    least = max(2, len(pages) // 4)
+
+    def recurring(found: dict[int, list[float]]) -> list[float]:
+        return [value for key, values in found.items()
+                if len(values) + len(found.get(key - 1, ())) + len(found.get(key + 1, ())) >= least
+                for value in values]
+
+    heads_found, firsts_found = recurring(heads), recurring(firsts)
+    return (statistics.median(heads_found) if heads_found else None,
+            min(firsts_found) if firsts_found else None)
 
 
 # ------------------------------------------------------------------------------------------------ regions
@@ -281,7 +377,10 @@ class Candidate:
 
 
 def _is_body(tb: TextBox, layout: DocumentLayout, column_width: float) -> bool:
-    return abs(tb.size - layout.body_size) <= 0.6 and tb.width >= 0.7 * column_width
+    """Running-text size and a paragraph's width, and, where the running text is justified, reaching the column's
+    right edge (within a word: a code listing's lines stop short of it, the lines of a paragraph do not)."""
+    return abs(tb.size - layout.body_size) <= 0.6 and tb.width >= 0.7 * column_width and (
+        not layout.justified or tb.box[2] >= layout.line_end(tb.box) - 2 * tb.size)
 
 
 def mark_body(boxes: list[TextBox], graphics: list[Box], layout: DocumentLayout) -> None:
@@ -289,9 +388,11 @@ def mark_body(boxes: list[TextBox], graphics: list[Box], layout: DocumentLayout)
     next to such a line), alone at its height in its column, and not covered by a graphic."""
     column = (layout.text_right - layout.text_left) / (2.05 if layout.two_columns else 1.0)
     for tb in boxes:
-        # a heading (printed larger than the running text, not inside a graphic) ends a float as body text does
-        tb.body = _is_body(tb, layout, column) or (tb.size >= layout.body_size + 1.5 and not any(
-            _inside(tb.box, g, 1.0) for g in graphics))
+        # a heading (printed larger than the running text, where a heading starts, not inside a graphic) ends a
+        # float as body text does; a large label in the middle of a drawing ("(b)") does not
+        tb.body = _is_body(tb, layout, column) or (tb.size >= layout.body_size + 1.5
+                                                   and layout.starts_a_line(tb.box, tb.size)
+                                                   and not any(_inside(tb.box, g, 1.0) for g in graphics))
     by_top = sorted(boxes, key=lambda b: b.box[1])
     tops = [b.box[1] for b in by_top]
 
@@ -318,9 +419,24 @@ def mark_body(boxes: list[TextBox], graphics: list[Box], layout: DocumentLayout)
         if tb.body:
             for other in near(cy - 4 * tb.size, cy):
                 if other is not tb and other.box[1] < cy < other.box[3] and \
-                        overlap_x(other.box, tb.box[0] - 15, tb.box[2] + 15) > 0:
-                    tb.body = False  # a row of cells
+                        overlap_x(other.box, tb.box[0] - 15, tb.box[2] + 15) > 0 and not _is_body(other, layout, column) \
+                        and not _same_printed_line(tb, other):
+                    tb.body = False  # a row of cells (a paragraph-wide line beside it is the other column's)
                     break
+    for tb in boxes:
+        if tb.body or abs(tb.size - layout.body_size) > 0.6:
+            continue
+        cy = (tb.box[1] + tb.box[3]) / 2
+        if any(other.body and other.box[1] < cy < other.box[3] and _same_printed_line(tb, other)
+               for other in near(cy - 4 * tb.size, cy)):
+            tb.body = True  # a piece of a body line split off at a footnote mark ("chat)³ as the ...")
+
+
+def _same_printed_line(a: TextBox, b: TextBox) -> bool:
+    """Two pieces of text at one height a word space apart: one printed line that PDFium split where a superscript
+    or a subscript jumps off it (a footnote mark, an index), not the wide gap between table cells."""
+    gap = max(a.box[0], b.box[0]) - min(a.box[2], b.box[2])
+    return -1 < gap < WIDE_GAP
 
 
 def _span(candidate: Candidate, layout: DocumentLayout, width: float) -> tuple[float, float]:
@@ -340,20 +456,42 @@ def _span(candidate: Candidate, layout: DocumentLayout, width: float) -> tuple[f
 
 
 def _elements(candidate: Candidate, boxes: list[TextBox], graphics: list[Box], layout: DocumentLayout,
-              other_captions: list[Candidate]) -> list[tuple[Box, TextBox | None]]:
+              other_captions: list[Candidate], width: float) -> list[tuple[Box, TextBox | None]]:
     """What may belong to the caption's float: graphics and text in its span, and the stops (other captions,
     text across the span's edge)."""
     left, right = candidate.span
+    # a float under a caption of the text block's width may reach into the side margins (nothing is printed beside
+    # the text block); what lies wholly in a margin (the arXiv stamp, a margin note) is not part of it
+    full = right - left >= 0.9 * (layout.text_right - layout.text_left)
+    outer_left, outer_right = (0.0, width) if full else (left, right)
     elements: list[tuple[Box, TextBox | None]] = []
+    others = [other.box for other in other_captions if other is not candidate]
+    top_limit, bottom_limit = layout.top_margin - 15, layout.bottom_margin + 15
+    heads = [tb.box for tb in boxes if tb.box[3] < layout.top_margin]
     for g in graphics:
-        w = g[2] - g[0]
-        if overlap_x(g, left, right) >= 0.7 * max(w, 0.1) and g[1] >= layout.top_margin - 15 \
-                and g[3] <= layout.bottom_margin + 15:  # graphics in the margins: a header rule, a background
-            elements.append((g, None))
-    for tb in boxes:
-        if tb.caption and tb.line >= 0 and _inside(tb.box, candidate.block):
+        if g[1] < top_limit and g[3] > layout.top_margin + 3 * layout.body_size and any(
+                h[1] < g[3] and h[3] > g[1] and min(h[2], g[2]) > max(h[0], g[0]) for h in heads):
+            # a float's form or image whose bounds run up over the running head: the float is what lies in the
+            # text block
+            g = (g[0], layout.top_margin, g[2], g[3])
+        if g[1] < top_limit or g[3] > bottom_limit:
+            continue  # graphics in the margins: a header rule, a background
+        least = 0.7 * max(g[2] - g[0], 0.1)
+        in_span = min(g[2], right) - max(g[0], left)
+        # beyond the span only on the paper (a clip box or a bleed runs off its edge)
+        if not (in_span >= least or in_span > 0 and g[0] >= 2 and g[2] <= width - 2
+                and min(g[2], outer_right) - max(g[0], outer_left) >= least):
             continue
-        share = overlap_x(tb.box, left, right) / max(tb.width, 0.1)
+        if g[3] - g[1] > 2 * layout.body_size and any(_inside(box, g) for box in others):
+            continue  # a background behind another float's caption too: no one float's graphic
+        elements.append((g, None))
+    for tb in boxes:
+        box = tb.box
+        if box[2] <= left or box[0] >= right:
+            continue
+        if tb.caption and tb.line >= 0 and _inside(box, candidate.block):
+            continue
+        share = (min(box[2], outer_right) - max(box[0], outer_left)) / max(box[2] - box[0], 0.1)
         if share >= 0.9:
             elements.append((tb.box, tb))
         elif share >= 0.3:  # text across the span's edge (a title block, the other column's line): not the float's
@@ -379,6 +517,8 @@ def _grow(candidate: Candidate, direction: int, elements: list[tuple[Box, TextBo
     frontier = edge
     ruled = False  # the region has a table rule: rows at running-text size are cells until the next rule
     graphics_top: float | None = None  # the top of the graphics taken so far (growing upwards)
+    taken: list[Box] = []
+    last_rule: float | None = None  # the bottom of the lowest table rule taken (growing downwards)
     for index, (box, tb) in enumerate(elements):
         near = box[3] if direction < 0 else box[1]
         if direction < 0 and near < layout.top_margin or direction > 0 and near > layout.bottom_margin:
@@ -387,21 +527,40 @@ def _grow(candidate: Candidate, direction: int, elements: list[tuple[Box, TextBo
         if gap > gap_limit and (region is None or gap > gap_limit):
             break
         if title_page and direction < 0 and tb is not None and graphics_top is not None and not tb.caption \
-                and abs(tb.size - layout.body_size) <= 0.6 and box[3] <= graphics_top + 0.5:
-            break  # on the first page, a line in the running text's size wholly above the float's graphics is
-                   # the title block's (an affiliation line under the authors), not figure text
+                and tb.size >= layout.body_size - 0.6 and box[3] <= graphics_top + 0.5:
+            break  # on the first page, a line in the running text's size or larger wholly above the float's
+                   # graphics is the title block's (the authors, an affiliation line under them), not figure text
         if tb is None:
             graphics_top = box[1] if graphics_top is None else min(graphics_top, box[1])
         if tb is not None and (tb.body or tb.caption):
             inside = region is not None and _inside(box, region)
             if not inside and not (ruled and not tb.caption and _rule_ahead(elements, index, direction, region,
                                                                             layout.body_size)):
+                # what was taken level with the stop is on its printed line (a heading in the other column beside
+                # the first line of a paragraph), not the float's
+                kept = [t for t in taken if not _level(t, box)]
+                if len(kept) < len(taken):
+                    region = _union_all(kept) if kept else None
                 break
+        if direction > 0 and last_rule is not None and frontier <= last_rule + 0.5 and tb is not None \
+                and not tb.caption and abs(tb.size - layout.body_size) <= 0.6 and box[1] - last_rule > layout.body_size \
+                and not (region is not None and _inside(box, region)) \
+                and not _rule_ahead(elements, index, direction, region, layout.body_size):
+            break  # the first line under a rule, of running-text size, set off from it by more than a row's
+                   # spacing and with no rule further on: the closing rule ended the table, this is the text after it
         if tb is None and _is_rule(box, region):
             ruled = True
+            last_rule = box[3]
+        taken.append(box)
         region = box if region is None else union(region, box)
         frontier = min(frontier, box[1]) if direction < 0 else max(frontier, box[3])
     return region
+
+
+def _level(a: Box, b: Box) -> bool:
+    """Whether box `a` is printed at the height of line `b`: its middle within b's height, itself no taller."""
+    middle = (a[1] + a[3]) / 2
+    return b[1] <= middle <= b[3] and a[3] - a[1] <= 1.5 * (b[3] - b[1])
 
 
 def _is_rule(box: Box, region: Box | None) -> bool:
@@ -436,11 +595,16 @@ def _substance(region: Box | None, graphics: list[Box], boxes: list[TextBox]) ->
     """How much float there is in a region: its area when it holds a graphic or three text boxes, else 0."""
     if region is None:
         return 0.0
-    inside_graphics = sum(1 for g in graphics if _inside(g, region))
-    inside_text = sum(1 for tb in boxes if _inside(tb.box, region) and not tb.body)
-    if inside_graphics == 0 and inside_text < 3:
-        return 0.0
-    return (region[2] - region[0]) * (region[3] - region[1])
+    area = (region[2] - region[0]) * (region[3] - region[1])
+    if any(_inside(g, region) for g in graphics):
+        return area
+    inside_text = 0
+    for tb in boxes:
+        if not tb.body and _inside(tb.box, region):
+            inside_text += 1
+            if inside_text >= 3:
+                return area
+    return 0.0
 
 
 def page_regions(candidates: list[Candidate], boxes: list[TextBox], graphics: list[Box],
@@ -460,11 +624,12 @@ def page_regions(candidates: list[Candidate], boxes: list[TextBox], graphics: li
                 b.span = (max(b.span[0], cut), b.span[1])
     found = []
     for c in candidates:
-        elements = _elements(c, boxes, graphics, layout, candidates)
+        elements = _elements(c, boxes, graphics, layout, candidates, width)
         up = _grow(c, -1, elements, layout, height, title_page)
         down = _grow(c, +1, elements, layout, height, title_page)
-        found.append((c, up if _substance(up, graphics, boxes) else None,
-                      down if _substance(down, graphics, boxes) else None))
+        drawn = [box for box, tb in elements if tb is None]  # the graphics as the float may take them
+        found.append((c, up if _substance(up, drawn, boxes) else None,
+                      down if _substance(down, drawn, boxes) else None))
     return found
 
 
@@ -491,6 +656,47 @@ def _yield_to_figures(found: list[Float]) -> None:
                 table.box = (t[0], t[1], t[2], max(t[1] + 1, g[1] - 2))
             elif table.caption_box[1] >= g[3]:
                 table.box = (t[0], min(t[3] - 1, g[3] + 2), t[2], t[3])
+
+
+def _split_stacked(candidates: list[Candidate], boxes: list[TextBox], graphics: list[Box]) -> None:
+    """Two floats stacked between their captions (a table hanging below its caption, then a figure above its
+    own) grow into each other: the float separation, the widest empty band between the two captions, is where
+    one ends and the other begins."""
+    for a in candidates:
+        if a.region is None or a.region[1] < a.block[3] - 1:
+            continue  # `a` must hang below its caption
+        for b in candidates:
+            if b is a or b.region is None or b.region[3] > b.block[1] + 1 or b.block[1] <= a.block[3]:
+                continue  # `b` must stand above its caption, lower on the page than a's
+            if a.region[3] <= b.region[1] + 0.5 or min(a.region[2], b.region[2]) <= max(a.region[0], b.region[0]):
+                continue
+            low, high = a.block[3], b.block[1]
+            left, right = min(a.region[0], b.region[0]), max(a.region[2], b.region[2])
+            items = [g for g in graphics if g[1] >= low - 1 and g[3] <= high + 1 and overlap_x(g, left, right) > 0]
+            items += [tb.box for tb in boxes if not tb.caption and tb.box[1] >= low - 1 and tb.box[3] <= high + 1
+                      and overlap_x(tb.box, left, right) > 0]
+            items = [i for i in items if i[3] - i[1] < 0.9 * (high - low)]  # not a clip box over both
+            items.sort(key=lambda i: i[1])
+            best, cut, reach = 1.0, None, None
+            for item in items:
+                if reach is not None and item[1] - reach > best:
+                    best, cut = item[1] - reach, (reach + item[1]) / 2
+                reach = item[3] if reach is None else max(reach, item[3])
+            if cut is None:
+                continue
+            above = [i for i in items if i[3] <= cut and _inside(i, a.region)]
+            below = [i for i in items if i[1] >= cut and _inside(i, b.region)]
+            if not above or not below:
+                continue
+            a.region = _union_all(above)
+            b.region = _union_all(below)
+
+
+def _union_all(items: list[Box]) -> Box:
+    region = items[0]
+    for item in items[1:]:
+        region = union(region, item)
+    return region
 
 
 def caption_kind(label: str) -> str:
@@ -527,9 +733,10 @@ class PageElements:
     line_texts: list[str] = field(default_factory=list)
 
 
-def caption_candidates(text: str, line: int, rects: list[Box], char_box) -> list[Candidate]:
+def caption_candidates(text: str, line: int, rects: list[Box], char_box, weight_at=None) -> list[Candidate]:
     """Caption openings in one PDFium line: at its start, or after a wide gap or a jump to another printed line
-    (PDFium joined the caption to the line beside it). `char_box(position)` gives a character's box or None."""
+    (PDFium joined the caption to the line beside it). `char_box(position)` gives a character's box or None,
+    `weight_at(position)` its font weight (None: unknown)."""
     found: list[Candidate] = []
     for match in CAPTION_START.finditer(text):
         position = match.start()
@@ -542,11 +749,15 @@ def caption_candidates(text: str, line: int, rects: list[Box], char_box) -> list
             start_box, previous = char_box(position), char_box(before)
             if start_box is None or previous is None:
                 continue
-            same_line = abs(start_box[1] - previous[1]) < 0.5 * max(1.0, start_box[3] - start_box[1])
+            # glyph boxes are tight: a "." has no height above the baseline, so lines are told apart by their bottoms
+            same_line = abs(start_box[3] - previous[3]) < 0.5 * max(1.0, start_box[3] - start_box[1])
             if same_line and start_box[0] - previous[2] < WIDE_GAP:
                 continue
         piece = text[position:]
         parsed = CAPTION.match(piece)
+        if not parsed and weight_at is not None and (plain := CAPTION_PLAIN.match(piece)):
+            if weight_at(position) > weight_at(position + plain.start("word")) + 30:
+                parsed = plain
         if not parsed:
             continue
         box = rects[0] if rects else None
@@ -560,32 +771,51 @@ def caption_candidates(text: str, line: int, rects: list[Box], char_box) -> list
     return found
 
 
-def _caption_block(candidate: Candidate, page: PageElements, size: float) -> None:
-    """The caption's further lines: directly below, alone at their height, not past a graphic."""
+def _caption_block(candidate: Candidate, page: PageElements, size: float,
+                   by_top: list[TextBox], tops: list[float], graphics_by_top: list[Box]) -> None:
+    """The caption's further lines: directly below, alone at their height, not past a graphic. `by_top` holds the
+    page's boxes by their tops (`tops`), `graphics_by_top` its graphics by theirs."""
     block = candidate.box
     texts = [candidate.text]
     used_lines = {next((tb.line for tb in page.boxes if tb.box == candidate.box), -1)}
+    graphic_tops = [g[1] for g in graphics_by_top]
     for _ in range(15):
-        below = [tb for tb in page.boxes
-                 if block[3] - 1 <= tb.box[1] <= block[3] + 0.9 * size and overlap_x(tb.box, block[0] - 5, block[2] + 5) > 0
-                 and tb.box != candidate.box]
-        if len(below) != 1 or below[0].size < size - 1.5 or below[0].size > size + 1.5:
+        window = by_top[bisect_left(tops, block[3] - 1):bisect_right(tops, block[3] + 0.9 * size)]
+        below = [tb for tb in window
+                 if overlap_x(tb.box, block[0] - 5, block[2] + 5) > 0 and tb.box != candidate.box]
+        below.sort(key=lambda tb: tb.box[0])
+        if not below or any(not _same_printed_line(a, b) for a, b in zip(below, below[1:])):
+            break  # nothing below, or more than one printed line: the caption ends
+        nxt = max(below, key=lambda tb: tb.width)  # the line itself; the other pieces split off at a superscript
+        if nxt.size < size - 1.5 or nxt.size > size + 1.5:
             break
-        nxt = below[0]
-        if any(g[1] >= block[3] - 0.5 and g[3] <= nxt.box[1] + 0.5 and overlap_x(g, nxt.box[0], nxt.box[2]) > 0
-               for g in page.graphics):
+        line_box = _union_all([tb.box for tb in below])
+        if line_box[0] < block[0] - size and abs((line_box[0] + line_box[2]) - (block[0] + block[2])) > 4 * size:
+            break  # a line reaching far left of the caption, not centred under it: the text the float is wrapped in
+        between = graphics_by_top[bisect_left(graphic_tops, block[3] - 0.5):bisect_right(graphic_tops, line_box[1] + 0.5)]
+        if any(g[3] <= line_box[1] + 0.5 and overlap_x(g, line_box[0], line_box[2]) > 0 for g in between):
             break  # a table's rule between the caption and this line: the line is the table's
         if CAPTION_START.match(page.line_texts[nxt.line] if nxt.line >= 0 else ""):
             break
-        nxt.caption = True
-        block = union(block, nxt.box)
-        if nxt.line not in used_lines:
-            used_lines.add(nxt.line)
-            texts.append(page.line_texts[nxt.line])
-        if sum(len(t) for t in texts) > CAPTION_TEXT_MAX:
-            break
+        block = union(block, line_box)
+        long_enough = sum(len(t) for t in texts) > CAPTION_TEXT_MAX  # the text is cut, the block goes on
+        for piece in below:
+            piece.caption = True
+            if piece.line not in used_lines and not long_enough:
+                used_lines.add(piece.line)
+                texts.append(page.line_texts[piece.line])
     candidate.block = block
     candidate.text = " ".join(" ".join(texts).split())[:CAPTION_TEXT_MAX]
+
+
+def _indented_paragraph(candidate: Candidate, size: float) -> bool:
+    """Whether the candidate's first line is indented like a paragraph's: it starts a word space or more right of
+    the lines under it yet runs to their right edge (a centred caption line is short at both ends; a hanging one
+    starts left of the others). "Fig. 6 (middle) shows ..." opening a paragraph is running text."""
+    first, block = candidate.box, candidate.block
+    if block[3] - first[3] < 0.5 * size:
+        return False  # one line: nothing to be indented against
+    return first[0] - block[0] > 0.5 * size and first[2] >= block[2] - 2
 
 
 def find_floats(pages: list[PageElements]) -> tuple[list[Float], list[set[int]]]:
@@ -603,9 +833,14 @@ def find_floats(pages: list[PageElements]) -> tuple[list[Float], list[set[int]]]
             for tb in page.boxes:
                 if any(tb.box == c.box for c in page.candidates):
                     tb.caption = True
+            by_top = sorted(page.boxes, key=lambda tb: tb.box[1])
+            tops = [tb.box[1] for tb in by_top]
+            graphics_by_top = sorted(page.graphics, key=lambda g: g[1])
             for c in page.candidates:
                 size = next((tb.size for tb in page.boxes if tb.box == c.box), layout.body_size)
-                _caption_block(c, page, size)
+                _caption_block(c, page, size, by_top, tops, graphics_by_top)
+            # its lines stay stops for the other floats (marked caption), but a paragraph is no float's caption
+            page.candidates = [c for c in page.candidates if not _indented_paragraph(c, layout.body_size)]
             mark_body(page.boxes, page.graphics, layout)
             for tb in page.boxes:
                 if tb.caption:
@@ -616,12 +851,14 @@ def find_floats(pages: list[PageElements]) -> tuple[list[Float], list[set[int]]]
     below = sum(1 for _n, _p, found in sided for c, up, down in found if c.kind == "table" and down and not up)
     above = sum(1 for _n, _p, found in sided for c, up, down in found if c.kind == "table" and up and not down)
     for number, page, page_found in sided:
-        found = []
         for c, up, down in page_found:
-            region = choose_side(c.kind, up, down, tables_below=below > above)
+            c.region = choose_side(c.kind, up, down, tables_below=below > above)
+        _split_stacked(page.candidates, page.boxes, page.graphics)
+        found = []
+        for c, _up, _down in page_found:
+            region = c.region
             if region is None:
                 continue
-            c.region = region
             found.append(Float(kind=c.kind, number=c.number, page=number, caption=c.text[:CAPTION_TEXT_MAX],
                                caption_box=tuple(round(v, 1) for v in c.block),
                                box=tuple(round(v, 1) for v in region)))
