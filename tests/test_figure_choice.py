@@ -166,3 +166,33 @@ def test_with_choice_rule_an_llms_summary_keeps_the_rules_pictures(tmp_path, sha
     (crops,) = list((tmp_path / "output" / "figures").iterdir())
     pictures = sorted((tmp_path / "pic").glob("*.png"))
     assert [p.read_bytes() for p in pictures] == [(crops / name).read_bytes() for name in rule]
+
+
+def test_an_answer_whose_only_fault_is_its_picks_is_kept_and_the_rule_chooses(tmp_path, shared_data):
+    # A small model names a figure the paper does not have at every re-ask: the summary is the same as a
+    # good answer's, the pictures are the rule's, and the run succeeds (pictures are never a reason to fail).
+    import json
+
+    from tests.support.llm_server import FaultServer, Reply
+    from tests.test_figures import GAN, _config, _summarize
+
+    answer = {"published": "2014.6", "organisations": ["Université de Montréal"], "topic": "对抗生成网络",
+              "keywords": ["GAN", "generative model", "adversarial"],
+              "points": [{"label": "背景", "text": "生成模型难训练。", "quote": "x"},
+                         {"label": "模型", "text": "G 和 D 博弈。", "quote": "x"},
+                         {"label": "实验结果", "text": "在 MNIST 上评估。", "quote": "x"}],
+              "verdict": "总体上，开创性的工作。", "verdict_quote": "x",
+              "picks": {"architecture": "table 3", "results": "table 9"}}
+    text = paper_text_from_document(read_document(shared_data / GAN, 200), label=GAN, source=GAN, sha256="0")
+    rule = [f"{f.kind}-{f.number}.png" for _kind, f in choose_pictures(text.figures, 2, sections=text.sections)[0]]
+    script = [Reply.answer(json.dumps(answer, ensure_ascii=False))] * 3
+    with FaultServer(script) as server:
+        config = _config(tmp_path, f'\n[llm]\nbase_url = "{server.base_url}"\nmodel = "m"\n'
+                                   'response_format = "json_object"\nmax_repairs = 2\n')
+        result = _summarize(config, str(shared_data / GAN))
+    assert result.exit_code == 0, result.output
+    assert len(server.requests) == 3  # asked again twice, then kept without its picks
+    assert "G 和 D 博弈。" in (tmp_path / "log.md").read_text(encoding="utf-8")
+    (crops,) = list((tmp_path / "output" / "figures").iterdir())
+    pictures = sorted((tmp_path / "pic").glob("*.png"))
+    assert [p.read_bytes() for p in pictures] == [(crops / name).read_bytes() for name in rule]

@@ -439,6 +439,23 @@ def summarize_paper(
     messages = prompt.messages()
     spent = _Spent()
     error = ""
+    without_picks: tuple[SummaryContent, Completion] | None = None  # a valid answer but for its picks
+
+    def accept(content: SummaryContent, completion: Completion) -> SummaryResult:
+        summary = build_summary(
+            content, paper, drafted_by=DraftedBy.LLM, model=settings.llm.model,
+            local_source=local_source_of(paper, selected.text),
+            checked_text="\n".join([paper.title, paper.abstract, selected.text,
+                                     "\n".join(f.text for f in floats)]), evidence=evidence,
+        )
+        result = SummaryResult(
+            summary=summary, input_tokens=spent.input_tokens, output_tokens=spent.output_tokens,
+            cost=cost_of(settings.llm, settings.llm.model, spent.input_tokens, spent.output_tokens),
+            llm_seconds=spent.seconds, attempts=spent.calls, response_format=completion.response_format,
+        )
+        result.path = save_summary(path, result, key)
+        return result
+
     try:
         for _ in range(settings.llm.max_repairs + 1):
             completion = _counted_call(client, messages, schema, settings, budget)
@@ -449,7 +466,11 @@ def summarize_paper(
                         f"the answer was cut off at max_output_tokens={settings.llm.max_output_tokens}; answer shorter"
                     )
                 content = parse_answer(completion.content, language, settings.llm.max_output_tokens)
-                check_picks(content, floats)
+                try:
+                    check_picks(content, floats)
+                except ValueError:
+                    without_picks = (content.model_copy(update={"picks": None}), completion)
+                    raise
             except ValueError as exc:
                 error = str(exc)
                 # A runaway answer (megabytes) is not sent back whole with the re-ask.
@@ -457,19 +478,11 @@ def summarize_paper(
                 messages = [*messages, {"role": "assistant", "content": said},
                             {"role": "user", "content": render_repair(settings, error)}]
                 continue
-            summary = build_summary(
-                content, paper, drafted_by=DraftedBy.LLM, model=settings.llm.model,
-                local_source=local_source_of(paper, selected.text),
-                checked_text="\n".join([paper.title, paper.abstract, selected.text,
-                                         "\n".join(f.text for f in floats)]), evidence=evidence,
-            )
-            result = SummaryResult(
-                summary=summary, input_tokens=spent.input_tokens, output_tokens=spent.output_tokens,
-                cost=cost_of(settings.llm, settings.llm.model, spent.input_tokens, spent.output_tokens),
-                llm_seconds=spent.seconds, attempts=spent.calls, response_format=completion.response_format,
-            )
-            result.path = save_summary(path, result, key)
-            return result
+            return accept(content, completion)
+        if without_picks is not None:
+            # Pictures are never a reason to fail: the last answer whose only fault was its picks is kept
+            # without them, and the rule chooses the pictures.
+            return accept(*without_picks)
     except PaperflowError as exc:
         raise spent.on(type(exc)(exc.message, paper=label, stage=STAGE), settings) from None
     raise spent.on(SummarizeError(
