@@ -103,8 +103,9 @@ def _describe_reading_list(settings, path: Path, as_json: bool) -> bool:
     from paperflow.sources.pending import title_from_item
 
     read = read_list(path)
-    ids = sum(1 for item in read.items if find_arxiv_id(item.text) is not None)
-    titles = sum(1 for item in read.items if find_arxiv_id(item.text) is None and title_from_item(item.text))
+    has_id = [find_arxiv_id(item.text) is not None for item in read.items]
+    ids = sum(has_id)
+    titles = sum(1 for item, known in zip(read.items, has_id, strict=True) if not known and title_from_item(item.text))
     name = listed.name or listed.path.name
     if as_json:
         print_json({"file": str(path), "reading_list": name, "items": len(read.items), "arxiv_ids": ids,

@@ -281,14 +281,12 @@ def _section_end(parsed: ParsedLog, topic: Topic) -> int:
     return end
 
 
-def nearest_topic(parsed: ParsedLog, entry: DraftEntry, index=None) -> str | None:
+def nearest_topic(parsed: ParsedLog, entry: DraftEntry, index) -> str | None:
     """The topic of the entries closest to the draft (BM25 over the log's entries, as tonight's relevance):
     the topic whose nearest entries share most; the newest entry's topic when nothing is close. `index` is the
-    log's LogIndex when the caller places several drafts (built once, not once per draft)."""
+    log's LogIndex (sources.relevance), built once for all the drafts placed."""
     from paperflow.models import Paper
-    from paperflow.sources.relevance import LogIndex  # imports this package
 
-    index = index or LogIndex.from_log(parsed)
     near = index.score([Paper(title=entry.title, abstract=entry.text, arxiv_id="draft")])
     by_title = {e.title: e.topic for e in reversed(parsed.entries)}
     shares: dict[str, float] = {}

@@ -138,4 +138,3 @@ def item_label(reading_list: ReadingList, read: ListRead, item: PendingItem) -> 
     if reading_list.name:
         name = f"{reading_list.name} ({name})" if read.path != reading_list.path else reading_list.name
     return f"reading list {name}, line {item.line + 1}"
-
