@@ -139,60 +139,46 @@ def test_a_table_as_the_overview_is_re_asked_and_the_caption_list_keys_the_summa
                                                                              captions[:-1])
 
 
-def test_with_choice_rule_an_llms_summary_keeps_the_rules_pictures(tmp_path, shared_data):
-    # A person whose model picks worse than the rule (benchmarks/figure_picks.py) keeps its summary but the
-    # caption rule's pictures: the answer names Figure 2 and Table 2 of GAN, the entry gets the rule's picks.
+def _summarize_gan_with(tmp_path, shared_data, picks: dict, replies: int, settings: str):
+    """`paperflow summarize` of GAN against the scripted LLM server answering `replies` times with a valid
+    answer naming `picks`: (the CLI result, the server's requests, the rule's crop names, the PNGs beside the
+    log as bytes, the rule's crops as bytes)."""
     import json
 
     from tests.support.llm_server import FaultServer, Reply
-    from tests.test_figures import GAN, _config, _summarize
+    from tests.test_figures import GAN, GAN_ANSWER, _config, _summarize
 
-    answer = {"published": "2014.6", "organisations": ["Université de Montréal"], "topic": "对抗生成网络",
-              "keywords": ["GAN", "generative model", "adversarial"],
-              "points": [{"label": "背景", "text": "生成模型难训练。", "quote": "x"},
-                         {"label": "模型", "text": "G 和 D 博弈。", "quote": "x"},
-                         {"label": "实验结果", "text": "在 MNIST 上评估。", "quote": "x"}],
-              "verdict": "总体上，开创性的工作。", "verdict_quote": "x",
-              "picks": {"architecture": "figure 2", "results": "table 2"}}
     text = paper_text_from_document(read_document(shared_data / GAN, 200), label=GAN, source=GAN, sha256="0")
     rule = [f"{f.kind}-{f.number}.png" for _kind, f in choose_pictures(text.figures, 2, sections=text.sections)[0]]
-    assert rule and rule != ["figure-2.png", "table-2.png"]
-    with FaultServer([Reply.answer(json.dumps(answer, ensure_ascii=False))]) as server:
+    answer = json.dumps({**GAN_ANSWER, "picks": picks}, ensure_ascii=False)
+    with FaultServer([Reply.answer(answer)] * replies) as server:
         config = _config(tmp_path, f'\n[llm]\nbase_url = "{server.base_url}"\nmodel = "m"\n'
-                                   'response_format = "json_object"\n\n[figures]\nchoice = "rule"\n')
+                                   f'response_format = "json_object"\n{settings}')
         result = _summarize(config, str(shared_data / GAN))
-    assert result.exit_code == 0, result.output
-    assert len(server.requests) == 1  # the answer's picks were valid: kept in the summary, not used
+    if result.exit_code != 0:
+        return result, server.requests, rule, [], []
     (crops,) = list((tmp_path / "output" / "figures").iterdir())
-    pictures = sorted((tmp_path / "pic").glob("*.png"))
-    assert [p.read_bytes() for p in pictures] == [(crops / name).read_bytes() for name in rule]
+    pictures = [p.read_bytes() for p in sorted((tmp_path / "pic").glob("*.png"))]
+    return result, server.requests, rule, pictures, [(crops / name).read_bytes() for name in rule]
+
+
+def test_with_choice_rule_an_llms_summary_keeps_the_rules_pictures(tmp_path, shared_data):
+    # A person whose model picks worse than the rule (benchmarks/figure_picks.py) keeps its summary but the
+    # caption rule's pictures: the answer names Figure 2 and Table 2 of GAN, the entry gets the rule's picks.
+    result, requests, rule, pictures, rule_crops = _summarize_gan_with(
+        tmp_path, shared_data, {"architecture": "figure 2", "results": "table 2"}, 1, '\n[figures]\nchoice = "rule"\n')
+    assert rule and rule != ["figure-2.png", "table-2.png"]
+    assert result.exit_code == 0, result.output
+    assert len(requests) == 1  # the answer's picks were valid: kept in the summary, not used
+    assert pictures == rule_crops
 
 
 def test_an_answer_whose_only_fault_is_its_picks_is_kept_and_the_rule_chooses(tmp_path, shared_data):
     # A small model names a figure the paper does not have at every re-ask: the summary is the same as a
     # good answer's, the pictures are the rule's, and the run succeeds (pictures are never a reason to fail).
-    import json
-
-    from tests.support.llm_server import FaultServer, Reply
-    from tests.test_figures import GAN, _config, _summarize
-
-    answer = {"published": "2014.6", "organisations": ["Université de Montréal"], "topic": "对抗生成网络",
-              "keywords": ["GAN", "generative model", "adversarial"],
-              "points": [{"label": "背景", "text": "生成模型难训练。", "quote": "x"},
-                         {"label": "模型", "text": "G 和 D 博弈。", "quote": "x"},
-                         {"label": "实验结果", "text": "在 MNIST 上评估。", "quote": "x"}],
-              "verdict": "总体上，开创性的工作。", "verdict_quote": "x",
-              "picks": {"architecture": "table 3", "results": "table 9"}}
-    text = paper_text_from_document(read_document(shared_data / GAN, 200), label=GAN, source=GAN, sha256="0")
-    rule = [f"{f.kind}-{f.number}.png" for _kind, f in choose_pictures(text.figures, 2, sections=text.sections)[0]]
-    script = [Reply.answer(json.dumps(answer, ensure_ascii=False))] * 3
-    with FaultServer(script) as server:
-        config = _config(tmp_path, f'\n[llm]\nbase_url = "{server.base_url}"\nmodel = "m"\n'
-                                   'response_format = "json_object"\nmax_repairs = 2\n')
-        result = _summarize(config, str(shared_data / GAN))
+    result, requests, rule, pictures, rule_crops = _summarize_gan_with(
+        tmp_path, shared_data, {"architecture": "table 3", "results": "table 9"}, 3, "max_repairs = 2\n")
     assert result.exit_code == 0, result.output
-    assert len(server.requests) == 3  # asked again twice, then kept without its picks
+    assert len(requests) == 3  # asked again twice, then kept without its picks
     assert "G 和 D 博弈。" in (tmp_path / "log.md").read_text(encoding="utf-8")
-    (crops,) = list((tmp_path / "output" / "figures").iterdir())
-    pictures = sorted((tmp_path / "pic").glob("*.png"))
-    assert [p.read_bytes() for p in pictures] == [(crops / name).read_bytes() for name in rule]
+    assert rule and pictures == rule_crops

@@ -31,6 +31,13 @@ def floats_of(shared_data):
     return floats
 
 
+def _assert_on_marked_box(name: str, ref: tuple[str, int], found, least: float = 0.8) -> int:
+    """Asserts `found` is on the page of the hand-marked box of `ref` and overlaps it (IoU >= `least`); its page."""
+    page, *box = FIGURES[name].boxes[ref]
+    assert found.page == page and iou(found.box, tuple(box)) >= least, (ref, found.box)
+    return page
+
+
 def _captions(floats: dict, name: str) -> set[tuple[str, int, int]]:
     return {(f.kind, f.number, f.page) for f in floats.values()} & set(FIGURES[name].captions)
 
@@ -42,8 +49,7 @@ def test_the_running_head_bounds_the_text_block_of_a_short_paper(floats_of):
     floats = floats_of(WAV2VEC)
     assert {("figure", 1, 2), ("figure", 2, 5), ("table", 4, 7), ("table", 5, 7)} <= _captions(floats, WAV2VEC)
     for ref in (("table", 4), ("table", 5)):
-        page, *box = FIGURES[WAV2VEC].boxes[ref]
-        assert floats[ref].page == page and iou(floats[ref].box, tuple(box)) >= 0.8, floats[ref].box
+        _assert_on_marked_box(WAV2VEC, ref, floats[ref])
     assert floats[("figure", 1)].box[1] > 40  # below the running head and its rule
 
 
@@ -63,8 +69,7 @@ def test_stacked_floats_part_at_the_float_separation(floats_of):
     floats = floats_of(name)
     table, figure = floats[("table", 1)], floats[("figure", 2)]
     for ref, found in ((("table", 1), table), (("figure", 2), figure)):
-        page, *box = FIGURES[name].boxes[ref]
-        assert found.page == page and iou(found.box, tuple(box)) >= 0.8, (ref, found.box)
+        _assert_on_marked_box(name, ref, found)
     assert table.box[3] < figure.box[1]
     assert "AlpacaEval Win Rate" not in table.text and "LLaMA-2 7B" in table.text
 
@@ -75,8 +80,7 @@ def test_two_columns_side_by_side_are_body_text_not_a_row_of_cells(floats_of, sh
     # table ends above them instead of taking both columns' first lines.
     name = "pdf-hard/ieee_proc_2013_spoken_language_recognition.pdf"
     table = floats_of(name)[("table", 1)]
-    page, *box = FIGURES[name].boxes[("table", 1)]
-    assert table.page == page and iou(table.box, tuple(box)) >= 0.8, table.box
+    page = _assert_on_marked_box(name, ("table", 1), table)
     lines = _read(shared_data / name).pages[page - 1].lines
     first = [line for line in lines if line.text.startswith("languages for the cases of bigram")]
     assert first and not any(line.in_float for line in first)
@@ -88,8 +92,7 @@ def test_a_body_line_split_at_a_footnote_mark_is_still_body_text(floats_of, shar
     # not a row of cells: the line is body text and the table ends above it.
     name = "corpus/arxiv_2401.04398v2_chain_of_table.pdf"
     table = floats_of(name)[("table", 1)]
-    page, *box = FIGURES[name].boxes[("table", 1)]
-    assert table.page == page and iou(table.box, tuple(box)) >= 0.8, table.box
+    page = _assert_on_marked_box(name, ("table", 1), table)
     lines = _read(shared_data / name).pages[page - 1].lines
     assert not any(line.in_float for line in lines if "as the backbone LLMs" in line.text)
     # the same rule on ICL-as-gradient-descent's page 7: "Figure 4. Experimental details can be found in
@@ -104,8 +107,7 @@ def test_text_level_with_the_stopping_line_is_not_the_floats(floats_of):
     # not a row of the table.
     name = "corpus/arxiv_2403.10131v1_raft_rag.pdf"
     table = floats_of(name)[("table", 1)]
-    page, *box = FIGURES[name].boxes[("table", 1)]
-    assert table.page == page and iou(table.box, tuple(box)) >= 0.8, table.box
+    _assert_on_marked_box(name, ("table", 1), table)
     assert "Effect of CoT" not in table.text
 
 
@@ -272,8 +274,7 @@ def test_a_float_never_reaches_over_the_running_head_or_its_rule(floats_of):
     # running head: the float is the part in the text block.
     raft = "corpus/arxiv_2403.10131v1_raft_rag.pdf"
     figure = floats_of(raft)[("figure", 3)]
-    page, *box = FIGURES[raft].boxes[("figure", 3)]
-    assert figure.page == page and iou(figure.box, tuple(box)) >= 0.95, figure.box
+    _assert_on_marked_box(raft, ("figure", 3), figure, least=0.95)
     adafactor = "corpus/arxiv_1804.04235v1_adafactor.pdf"
     assert ("figure", 1, 5) in _captions(floats_of(adafactor), adafactor)
     assert floats_of(adafactor)[("figure", 1)].box[1] >= 60  # below the running head (48-56 pt) and its rule

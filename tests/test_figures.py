@@ -281,17 +281,20 @@ def test_show_lists_every_caption_and_summarize_takes_the_persons_choice(tmp_pat
     assert second.read_bytes() == (crops / "table-2.png").read_bytes()
 
 
-def test_the_llm_picks_from_the_listed_captions_and_a_wrong_pick_is_re_asked(tmp_path, shared_data):
-    from tests.support.llm_server import FaultServer, Reply
-
-    answer = {"published": "2014.6", "organisations": ["Université de Montréal"], "topic": "对抗生成网络",
+# A valid answer about GAN (without picks) for the scripted LLM server.
+GAN_ANSWER = {"published": "2014.6", "organisations": ["Université de Montréal"], "topic": "对抗生成网络",
               "keywords": ["GAN", "generative model", "adversarial"],
               "points": [{"label": "背景", "text": "生成模型难训练。", "quote": "x"},
                          {"label": "模型", "text": "G 和 D 博弈。", "quote": "x"},
                          {"label": "实验结果", "text": "在 MNIST 上评估。", "quote": "x"}],
               "verdict": "总体上，开创性的工作。", "verdict_quote": "x"}
-    wrong = {**answer, "picks": {"architecture": "figure 9", "results": "table 2"}}
-    right = {**answer, "picks": {"architecture": "figure 2", "results": "table 2"}}
+
+
+def test_the_llm_picks_from_the_listed_captions_and_a_wrong_pick_is_re_asked(tmp_path, shared_data):
+    from tests.support.llm_server import FaultServer, Reply
+
+    wrong = {**GAN_ANSWER, "picks": {"architecture": "figure 9", "results": "table 2"}}
+    right = {**GAN_ANSWER, "picks": {"architecture": "figure 2", "results": "table 2"}}
     script = [Reply.answer(json.dumps(wrong, ensure_ascii=False)), Reply.answer(json.dumps(right, ensure_ascii=False))]
     with FaultServer(script) as server:
         config = _config(tmp_path, f'\n[llm]\nbase_url = "{server.base_url}"\nmodel = "m"\n'
