@@ -691,6 +691,11 @@ class Orchestrator:
         assert outcome.text is not None and outcome.result is not None
         chosen, missing = _choose(outcome.text, self.settings, self._picks_of(outcome))
         self._missing(outcome, missing)
+        return self._named(outcome, chosen)
+
+    def _named(self, outcome: PaperOutcome, chosen: Sequence[tuple[PictureKind, Float]]) -> list[Picture]:
+        """The pictures of `chosen`, named as they would be beside the log (in figures_dir alone without one)."""
+        assert outcome.result is not None
         log_dir = self.log_path.parent if self.log_path is not None else None
         return plan_pictures(outcome.result.summary.title, chosen, log_dir, self.settings.log.figures_dir)
 
@@ -711,8 +716,7 @@ class Orchestrator:
                 o.chosen = self._chosen(o)
                 chosen = [(kind, f) for kind, f in o.chosen[0] if (f.kind, f.number) in o.chosen[1]] \
                     if o.chosen else []
-                log_dir = self.log_path.parent if self.log_path is not None else None
-                o.pictures = plan_pictures(o.result.summary.title, chosen, log_dir, self.settings.log.figures_dir)
+                o.pictures = self._named(o, chosen)
                 picks = picks_record(chosen, Path(o.pdf), o.text.sha256) \
                     if chosen and o.pdf is not None and o.text is not None else None
                 fields = {"redraft_path": str(o.result.path), "redraft_branch": None, "redraft_picks": picks,
