@@ -70,7 +70,7 @@ def subprocess_bytes(remote: Path, spec: str) -> bytes:
 
 def test_a_picture_that_cannot_be_cropped_is_one_line_for_a_draft_and_for_a_branch_made_from_the_ledger(
         world, github, shared_data):  # noqa: F811
-    """One crop step (pipeline.crop_chosen) for a night's draft and for a review branch made again from the ledger:
+    """One crop step (text.extract.crop_chosen) for a night's draft and for a review branch made again from the ledger:
     a PDF gone with no crop cached is the same line per float, and the entry goes up without the picture."""
     settings = world["settings"]
     pdf = world["tmp"] / "moved-away.pdf"

@@ -73,7 +73,7 @@ from paperflow.summary.summarize import (
     with_support,
 )
 from paperflow.text.budget import SelectedInput, select_input
-from paperflow.text.extract import PaperText, crop_floats, extract_pdf
+from paperflow.text.extract import PaperText, crop_chosen, extract_pdf
 from paperflow.text.figures import Float
 from paperflow.log.pictures import picks_record, place_pictures, plan_pictures, remove_pictures
 from paperflow.summary.figure_choice import choose_pictures
@@ -804,18 +804,6 @@ def pictures_for(text: PaperText, pdf: Path, settings: Settings,
     chosen, missing = _choose(text, settings, picks)
     crops, not_cropped = crop_chosen(chosen, pdf, text.sha256, settings)
     return (chosen, crops), missing + not_cropped
-
-
-def crop_chosen(chosen: Sequence[tuple[PictureKind, Float]], pdf: Path, sha256: str, settings: Settings
-                ) -> tuple[dict[tuple[str, int], Path], list[str]]:
-    """The crops of the chosen floats by (kind, number), from the crop cache (made from the PDF when not there),
-    and one report line per float left without one ("table 2 not cropped (why)"). The one crop step of a draft,
-    a re-draft and a review branch made again from the ledger; never raises."""
-    if not chosen:
-        return {}, []
-    crops, problems = crop_floats(pdf, [f for _kind, f in chosen], settings, sha256)
-    why = f" ({problems[0]})" if problems else ""
-    return crops, [f"{f.kind} {f.number} not cropped{why}" for _kind, f in chosen if (f.kind, f.number) not in crops]
 
 
 def download_papers(papers: Sequence[Paper], settings: Settings, ledger: Ledger

@@ -294,10 +294,10 @@ def _stored_pictures(settings: Settings, rows: Sequence[LedgerRow], given: Mappi
 
 def _recorded_pictures(settings: Settings, key: str, record: Mapping[str, object], what: str,
                        messages: list[str]) -> ChosenPictures | None:
-    """The floats of a ledger record (`log.pictures.picks_record`) and their crops (paperflow.pipeline.crop_chosen:
+    """The floats of a ledger record (`log.pictures.picks_record`) and their crops (paperflow.text.extract.crop_chosen:
     the crop cache, else the PDF again), within today's `[figures]` settings (off: None; a lower max_per_entry
     drops the last). What cannot be read or cropped is one message each, saying that `what` goes up without it."""
-    from paperflow.pipeline import crop_chosen
+    from paperflow.text.extract import crop_chosen
 
     if not settings.figures.enabled or settings.figures.max_per_entry == 0:
         return None

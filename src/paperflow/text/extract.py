@@ -19,8 +19,9 @@ import multiprocessing.connection
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from paperflow.errors import PaperflowError
 from paperflow.layout import OutputLayout
@@ -322,3 +323,15 @@ def crop_floats(path: Path | str, floats: list[Float], settings: Settings, sha25
             else:
                 problems.append(f"rendering failed ({message[1]})")
     return {key: png for key, png in crops.items() if png.exists()}, problems
+
+
+def crop_chosen(chosen: Sequence[tuple[Any, Float]], pdf: Path, sha256: str, settings: Settings
+                ) -> tuple[dict[tuple[str, int], Path], list[str]]:
+    """The crops of the chosen (picture kind, float) pairs by (kind, number), from the crop cache (made from the
+    PDF when not there), and one report line per float left without one ("table 2 not cropped (why)"). The one
+    crop step of a draft, a re-draft and a review branch made again from the ledger; never raises."""
+    if not chosen:
+        return {}, []
+    crops, problems = crop_floats(pdf, [f for _kind, f in chosen], settings, sha256)
+    why = f" ({problems[0]})" if problems else ""
+    return crops, [f"{f.kind} {f.number} not cropped{why}" for _kind, f in chosen if (f.kind, f.number) not in crops]
