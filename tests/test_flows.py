@@ -1,4 +1,4 @@
-"""The Prefect flows end to end, on an isolated Prefect (prefect_test_harness, temp PREFECT_HOME and storage):
+"""The Prefect flows end to end, on an isolated Prefect (a temporary server and database, temp PREFECT_HOME and storage):
 recorded arXiv responses and real PDFs served on 127.0.0.1, a fake OpenAI-compatible LLM on 127.0.0.1."""
 
 from __future__ import annotations

@@ -5,17 +5,21 @@
   whose prompt contains one of `fail_on`.
 - `PaperSite`: the arXiv API replayed from the recorded responses (id look-ups), with every PDF link
   pointing at this server, and real PDFs served from ../shared/data (`pdfs` maps an arXiv id to a file).
-- `prefect_harness` (module fixture): an isolated Prefect (prefect_test_harness, temp PREFECT_HOME and
-  storage, telemetry off); import it into a test module to use it.
+- `prefect_harness` (module fixture): an isolated Prefect (`busy_machine_harness`: a temporary server and
+  database as prefect_test_harness makes, started by the wall clock; temp PREFECT_HOME and storage,
+  telemetry off); import it into a test module to use it.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 import threading
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +42,74 @@ ANSWER = {
 }
 
 
+# A busy machine (a local LLM on every core) can take minutes to start Prefect's server; Prefect's own
+# prefect_test_harness waits 30 s counted in its sleeps and fails.
+HARNESS_START_SECONDS = 900
+HARNESS_DRAIN_SECONDS = 60
+
+
+@contextmanager
+def busy_machine_harness(home: Path, start_seconds: float = HARNESS_START_SECONDS) -> Iterator[str]:
+    """Prefect's prefect_test_harness (a temporary server on a temporary SQLite database, Prefect's
+    settings pointing at it), but started as a night run starts its own: by the wall clock, for up to
+    `start_seconds`, given up on as soon as its process dies, its output in `home/server.log`. Yields
+    the API URL. Re-check against prefect.testing.utilities.prefect_test_harness on a Prefect upgrade."""
+    import prefect.context
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.server.database.dependencies import temporary_database_interface
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_DATABASE_CONNECTION_URL, temporary_settings
+    from prefect.testing.utilities import _find_available_port
+    from prefect.utilities.asyncutils import run_coro_as_sync
+
+    from flows.server import _QuietServer
+
+    home.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        stack.enter_context(temporary_database_interface())
+        stack.enter_context(temporary_settings(
+            {PREFECT_SERVER_DATABASE_CONNECTION_URL: f"sqlite+aiosqlite:///{home / 'prefect-test.db'}"}))
+        server = _QuietServer(port=_find_available_port())
+        server.log_path = home / "server.log"
+        prior_default = SubprocessASGIServer._instances.get(None)
+        # Prefect's own calls during a flow look for the None-keyed server: this one, not a second
+        SubprocessASGIServer._instances[None] = server
+        try:
+            try:
+                server.start(timeout=start_seconds)
+            except Exception as exc:
+                tail = server.log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
+                raise RuntimeError(f"the test Prefect server did not start: {exc}; its output: {tail}") from None
+            stack.enter_context(temporary_settings({PREFECT_API_URL: server.api_url}))
+            stack.enter_context(prefect.context._temporary_global_settings_context(
+                prefect.context.get_settings_context()))
+            yield server.api_url
+
+            async def drain() -> None:  # logs and events first, while the server still answers
+                try:
+                    drained = APILogWorker.instance().drain()
+                    if inspect.isawaitable(drained):
+                        await drained
+                except RuntimeError:
+                    pass  # never started
+                drained = EventsWorker.drain_all(timeout=HARNESS_DRAIN_SECONDS)
+                if inspect.isawaitable(drained):
+                    await drained
+
+            run_coro_as_sync(drain())
+        finally:
+            server.stop()
+            if prior_default is not None:
+                SubprocessASGIServer._instances[None] = prior_default
+            else:
+                SubprocessASGIServer._instances.pop(None, None)
+
+
 @pytest.fixture(scope="module")
 def prefect_harness(tmp_path_factory):
-    from prefect.settings import PREFECT_HOME, PREFECT_LOCAL_STORAGE_PATH, temporary_settings
-    from prefect.testing.utilities import prefect_test_harness
-
-    from prefect.settings import PREFECT_SERVER_ANALYTICS_ENABLED
+    from prefect.settings import (PREFECT_HOME, PREFECT_LOCAL_STORAGE_PATH, PREFECT_SERVER_ANALYTICS_ENABLED,
+                                  temporary_settings)
 
     home = tmp_path_factory.mktemp("prefect-home")
     with pytest.MonkeyPatch.context() as patch:
@@ -52,7 +118,7 @@ def prefect_harness(tmp_path_factory):
         patch.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
         with temporary_settings({PREFECT_HOME: home, PREFECT_LOCAL_STORAGE_PATH: home / "storage",
                                  PREFECT_SERVER_ANALYTICS_ENABLED: False}):
-            with prefect_test_harness():
+            with busy_machine_harness(home / "server"):
                 yield
 
 
