@@ -16,6 +16,9 @@ import pytest
 from paperflow.http import RUN_HOSTS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# A test stuck beyond pytest-timeout's reach ends the run with every stack printed (tests/support/watchdog.py).
+pytest_plugins = ["tests.support.watchdog"]
+
 SHARED_DATA = Path(os.environ.get("PAPERFLOW_TEST_DATA", REPO_ROOT.parent / "shared" / "data"))
 
 
