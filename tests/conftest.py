@@ -22,6 +22,17 @@ pytest_plugins = ["tests.support.watchdog"]
 SHARED_DATA = Path(os.environ.get("PAPERFLOW_TEST_DATA", REPO_ROOT.parent / "shared" / "data"))
 
 
+# A real local model on a busy machine can take longer than pytest-timeout's 600 s for one summary with its
+# re-asks; these tests get 1200 s (still below the watchdog's 1500 s).
+LLM_TEST_TIMEOUT = 1200
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("llm") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(LLM_TEST_TIMEOUT))
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """../shared/data (or $PAPERFLOW_TEST_DATA); the test is skipped when it is absent."""
