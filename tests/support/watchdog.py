@@ -1,4 +1,4 @@
-"""A last-resort per-test watchdog, loaded as a pytest plugin (pyproject: `-p tests.support.watchdog`).
+"""A last-resort per-test watchdog, a pytest plugin loaded by tests/conftest.py (`pytest_plugins`).
 
 pytest-timeout's alarm (pyproject: `timeout`) cannot stop a test stuck where no Python code runs, or
 where SIGALRM is blocked. This watchdog is faulthandler's C thread: after `watchdog_seconds` in one
