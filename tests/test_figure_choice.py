@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from paperflow.summary.figure_choice import Placement, choose_overview, choose_pictures, choose_results, mentions
+from paperflow.summary.figure_choice import (Placement, _plotted, choose_overview, choose_pictures, choose_results,
+                                             find, mentions)
 from paperflow.text.engine import read_document
 from paperflow.text.extract import paper_text_from_document
 from paperflow.text.sections import SectionKind
@@ -80,6 +81,20 @@ def test_an_introductions_teaser_or_a_chart_is_no_overview(papers):
     # a figure that measures ("Throughput and accuracy ... of our methods") is no overview even when it says
     # "our method"; DeiT's overview is its distillation procedure
     assert _picks(_paper(papers, "deit"))[0] == ("figure", 2)
+
+
+def test_a_chart_whose_caption_says_nothing_of_charts_is_no_overview(papers):
+    # RoFormer's Figure 2 ("Long-term decay of RoPE.") and ResNet's Figure 1 ("Training error (left) and test
+    # error (right) ...") are plots; what is printed inside them is mostly axis ticks
+    roformer, resnet = _paper(papers, "roformer"), _paper(papers, "resnet")
+    chart = find(roformer.figures, "figure", 2)
+    assert _plotted(chart) and _plotted(find(resnet.figures, "figure", 1))
+    # so without its Figure 1 (the method's picture) RoFormer has no overview, not its decay plot
+    assert choose_overview([f for f in roformer.figures if (f.kind, f.number) != ("figure", 1)]) is None
+    # while no overview a reader picked is taken for a chart
+    for path, truth in FIGURES.items():
+        if truth.overview:
+            assert not _plotted(find(papers[path].figures, *truth.overview)), path
 
 
 def test_an_overview_without_overview_words_is_found_where_the_method_names_it(papers):
