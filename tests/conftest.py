@@ -22,8 +22,9 @@ pytest_plugins = ["tests.support.watchdog"]
 SHARED_DATA = Path(os.environ.get("PAPERFLOW_TEST_DATA", REPO_ROOT.parent / "shared" / "data"))
 
 
-# A real local model on a busy machine can take longer than pytest-timeout's 600 s for one summary with its
-# re-asks; these tests get 1200 s (still below the watchdog's 1500 s).
+# A real local model on a busy machine is slow (with the test server's one llama thread, a summary's call
+# took 100 s beside 4 busy processes, against 35 s idle; see tests/support/llm_server.py), and a summary may be
+# re-asked twice: these tests get 1200 s instead of pytest-timeout's 600 s (still below the watchdog's 1500 s).
 LLM_TEST_TIMEOUT = 1200
 
 

@@ -35,6 +35,10 @@ LLAMA_MODEL_ALIAS = "gemma3-270m"
 # The model loads in seconds on an idle machine; beside CPU-bound work it takes minutes. The wait ends
 # early when the process exits, so a generous bound costs nothing when the server cannot start.
 LLAMA_START_SECONDS = 900.0
+# One thread: llama.cpp's threads wait for each other at every step, so beside busy processes a descheduled
+# thread stalls the rest. Measured here (2 cores, a 2,091-token prompt, 300 tokens out): idle, 1 and 2
+# threads both take ~35 s; beside 4 CPU-bound processes 1 thread takes 100 s and 2 threads 626 s.
+LLAMA_THREADS = 1
 
 
 # --------------------------------------------------------------------------- the real llama.cpp server
@@ -83,7 +87,7 @@ def running_llama(log_path: Path) -> Iterator[LlamaServer]:
         sys.executable, "-m", "llama_cpp.server",
         "--model", str(model_path), "--model_alias", LLAMA_MODEL_ALIAS,
         "--host", "127.0.0.1", "--port", str(port),
-        "--n_ctx", "8192", "--n_threads", "2", "--verbose", "False",
+        "--n_ctx", "8192", "--n_threads", str(LLAMA_THREADS), "--verbose", "False",
     ]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
