@@ -161,10 +161,10 @@ def _summarize_gan_with(tmp_path, shared_data, picks: dict, replies: int, settin
     import json
 
     from tests.support.llm_server import FaultServer, Reply
-    from tests.test_figures import GAN, GAN_ANSWER, _config, _summarize
+    from tests.test_figures import GAN, GAN_ANSWER, _cached_crop, _config, _summarize
 
     text = paper_text_from_document(read_document(shared_data / GAN, 200), label=GAN, source=GAN, sha256="0")
-    rule = [f"{f.kind}-{f.number}.png" for _kind, f in choose_pictures(text.figures, 2, sections=text.sections)[0]]
+    rule = [f"{f.kind}-{f.number}" for _kind, f in choose_pictures(text.figures, 2, sections=text.sections)[0]]
     answer = json.dumps({**GAN_ANSWER, "picks": picks}, ensure_ascii=False)
     with FaultServer([Reply.answer(answer)] * replies) as server:
         config = _config(tmp_path, f'\n[llm]\nbase_url = "{server.base_url}"\nmodel = "m"\n'
@@ -174,7 +174,7 @@ def _summarize_gan_with(tmp_path, shared_data, picks: dict, replies: int, settin
         return result, server.requests, rule, [], []
     (crops,) = list((tmp_path / "output" / "figures").iterdir())
     pictures = [p.read_bytes() for p in sorted((tmp_path / "pic").glob("*.png"))]
-    return result, server.requests, rule, pictures, [(crops / name).read_bytes() for name in rule]
+    return result, server.requests, rule, pictures, [_cached_crop(crops, name).read_bytes() for name in rule]
 
 
 def test_with_choice_rule_an_llms_summary_keeps_the_rules_pictures(tmp_path, shared_data):
@@ -182,7 +182,7 @@ def test_with_choice_rule_an_llms_summary_keeps_the_rules_pictures(tmp_path, sha
     # caption rule's pictures: the answer names Figure 2 and Table 2 of GAN, the entry gets the rule's picks.
     result, requests, rule, pictures, rule_crops = _summarize_gan_with(
         tmp_path, shared_data, {"architecture": "figure 2", "results": "table 2"}, 1, '\n[figures]\nchoice = "rule"\n')
-    assert rule and rule != ["figure-2.png", "table-2.png"]
+    assert rule and rule != ["figure-2", "table-2"]
     assert result.exit_code == 0, result.output
     assert len(requests) == 1  # the answer's picks were valid: kept in the summary, not used
     assert pictures == rule_crops

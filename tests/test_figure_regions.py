@@ -278,3 +278,36 @@ def test_a_float_never_reaches_over_the_running_head_or_its_rule(floats_of):
     adafactor = "corpus/arxiv_1804.04235v1_adafactor.pdf"
     assert ("figure", 1, 5) in _captions(floats_of(adafactor), adafactor)
     assert floats_of(adafactor)[("figure", 1)].box[1] >= 60  # below the running head (48-56 pt) and its rule
+
+
+def test_a_fraction_inside_a_caption_line_keeps_the_line_in_the_caption(floats_of):
+    # Adafactor's Table 2 caption (above the table) goes on "and without a warmup period. For the tests with
+    # warmup, s_t = min(10^-6 t, 1/sqrt(t)) ...": the fraction's parts are pieces over and under the line
+    table = floats_of("corpus/arxiv_1804.04235v1_adafactor.pdf")[("table", 2)]
+    assert "and without a warmup period" in table.caption and table.caption.endswith(").")
+    assert table.box[1] > table.caption_box[3]  # the region starts under the caption's last line
+    assert "warmup period" not in table.text
+
+
+def test_a_crop_stops_short_of_its_caption(floats_of, shared_data, tmp_path):
+    # wav2vec's Figure 1 image has a white margin reaching its caption's first line: the crop's padding would
+    # show the tops of the caption's letters
+    from PIL import Image
+
+    from paperflow.text.engine import render_crops
+    from paperflow.text.figures import CROP_PAD
+
+    figure = floats_of(WAV2VEC)[("figure", 1)]
+    assert figure.caption_box[1] - figure.box[3] > CROP_PAD
+    target = tmp_path / "wav2vec_1.png"
+    assert render_crops((shared_data / WAV2VEC).read_bytes(), [(figure.page, figure.box, str(target))]) == []
+    image = Image.open(target).convert("L")
+    bottom = [image.getpixel((x, y)) for y in range(image.height - 4, image.height) for x in range(image.width)]
+    assert min(bottom) > 200, "caption ink in the crop's last rows"
+    # and on every truth paper, no region comes within the padding of its own caption above or below it
+    for name in FIGURES:
+        for f in floats_of(name).values():
+            cap = f.caption_box
+            if min(f.box[2], cap[2]) > max(f.box[0], cap[0]):
+                assert not -3 < cap[1] - f.box[3] <= CROP_PAD and not -3 < f.box[1] - cap[3] <= CROP_PAD, \
+                    (name, f.kind, f.number)

@@ -439,7 +439,7 @@ def render_crops(data: bytes, jobs: list[tuple[int, tuple[float, float, float, f
                 page = document[number - 1]
                 try:
                     width, height = page.get_size()
-                    pad = 2.0
+                    pad = figures.CROP_PAD
                     left, top = max(0.0, left - pad), max(0.0, top - pad)
                     right, bottom = min(width, right + pad), min(height, bottom + pad)
                     if right - left < 2 or bottom - top < 2:

@@ -47,6 +47,7 @@ CAPTION_START = re.compile(r"(?:Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)\s?S
 WIDE_GAP = 12.0  # pt between two pieces of one PDFium line: another column or another float's caption
 CAPTION_TEXT_MAX = 600
 FLOAT_TEXT_MAX = 4000
+CROP_PAD = 2.0  # pt of white the crop adds around a region (engine.render_crops)
 MAX_OBJECTS_PER_PAGE = 20_000
 MAX_FORM_CHILDREN = 2000
 
@@ -439,6 +440,14 @@ def _same_printed_line(a: TextBox, b: TextBox) -> bool:
     return -1 < gap < WIDE_GAP
 
 
+def _stacked_in_line(a: TextBox, b: TextBox, line: TextBox) -> bool:
+    """Two pieces one above the other within the height of `line` (the printed line's widest piece): parts of a
+    fraction set inside the line ("s_t = min(10^-6 t, 1/sqrt(t))"), which PDFium gives as overlapping pieces."""
+    half = 0.5 * line.size
+    return min(a.box[2], b.box[2]) > max(a.box[0], b.box[0]) and all(
+        p.box[1] >= line.box[1] - half and p.box[3] <= line.box[3] + half for p in (a, b))
+
+
 def _span(candidate: Candidate, layout: DocumentLayout, width: float) -> tuple[float, float]:
     """The caption's column, or the whole width when it crosses the gutter; a narrow caption off the column's
     centre belongs to a float wrapped beside the text: its own width."""
@@ -784,9 +793,11 @@ def _caption_block(candidate: Candidate, page: PageElements, size: float,
         below = [tb for tb in window
                  if overlap_x(tb.box, block[0] - 5, block[2] + 5) > 0 and tb.box != candidate.box]
         below.sort(key=lambda tb: tb.box[0])
-        if not below or any(not _same_printed_line(a, b) for a, b in zip(below, below[1:])):
-            break  # nothing below, or more than one printed line: the caption ends
+        if not below:
+            break
         nxt = max(below, key=lambda tb: tb.width)  # the line itself; the other pieces split off at a superscript
+        if any(not (_same_printed_line(a, b) or _stacked_in_line(a, b, nxt)) for a, b in zip(below, below[1:])):
+            break  # more than one printed line: the caption ends
         if nxt.size < size - 1.5 or nxt.size > size + 1.5:
             break
         line_box = _union_all([tb.box for tb in below])
@@ -816,6 +827,20 @@ def _indented_paragraph(candidate: Candidate, size: float) -> bool:
     if block[3] - first[3] < 0.5 * size:
         return False  # one line: nothing to be indented against
     return first[0] - block[0] > 0.5 * size and first[2] >= block[2] - 2
+
+
+def _clear_of_caption(region: Box, caption: Box) -> Box:
+    """The region ending a crop's padding short of its caption: a graphic's bounds (an image's white margin) may
+    reach the caption's first line, and the crop would show the tops of its letters."""
+    if overlap_x(region, caption[0], caption[2]) <= 0:
+        return region
+    left, top, right, bottom = region
+    clear, touching = CROP_PAD + 0.5, 3.0  # a caption beside the region, or inside it, is left alone
+    if -touching < caption[1] - bottom < clear:  # caption just below
+        bottom = max(top + 1.0, caption[1] - clear)
+    elif -touching < top - caption[3] < clear:  # caption just above
+        top = min(bottom - 1.0, caption[3] + clear)
+    return (left, top, right, bottom)
 
 
 def find_floats(pages: list[PageElements]) -> tuple[list[Float], list[set[int]]]:
@@ -859,6 +884,7 @@ def find_floats(pages: list[PageElements]) -> tuple[list[Float], list[set[int]]]
             region = c.region
             if region is None:
                 continue
+            region = _clear_of_caption(region, c.block)
             found.append(Float(kind=c.kind, number=c.number, page=number, caption=c.text[:CAPTION_TEXT_MAX],
                                caption_box=tuple(round(v, 1) for v in c.block),
                                box=tuple(round(v, 1) for v in region)))
