@@ -108,7 +108,7 @@ def test_a_redraft_carries_its_pictures_onto_the_review_branch_and_into_the_pull
     assert {"pic/Attention_Is_All1.png", "pic/Attention_Is_All2.png", "pic/Attention_Is_All3.png",
             "pic/Attention_Is_All4.png"} <= set(files)
     assert not any(f.startswith("pic/Attention_Is_All5") for f in files)
-    cached = sorted(crops)  # figure-1.png, table-N.png
+    cached = sorted(crops)  # figure-1-<digest>.png, table-N-<digest>.png
     redraft_pngs = {_branch_png(remote, NEXT_BRANCH, f"pic/Attention_Is_All{n}.png") for n in (3, 4)}
     assert redraft_pngs == {p.read_bytes() for p in cached}
     for n in (1, 2):  # the merged entry's pictures are as they were on main

@@ -294,7 +294,8 @@ def crop_floats(path: Path | str, floats: list[Float], settings: Settings, sha25
                 folder: Path | None = None) -> tuple[dict[tuple[str, int], Path], list[str]]:
     """A PNG of each float (`figure-3.png`, `table-2.png`), rendered at 2x without annotations in a child
     process limited like the text's, into `folder` (default the crop cache, where a crop already made of the same
-    region is reused; its names carry the region's digest, `figure-3-<digest>.png`). Returns the PNGs by (kind, number) and one line per crop that could not be made; never raises."""
+    region is reused; its names carry the region's digest, `figure-3-<digest>.png`). Returns the PNGs by (kind,
+    number) and one line per crop that could not be made; never raises."""
     cached = folder is None
     folder = Path(folder) if folder is not None else crops_folder(settings, sha256)
     crops: dict[tuple[str, int], Path] = {}
@@ -302,8 +303,10 @@ def crop_floats(path: Path | str, floats: list[Float], settings: Settings, sha25
     for f in floats:
         # a cached crop is named by its region too: when a newer paperflow finds the float's region elsewhere,
         # the crop is made again instead of the old one being reused
-        region = hashlib.sha256(repr((f.page, tuple(f.box))).encode()).hexdigest()[:10] if cached else ""
-        target = folder / (f"{f.kind}-{f.number}-{region}.png" if cached else f"{f.kind}-{f.number}.png")
+        name = f"{f.kind}-{f.number}"
+        if cached:
+            name += "-" + hashlib.sha256(repr((f.page, tuple(f.box))).encode()).hexdigest()[:10]
+        target = folder / f"{name}.png"
         crops[(f.kind, f.number)] = target
         if not target.exists():
             jobs.append((f.page, tuple(f.box), str(target)))
