@@ -249,6 +249,19 @@ def test_a_table_ends_at_its_closing_rule(floats_of, shared_data):
     assert "SGD" in adafactor.text and adafactor.box[3] > 410  # its last SGD rows end at 415 pt
 
 
+def test_a_table_ends_before_a_heading_set_two_lines_below_its_closing_rule(floats_of, shared_data):
+    # GSM-Symbolic's Table 1 (page 18, caption above) closes with a rule; the heading "A.3 Additional Results on
+    # GSM-Symbolic ..." follows 31 pt further down in 12 pt, neither the running text's 11 pt nor a heading's
+    # larger size. A line in any size set off from the closing rule by two lines, with no rule further on, is the
+    # text after the table.
+    name = "corpus/arxiv_2410.05229v1_gsm_symbolic.pdf"
+    table = floats_of(name)[("table", 1)]
+    assert table.page == 18 and "o1-preview 94.9" in table.text and "Additional Results" not in table.text
+    assert table.box[3] < 535  # the closing rule is at 528-529 pt
+    heading = next(line for line in _read(shared_data / name).pages[17].lines if line.text.startswith("A.3 "))
+    assert not heading.in_float
+
+
 def test_a_large_label_inside_a_drawing_is_no_heading(floats_of):
     # Multi-token prediction's Figure S17 labels its paths "(a)", "(b)", "(c)" in a type larger than the running
     # text. A heading starts where headings start (a column's left edge, or centred); "(b)" in the middle of the

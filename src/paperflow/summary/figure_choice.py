@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from paperflow.models import PictureKind
-from paperflow.text.figures import Float
+from paperflow.text.figures import ROMAN, Float, roman_value
 from paperflow.text.sections import Section, SectionKind
 
 OPENING = 200  # characters of a caption the rule (and the LLM's caption list) reads
@@ -106,8 +106,17 @@ class Placement:
         return self.results_page is not None and f.page < self.results_page
 
 
-# "Figure 2", "Fig. 3", "Tables 4 and 5", "Figs. 1-2" in running text
-_MENTION = re.compile(r"\b(Tables?|Tabs?\.|Figures?|Figs?\.)\s*S?(\d+)((?:\s*(?:,|and|&|-|–)\s*S?\d+)*)", re.IGNORECASE)
+# "Figure 2", "Fig. 3", "Tables 4 and 5", "Figs. 1-2", "Tables II and III" (IEEE, APS) in running text
+_REF_NUMBER = rf"(?:S?\d+|(?-i:{ROMAN}))"
+_MENTION = re.compile(rf"\b(Tables?|Tabs?\.|Figures?|Figs?\.)\s*({_REF_NUMBER})"
+                      rf"((?:\s*(?:,\s*and|,|and|&|-|–)\s*{_REF_NUMBER})*)", re.IGNORECASE)
+
+
+def _mentioned_numbers(kind: str, first: str, more: str) -> list[int]:
+    """The numbers a mention names: arabic, or roman for tables ("Tables II and III")."""
+    numbers = [first, *re.findall(rf"{_REF_NUMBER}", more or "")]
+    return [int(n.lstrip("S")) if n.lstrip("S").isdigit() else roman_value(n)
+            for n in numbers if n.lstrip("S").isdigit() or (kind == "table" and n)]
 
 
 def mentions(sections: Sequence[Section], *, captions: bool = False) -> dict[tuple[str, int], list[SectionKind]]:
@@ -124,8 +133,8 @@ def mentions(sections: Sequence[Section], *, captions: bool = False) -> dict[tup
                             and not sentence[:m.start()].strip():
                         continue
                     kind = "table" if m.group(1).lower().startswith("tab") else "figure"
-                    for number in [m.group(2), *re.findall(r"\d+", m.group(3) or "")]:
-                        seen.add((kind, int(number)))
+                    for number in _mentioned_numbers(kind, m.group(2), m.group(3)):
+                        seen.add((kind, number))
                 for ref in seen:
                     named.setdefault(ref, []).append(section.kind)
     return named

@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 STAGE = "extract"
-CACHE_FORMAT = 10  # bump when reading, clean-up or sectioning changes, so cached texts are rebuilt
+CACHE_FORMAT = 11  # bump when reading, clean-up or sectioning changes, so cached texts are rebuilt
 MIN_CHARS_PER_PAGE = 100  # fewer than this on average: a scan without a text layer
 MAX_GARBLED_RATIO = 0.15
 

@@ -37,13 +37,16 @@ from dataclasses import dataclass, field
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom (pt, from the top-left corner)
 
-CAPTION = re.compile(r"(?P<label>Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)\s?S?(?P<number>\d{1,3})"
-                     r"(?P<after>\s*[:.|–—]|\s*$|\s+[A-Z(\[]|\s+\d)")
+_LABEL = r"(?P<label>Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)"
+# A float's number: arabic ("Figure 3", "Figure S3" in a supplement numbered on from the paper), or for a table
+# roman in capitals after a space, as IEEE and APS (REVTeX) templates print them ("TABLE IV", "TABLE II.")
+ROMAN = r"(?=[IVXL])(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})(?![A-Za-z])"
+_NUMBER = rf"(?:\s?S?(?P<number>\d{{1,3}})|(?<=Table|TABLE)\s(?P<roman>{ROMAN}))"
+CAPTION = re.compile(_LABEL + _NUMBER + r"(?P<after>\s*[:.|–—]|\s*$|\s+[A-Z(\[]|\s+\d)")
 # "Figure 3 tanh(αx) with ...": a label with no punctuation before a lower-case word is a caption only when the
 # label is printed heavier than the word after it (the caption style of some templates); "Figure 3 shows" is not
-CAPTION_PLAIN = re.compile(r"(?P<label>Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)\s?S?(?P<number>\d{1,3})"
-                           r"\s+(?P<word>[a-z])")
-CAPTION_START = re.compile(r"(?:Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)\s?S?\d")
+CAPTION_PLAIN = re.compile(_LABEL + _NUMBER + r"\s+(?P<word>[a-z])")
+CAPTION_START = re.compile(rf"(?:Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)\s?S?\d|(?:Table|TABLE)\s{ROMAN}")
 WIDE_GAP = 12.0  # pt between two pieces of one PDFium line: another column or another float's caption
 CAPTION_TEXT_MAX = 600
 FLOAT_TEXT_MAX = 4000
@@ -276,7 +279,8 @@ def document_layout(pages: list[list[tuple[Box, float]]], height: float, width: 
     # page number is a line alone, with no paragraph line next to it)
     firsts: dict[int, int] = {}
     lasts: dict[int, int] = {}
-    for page in pages:
+    later_firsts: set[int] = set()  # the first page's first paragraph opens under the title block
+    for index, page in enumerate(pages):
         lines = sorted((box for box, size in page if abs(size - body) <= 0.6 and box[2] - box[0] > 0.25 * width),
                        key=lambda b: b[1])
         line_tops = [b[1] for b in lines]
@@ -291,6 +295,8 @@ def document_layout(pages: list[list[tuple[Box, float]]], height: float, width: 
         if paragraph:
             key = int(min(b[1] for b in paragraph) // 2)
             firsts[key] = firsts.get(key, 0) + 1
+            if index > 0:
+                later_firsts.add(key)
         if closing:
             key = int(max(b[3] for b in closing) // 2)
             lasts[key] = lasts.get(key, 0) + 1
@@ -301,7 +307,8 @@ def document_layout(pages: list[list[tuple[Box, float]]], height: float, width: 
     def recurring(counts: dict[int, int]) -> list[int]:
         return [key for key in counts if counts[key] + counts.get(key - 1, 0) + counts.get(key + 1, 0) >= least]
 
-    tops = recurring(firsts) or list(firsts)
+    # where no top recurs (a paper of two or three pages), a page's first paragraph other than the first page's
+    tops = recurring(firsts) or list(later_firsts)
     bottoms = recurring(lasts) or list(lasts)
     top = 2 * min(tops) - 4 if tops else 0.06 * height
     bottom = 2 * max(bottoms) + 6 if bottoms else 0.94 * height
@@ -536,9 +543,11 @@ def _grow(candidate: Candidate, direction: int, elements: list[tuple[Box, TextBo
         if gap > gap_limit and (region is None or gap > gap_limit):
             break
         if title_page and direction < 0 and tb is not None and graphics_top is not None and not tb.caption \
-                and tb.size >= layout.body_size - 0.6 and box[3] <= graphics_top + 0.5:
+                and tb.size >= layout.body_size - 0.6 and box[3] <= graphics_top + 0.5 \
+                and box[2] - box[0] >= 2 * tb.size:
             break  # on the first page, a line in the running text's size or larger wholly above the float's
-                   # graphics is the title block's (the authors, an affiliation line under them), not figure text
+                   # graphics is the title block's (the authors, an affiliation line under them), not figure text;
+                   # a glyph alone (a line piece of LaTeX's picture mode, an arrow head) is the drawing's
         if tb is None:
             graphics_top = box[1] if graphics_top is None else min(graphics_top, box[1])
         if tb is not None and (tb.body or tb.caption):
@@ -552,11 +561,13 @@ def _grow(candidate: Candidate, direction: int, elements: list[tuple[Box, TextBo
                     region = _union_all(kept) if kept else None
                 break
         if direction > 0 and last_rule is not None and frontier <= last_rule + 0.5 and tb is not None \
-                and not tb.caption and abs(tb.size - layout.body_size) <= 0.6 and box[1] - last_rule > layout.body_size \
+                and not tb.caption and (abs(tb.size - layout.body_size) <= 0.6 and box[1] - last_rule > layout.body_size
+                                        or box[1] - last_rule > 2 * layout.body_size) \
                 and not (region is not None and _inside(box, region)) \
                 and not _rule_ahead(elements, index, direction, region, layout.body_size):
             break  # the first line under a rule, of running-text size, set off from it by more than a row's
-                   # spacing and with no rule further on: the closing rule ended the table, this is the text after it
+                   # spacing (or in any size, by two lines: a heading in small capitals) and with no rule further
+                   # on: the closing rule ended the table, this is the text after it
         if tb is None and _is_rule(box, region):
             ruled = True
             last_rule = box[3]
@@ -708,6 +719,21 @@ def _union_all(items: list[Box]) -> Box:
     return region
 
 
+def roman_value(numeral: str) -> int:
+    """The value of a roman numeral in ROMAN's form (I-XLIX)."""
+    values = {"I": 1, "V": 5, "X": 10, "L": 50}
+    total = 0
+    for char, following in zip(numeral, [*numeral[1:], ""]):
+        value = values[char]
+        total += -value if following and values[following] > value else value
+    return total
+
+
+def caption_number(parsed: re.Match) -> int:
+    """The number of a CAPTION / CAPTION_PLAIN match, arabic or roman."""
+    return int(parsed["number"]) if parsed["number"] else roman_value(parsed["roman"])
+
+
 def caption_kind(label: str) -> str:
     return "table" if label.lower().startswith("tab") else "figure"
 
@@ -775,7 +801,7 @@ def caption_candidates(text: str, line: int, rects: list[Box], char_box, weight_
             box = next((r for r in rects if _inside(start_box, r, 2.0)), None) if start_box else None
         if box is None:
             continue
-        found.append(Candidate(kind=caption_kind(parsed["label"]), number=int(parsed["number"]),
+        found.append(Candidate(kind=caption_kind(parsed["label"]), number=caption_number(parsed),
                                text=" ".join(piece.split()), box=box, block=box))
     return found
 

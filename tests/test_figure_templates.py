@@ -1,0 +1,113 @@
+"""Captions as other templates number and print them (issue 19): IEEE's and APS's tables numbered in roman
+("TABLE IV", "TABLE II."), read from two short papers typeset with the real IEEEtran and REVTeX classes
+(tests/pdfs/README.md: no paper of ../shared/data numbers its tables so), and what those papers' layouts showed."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from paperflow.settings import Settings
+from paperflow.summary.figure_choice import mentions, rule_picks
+from paperflow.text.engine import read_document
+from paperflow.text.extract import extract_pdf
+from paperflow.text.figures import CAPTION, caption_number, roman_value
+
+PDFS = Path(__file__).parent / "pdfs"
+IEEE = PDFS / "ieee_roman_tables.pdf"
+APS = PDFS / "aps_roman_tables.pdf"
+
+
+@cache
+def _floats(path: Path) -> dict[tuple[str, int], object]:
+    return {(f.kind, f.number): f for f in read_document(path, 200).floats}
+
+
+@pytest.fixture(scope="module")
+def ieee_text(tmp_path_factory):
+    return extract_pdf(IEEE, Settings(output_dir=tmp_path_factory.mktemp("ieee")))
+
+
+@pytest.mark.parametrize(("label", "number"), [
+    ("TABLE I", 1), ("TABLE IV", 4), ("TABLE IX. Results", 9), ("TABLE XIV: Scores", 14), ("Table II: Ablation", 2),
+    ("TABLE XLIX", 49), ("Table 3: Arabic", 3), ("Figure S3: Supplement", 3)])
+def test_a_caption_number_is_arabic_or_a_tables_roman_numeral(label, number):
+    parsed = CAPTION.match(label)
+    assert parsed is not None and caption_number(parsed) == number
+
+
+@pytest.mark.parametrize("text", ["TABLE IIII", "Table In", "TableI", "Figure I", "Fig. IV.", "Table I shows"])
+def test_what_is_no_roman_caption_label(text):
+    # not a numeral, not a table, or (with no punctuation) a sentence: "Table I shows" needs a heavier label
+    assert CAPTION.match(text) is None
+
+
+def test_roman_values():
+    assert [roman_value(n) for n in ("I", "II", "III", "IV", "V", "IX", "X", "XIV", "XL", "XLIV")] == \
+        [1, 2, 3, 4, 5, 9, 10, 14, 40, 44]
+
+
+def test_ieee_tables_numbered_in_roman_are_found_with_their_cells():
+    floats = _floats(IEEE)
+    assert {(kind, number, f.page) for (kind, number), f in floats.items()} == {
+        ("figure", 1, 1), ("table", 1, 2), ("table", 2, 2), ("table", 3, 2), ("figure", 2, 2)}
+    table = floats[("table", 1)]
+    # the label line and the title on the next line (small capitals) are one caption above the table
+    assert table.caption.startswith("TABLE I COMPARISON WITH PUBLISHED STREAMING SYSTEMS")
+    assert table.caption_box[3] <= table.box[1]
+    assert "Conformer-S 3.1 7.9 310" in table.text and "Gated mixer (ours) 3.1 8.0 127" in table.text
+    assert "Size Blocks Channels Parameters" in floats[("table", 3)].text
+
+
+def test_a_body_line_opening_with_table_i_is_running_text():
+    # page 1: "... summarised in / Table I. Section II reviews related work, ..." is a paragraph's line
+    assert not any(f.page == 1 for (kind, _n), f in _floats(IEEE).items() if kind == "table")
+
+
+def test_the_cells_of_roman_numbered_tables_leave_the_paragraphs(ieee_text):
+    body = " ".join(p.text for s in ieee_text.sections for p in s.paragraphs)
+    assert "Conformer-S 3.1" not in body and "10.3M" not in body
+    assert "Table I compares our encoder with five published streaming systems" in body
+
+
+def test_a_first_page_drawing_made_of_line_glyphs_is_one_figure():
+    # Fig. 1 is drawn in LaTeX's picture mode: its slanted arrows are glyphs of a line font, in the running text's
+    # size, above the lower boxes. A glyph alone is the drawing's, not a line of the title block: the figure
+    # reaches up to its top row of boxes.
+    figure = _floats(IEEE)[("figure", 1)]
+    assert "Input frames" in figure.text and "Feed-forward" in figure.text
+    assert figure.box[1] < 205  # the top row's frames begin at 201 pt
+
+
+def test_roman_table_mentions_name_their_tables(ieee_text):
+    named = mentions(ieee_text.sections)
+    assert {("table", 1), ("table", 2), ("table", 3)} <= set(named)  # "Table I", "Tables II and III"
+    assert ("figure", 1) in named and ("figure", 2) in named
+
+
+def test_the_rule_picks_the_overview_and_the_roman_results_table(ieee_text):
+    picks = rule_picks(ieee_text.figures, 2, ieee_text.sections)
+    assert picks == {("figure", 1): "architecture", ("table", 1): "results"}
+
+
+def test_aps_tables_and_a_figure_alone_on_the_last_page():
+    floats = _floats(APS)
+    assert {(kind, number, f.page) for (kind, number), f in floats.items()} == {
+        ("figure", 1, 1), ("table", 1, 1), ("table", 2, 1), ("figure", 2, 2)}
+    assert floats[("table", 1)].caption.startswith("TABLE I. Fitted slope and saturation")
+    assert "LSWT 0.019 0.94" in floats[("table", 1)].text
+    # a two-page paper has no first paragraph line recurring on its pages; the first page's opens under the title
+    # block, so it does not say where the text block begins: FIG. 2 at the top of page 2 is inside it
+    figure = floats[("figure", 2)]
+    assert figure.box[1] < 60 and re.search(r"\b15\b.*\b25\b", figure.text)
+
+
+def test_a_table_ends_before_a_heading_in_small_print_set_well_below_it():
+    # TABLE II. ends at its closing (double) rule; "III. RESULTS", printed smaller than the running text and two
+    # lines further down, is the next section's heading
+    table = _floats(APS)[("table", 2)]
+    assert "D 0.07" in table.text and "RESULTS" not in table.text
+    assert table.box[3] < 395
