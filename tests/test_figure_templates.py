@@ -111,3 +111,34 @@ def test_a_table_ends_before_a_heading_in_small_print_set_well_below_it():
     table = _floats(APS)[("table", 2)]
     assert "D 0.07" in table.text and "RESULTS" not in table.text
     assert table.box[3] < 395
+
+
+LNCS = PDFS / "lncs_short_appendix.pdf"
+
+
+@pytest.mark.parametrize("label", ["Table A1: Hyper-parameters", "Table A1. Settings", "Figure B.2: More",
+                                   "Figure 3.2: A chapter's", "Table 4-1 Results"])
+def test_an_appendix_or_chapter_number_is_a_caption_left_unlisted(label):
+    parsed = CAPTION.match(label)
+    assert parsed is not None and caption_number(parsed) == 0
+
+
+def test_a_short_papers_pages_opening_with_floats():
+    # three pages: no paragraph's first line recurs at one height, pages 2 and 3 open with a float, page 1's first
+    # paragraph opens under the title block. None of them bounds the text block: the floats at the tops of pages 2
+    # and 3 are found whole.
+    floats = _floats(LNCS)
+    assert {(kind, number, f.page) for (kind, number), f in floats.items()} == {
+        ("figure", 1, 2), ("table", 1, 2), ("table", 2, 3), ("figure", 2, 3)}
+    assert "Question" in floats[("figure", 1)].text and "Passage drops" in floats[("figure", 1)].text
+    assert "no index refresh 46.1" in floats[("table", 2)].text
+    assert "passages read" not in floats[("table", 2)].text  # the plot under it is Fig. 2's
+    assert "passages read" in floats[("figure", 2)].text
+
+
+def test_an_appendix_table_numbered_by_letter_keeps_its_cells_out_of_the_text(tmp_path):
+    text = extract_pdf(LNCS, Settings(output_dir=tmp_path))
+    assert all(f.number for f in text.figures)  # Table A1 is not listed (a float is named by one number)
+    body = " ".join(p.text for s in text.sections for p in s.paragraphs)
+    assert "Table A1 lists the hyper-parameters of all our runs" in body
+    assert "Index refresh 500 steps" not in body and "Batch size 64" not in body

@@ -41,12 +41,18 @@ _LABEL = r"(?P<label>Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)"
 # A float's number: arabic ("Figure 3", "Figure S3" in a supplement numbered on from the paper), or for a table
 # roman in capitals after a space, as IEEE and APS (REVTeX) templates print them ("TABLE IV", "TABLE II.")
 ROMAN = r"(?=[IVXL])(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})(?![A-Za-z])"
-_NUMBER = rf"(?:\s?S?(?P<number>\d{{1,3}})|(?<=Table|TABLE)\s(?P<roman>{ROMAN}))"
+# An appendix's or a chapter's own numbering ("Table A1", "Figure B.2", "Figure 3.2", "Table 4-1") is found too, so
+# that the float's contents stay out of the text and it bounds its neighbours, but it is not listed: a float is
+# named by its kind and one number ("table 2") wherever paperflow names it.
+_UNLISTED = r"[A-RT-Z]\.?\d{1,2}|\d{1,2}[.\-–]\d{1,2}"
+_NUMBER = (rf"(?:\s?(?P<unlisted>{_UNLISTED})(?![\d.]\d)|\s?S?(?P<number>\d{{1,3}})"
+           rf"|(?<=Table|TABLE)\s(?P<roman>{ROMAN}))")
 CAPTION = re.compile(_LABEL + _NUMBER + r"(?P<after>\s*[:.|–—]|\s*$|\s+[A-Z(\[]|\s+\d)")
 # "Figure 3 tanh(αx) with ...": a label with no punctuation before a lower-case word is a caption only when the
 # label is printed heavier than the word after it (the caption style of some templates); "Figure 3 shows" is not
 CAPTION_PLAIN = re.compile(_LABEL + _NUMBER + r"\s+(?P<word>[a-z])")
-CAPTION_START = re.compile(rf"(?:Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)\s?S?\d|(?:Table|TABLE)\s{ROMAN}")
+CAPTION_START = re.compile(rf"(?:Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)\s?(?:S?\d|[A-RT-Z]\.?\d)|"
+                           rf"(?:Table|TABLE)\s{ROMAN}")
 WIDE_GAP = 12.0  # pt between two pieces of one PDFium line: another column or another float's caption
 CAPTION_TEXT_MAX = 600
 FLOAT_TEXT_MAX = 4000
@@ -307,10 +313,14 @@ def document_layout(pages: list[list[tuple[Box, float]]], height: float, width: 
     def recurring(counts: dict[int, int]) -> list[int]:
         return [key for key in counts if counts[key] + counts.get(key - 1, 0) + counts.get(key + 1, 0) >= least]
 
-    # where no top recurs (a paper of two or three pages), a page's first paragraph other than the first page's
-    tops = recurring(firsts) or list(later_firsts)
+    tops = recurring(firsts)
     bottoms = recurring(lasts) or list(lasts)
-    top = 2 * min(tops) - 4 if tops else 0.06 * height
+    if tops:
+        top = 2 * min(tops) - 4
+    else:
+        # no top recurs (a paper of a few pages): the first page's first paragraph opens under the title block and
+        # the others' may open under a float, so none says more than the usual top margin does
+        top = min([0.06 * height] + [2 * key - 4 for key in later_firsts])
     bottom = 2 * max(bottoms) + 6 if bottoms else 0.94 * height
     head, first_line = page_tops(pages, body)
     if head is not None:
@@ -730,7 +740,9 @@ def roman_value(numeral: str) -> int:
 
 
 def caption_number(parsed: re.Match) -> int:
-    """The number of a CAPTION / CAPTION_PLAIN match, arabic or roman."""
+    """The number of a CAPTION / CAPTION_PLAIN match, arabic or roman; 0 for an unlisted one ("Table A1")."""
+    if parsed["unlisted"]:
+        return 0
     return int(parsed["number"]) if parsed["number"] else roman_value(parsed["roman"])
 
 
@@ -918,7 +930,7 @@ def find_floats(pages: list[PageElements]) -> tuple[list[Float], list[set[int]]]
         # a "caption" inside another float's region is a cell or a label ("Figure 6 (a)" in a table)
         regions = [f.box for f in found]
         found = [f for f in found if not any(r != f.box and _inside(f.caption_box, r, 0.5) for r in regions)]
-        floats.extend(found)
+        floats.extend(f for f in found if f.number)  # an unlisted one ("Table A1") only keeps its text its own
         # a line is the float's when all of its printed width lies in a region (PDFium may join a body line
         # and a label of the figure beside it: that line stays)
         widths: dict[int, list[float]] = {}
