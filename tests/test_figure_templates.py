@@ -142,3 +142,29 @@ def test_an_appendix_table_numbered_by_letter_keeps_its_cells_out_of_the_text(tm
     body = " ".join(p.text for s in text.sections for p in s.paragraphs)
     assert "Table A1 lists the hyper-parameters of all our runs" in body
     assert "Index refresh 500 steps" not in body and "Batch size 64" not in body
+
+
+ARTICLE = PDFS / "article_caption_below.pdf"
+
+
+def test_a_first_page_table_captioned_below_keeps_its_rows():
+    # Table 1 opens the right column of page 1, its caption under it. Growing up from the caption, its rows are in
+    # the running text's size and lie above the graphics taken so far (the bottom rule), as the title block's
+    # lines would; between the table's rules they are its cells, and the title block above its top rule is not.
+    table = _floats(ARTICLE)[("table", 1)]
+    assert table.page == 1 and table.caption_box[1] >= table.box[3]
+    assert "Method Params Top-1 (%)" in table.text and "Staged (ours) 4.1M 78.4" in table.text
+    assert "Noa Ben-Ari" not in table.text and table.box[1] > 140  # the top rule is at 153 pt, the authors at 116
+
+
+def test_side_by_side_captions_on_one_line_are_two_captions():
+    floats = _floats(ARTICLE)
+    assert floats[("figure", 2)].caption == "Figure 2: Stage 1 loss."
+    assert floats[("figure", 3)].caption == "Figure 3: Stage 5 loss."
+    left, right = floats[("figure", 2)].box, floats[("figure", 3)].box
+    assert left[2] <= right[0]  # split between the two captions
+
+
+def test_a_raster_figure_across_both_columns():
+    figure = _floats(ARTICLE)[("figure", 1)]
+    assert figure.page == 2 and figure.box[2] - figure.box[0] > 400 and figure.caption_box[1] >= figure.box[3]

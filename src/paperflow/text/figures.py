@@ -554,10 +554,12 @@ def _grow(candidate: Candidate, direction: int, elements: list[tuple[Box, TextBo
             break
         if title_page and direction < 0 and tb is not None and graphics_top is not None and not tb.caption \
                 and tb.size >= layout.body_size - 0.6 and box[3] <= graphics_top + 0.5 \
-                and box[2] - box[0] >= 2 * tb.size:
+                and box[2] - box[0] >= 2 * tb.size \
+                and not (ruled and _rule_ahead(elements, index, direction, region, layout.body_size)):
             break  # on the first page, a line in the running text's size or larger wholly above the float's
                    # graphics is the title block's (the authors, an affiliation line under them), not figure text;
-                   # a glyph alone (a line piece of LaTeX's picture mode, an arrow head) is the drawing's
+                   # a glyph alone (a line piece of LaTeX's picture mode, an arrow head) is the drawing's, and a row
+                   # between a table's rules (its caption below it) is the table's
         if tb is None:
             graphics_top = box[1] if graphics_top is None else min(graphics_top, box[1])
         if tb is not None and (tb.body or tb.caption):
@@ -814,7 +816,12 @@ def caption_candidates(text: str, line: int, rects: list[Box], char_box, weight_
         if box is None:
             continue
         found.append(Candidate(kind=caption_kind(parsed["label"]), number=caption_number(parsed),
-                               text=" ".join(piece.split()), box=box, block=box))
+                               text=piece, box=box, block=box))
+    # side-by-side captions PDFium gave as one line: each caption's text ends where the next one's begins
+    for this, after in zip(found, found[1:]):
+        this.text = this.text[:len(this.text) - len(after.text)]
+    for candidate in found:
+        candidate.text = " ".join(candidate.text.split())
     return found
 
 
