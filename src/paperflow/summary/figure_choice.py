@@ -76,7 +76,7 @@ def opening(caption: str) -> str:
 def _first_sentence(caption: str) -> str:
     """The caption's title: its opening up to the first full stop after its label ("Table 2: ... .")."""
     text = opening(caption)
-    label = re.match(r"^\S+\s*S?\d+\s*[:.|–—]?\s*", text)
+    label = re.match(rf"^\S+\s*(?:S?\d+|{ROMAN})\s*[:.|–—]?\s*", text)
     rest = text[label.end():] if label else text
     end = re.search(r"(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)(?<!\bet al)(?<!\bFig)\.(?:\s|$)", rest)
     return rest[: end.start() + 1] if end else rest
