@@ -168,3 +168,18 @@ def test_side_by_side_captions_on_one_line_are_two_captions():
 def test_a_raster_figure_across_both_columns():
     figure = _floats(ARTICLE)[("figure", 1)]
     assert figure.page == 2 and figure.box[2] - figure.box[0] > 400 and figure.caption_box[1] >= figure.box[3]
+
+
+SUPPLEMENT = PDFS / "supplement_numbered.pdf"
+
+
+def test_floats_numbered_apart_from_the_papers_are_found_and_unlisted(tmp_path):
+    # "Extended Data Fig. 1" and "Supplementary Table 1" are numbered apart from the paper's Figure 1: found, so
+    # that their contents leave the text, but not listed as the paper's figure 1 or table 1
+    assert set(_floats(SUPPLEMENT)) == {("figure", 1)}
+    assert _floats(SUPPLEMENT)[("figure", 1)].caption == "Figure 1: The five-stage pipeline."
+    text = extract_pdf(SUPPLEMENT, Settings(output_dir=tmp_path))
+    body = " ".join(p.text for s in text.sections for p in s.paragraphs)
+    assert "Stage 1: 71.2 loss 0.93" not in body and "2 60 0.0005" not in body
+    assert "Extended Data Fig. 1: Numbers behind every stage of the pipeline." in body  # captions stay
+    assert "Methods text follows the extended data figure." in body

@@ -53,6 +53,9 @@ CAPTION = re.compile(_LABEL + _NUMBER + r"(?P<after>\s*[:.|–—]|\s*$|\s+[A-Z(
 CAPTION_PLAIN = re.compile(_LABEL + _NUMBER + r"\s+(?P<word>[a-z])")
 CAPTION_START = re.compile(rf"(?:Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)\s?(?:S?\d|[A-RT-Z]\.?\d)|"
                            rf"(?:Table|TABLE)\s{ROMAN}")
+# words before a label that number a float apart from the paper's own ("Extended Data Fig. 2", "Supplementary
+# Table 1"): the float is found, unlisted (as "Table A1" is)
+_SUPPLEMENT = re.compile(r"(?:Extended Data|Supplementary|Supplemental)\s+")
 WIDE_GAP = 12.0  # pt between two pieces of one PDFium line: another column or another float's caption
 CAPTION_TEXT_MAX = 600
 FLOAT_TEXT_MAX = 4000
@@ -791,7 +794,10 @@ def caption_candidates(text: str, line: int, rects: list[Box], char_box, weight_
         position = match.start()
         if position > 0 and not text[position - 1].isspace():
             continue
-        if position > 0:
+        supplement = position > 0 and _SUPPLEMENT.fullmatch(text[:position]) is not None
+        if supplement:
+            position = 0  # "Extended Data Fig. 1 |": the caption opens the line, numbered apart from the paper's
+        elif position > 0:
             before = position - 1
             while before > 0 and text[before].isspace():
                 before -= 1
@@ -803,9 +809,9 @@ def caption_candidates(text: str, line: int, rects: list[Box], char_box, weight_
             if same_line and start_box[0] - previous[2] < WIDE_GAP:
                 continue
         piece = text[position:]
-        parsed = CAPTION.match(piece)
-        if not parsed and weight_at is not None and (plain := CAPTION_PLAIN.match(piece)):
-            if weight_at(position) > weight_at(position + plain.start("word")) + 30:
+        parsed = CAPTION.match(piece[match.start() - position:])
+        if not parsed and weight_at is not None and (plain := CAPTION_PLAIN.match(piece[match.start() - position:])):
+            if weight_at(match.start()) > weight_at(match.start() + plain.start("word")) + 30:
                 parsed = plain
         if not parsed:
             continue
@@ -815,7 +821,7 @@ def caption_candidates(text: str, line: int, rects: list[Box], char_box, weight_
             box = next((r for r in rects if _inside(start_box, r, 2.0)), None) if start_box else None
         if box is None:
             continue
-        found.append(Candidate(kind=caption_kind(parsed["label"]), number=caption_number(parsed),
+        found.append(Candidate(kind=caption_kind(parsed["label"]), number=0 if supplement else caption_number(parsed),
                                text=piece, box=box, block=box))
     # side-by-side captions PDFium gave as one line: each caption's text ends where the next one's begins
     for this, after in zip(found, found[1:]):
