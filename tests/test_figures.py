@@ -96,6 +96,24 @@ def test_the_text_inside_floats_never_reaches_the_paragraphs(documents):
         assert sum(1 for c in captions if c[:30] in " ".join(paragraphs.split())) >= 0.5 * len(captions)
 
 
+def test_words_broken_at_a_captions_line_ends_are_joined_as_the_paragraphs_are(documents):
+    # A caption's lines are joined as a paragraph's: a broken word is whole again ("ex- cept", and PDFium's mark of
+    # a break on the first line, "Interpola tion"), a compound keeps its hyphen ("least-to-most", from the paper's
+    # own spelling), and a suspended hyphen stays ("zero- and few-shot").
+    def caption(path: str, ref: tuple[str, int]) -> str:
+        text = paper_text_from_document(documents[path], label=path, source=path, sha256="0")
+        return next(f.caption for f in text.figures if (f.kind, f.number) == ref)
+
+    assert "Models extended by Position Interpolation comparable" in caption(
+        "corpus/arxiv_2306.15595v2_position_interpolation.pdf", ("table", 5))
+    deit = caption("corpus/arxiv_2012.12877v2_deit.pdf", ("table", 1))
+    assert "vary across models are the embedding" in deit and "mod- els" not in deit
+    assert "Unlike the least-to-most prompt in Table 2" in caption(
+        "corpus/arxiv_2205.10625v3_least_to_most.pdf", ("table", 3))
+    assert "in the zero- and few-shot settings" in caption(
+        "corpus/arxiv_2410.05258v1_differential_transformer.pdf", ("table", 8))
+
+
 def test_small_print_right_of_the_text_block_is_no_running_text(documents):
     # LoRA's Figure 1 is a form XObject that carries a second copy of its labels outside its clip (invisible, at
     # x 560-604 of a text block ending at 504): those lines are not the introduction's text.

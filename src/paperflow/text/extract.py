@@ -20,6 +20,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from paperflow.text.figures import Float
 from paperflow.text.frontmatter import front_matter_of
 from paperflow.text.layout import clean_layout
 from paperflow.text.paper_text import PaperText
-from paperflow.text.sections import Paragraph, Section, SectionKind, build_sections
+from paperflow.text.sections import Paragraph, Section, SectionKind, build_sections, join_caption_lines
 from paperflow.text.structure import outline_headings
 from paperflow.text.tokens import estimate_tokens
 
@@ -145,7 +146,8 @@ def paper_text_from_document(document: RawDocument, *, label: str, source: str, 
         arxiv_id=stamp.arxiv_id if stamp else None, arxiv_version=stamp.version if stamp else None,
         arxiv_category=stamp.category if stamp else None, arxiv_date=stamp.date if stamp else None,
         engine=document.engine, structure=structure, contents_pages=layout.contents_pages, sections=sections,
-        warnings=document.warnings, stats=stats, figures=list(document.floats),
+        warnings=document.warnings, stats=stats,
+        figures=[replace(f, caption=join_caption_lines(f.caption, hyphenation)) for f in document.floats],
     )
 
 

@@ -836,8 +836,13 @@ def _caption_block(candidate: Candidate, page: PageElements, size: float,
     """The caption's further lines: directly below, alone at their height, not past a graphic. `by_top` holds the
     page's boxes by their tops (`tops`), `graphics_by_top` its graphics by theirs."""
     block = candidate.box
+    first_line = next((tb.line for tb in page.boxes if tb.box == candidate.box), -1)
     texts = [candidate.text]
-    used_lines = {next((tb.line for tb in page.boxes if tb.box == candidate.box), -1)}
+    printed = page.line_texts[first_line] if first_line >= 0 else ""
+    if printed.endswith("-") and not candidate.text.endswith("-") and candidate.text \
+            and printed[:-1].rstrip().endswith(candidate.text.split()[-1]):
+        texts[0] += "-"  # the line ends in a broken word ("Interpola-"), as the caption's further lines keep it
+    used_lines = {first_line}
     graphic_tops = [g[1] for g in graphics_by_top]
     for _ in range(15):
         window = by_top[bisect_left(tops, block[3] - 1):bisect_right(tops, block[3] + 0.9 * size)]

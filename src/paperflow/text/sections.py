@@ -417,6 +417,22 @@ def _join(previous: str, line: str, hyphenation: Hyphenation) -> str:
     return previous + " " + line
 
 
+# "ex- cept" in a caption: a word broken at a caption's line end, its lines joined with a space (text/figures.py)
+_BROKEN_IN_CAPTION = re.compile(r"\b([A-Za-z]+)- ([A-Za-z]+)")
+_SUSPENDED = {"and", "or", "nor"}  # "pre- and post-training": the hyphen waits for its word
+
+
+def join_caption_lines(caption: str, hyphenation: Hyphenation) -> str:
+    """A caption with the words its line ends broke joined as the paragraphs' are (`_join`): "repre- sentation"
+    becomes "representation", "state-of-the- art" keeps its hyphen."""
+    def joined(match: re.Match) -> str:
+        head, tail = match.group(1), match.group(2)
+        if tail.lower() in _SUSPENDED or not (tail[0].islower() or hyphenation.by_evidence(head, tail) is not None):
+            return match.group(0)
+        return f"{head}-{tail}" if hyphenation.keep_hyphen(head, tail) else head + tail
+    return _BROKEN_IN_CAPTION.sub(joined, caption)
+
+
 def _typical_width(lines: list[str]) -> int:
     lengths = sorted(len(x) for x in lines if len(x) >= 20)
     if not lengths:
