@@ -188,6 +188,17 @@ def test_paper_without_conclusion_heading_gets_its_closing_paragraph(extracted):
     assert conclusion[0].page <= 9  # before the references and appendices, not after them
 
 
+def test_a_lettered_appendix_after_the_numbered_sections_is_the_appendix(extracted):
+    # Qwen3's "A Appendix" (outline-less, found by fonts) follows "6 Authors" with no heading between: the letter
+    # after the numbered sections opens the appendix, whose subsections are its own
+    text = extracted("corpus/nonarxiv_qwen3_tech_report.pdf")
+    titles = [s.title for s in text.sections]
+    assert "A Appendix" in titles
+    appendix = titles.index("A Appendix")
+    assert all(s.kind is SectionKind.APPENDIX for s in text.sections[appendix:appendix + 4])
+    assert text.sections[appendix + 2].title == "A.1.1 Long-Context Ability"
+
+
 def test_hyphenation_across_lines(extracted):
     text = extracted("arxiv_1810.04805v2_bert.pdf").text
     assert "representation model called BERT" in text  # "repre-" + "sentation" across a line break

@@ -15,6 +15,7 @@ from paperflow.summary.figure_choice import mentions, rule_picks
 from paperflow.text.engine import read_document
 from paperflow.text.extract import extract_pdf
 from paperflow.text.figures import CAPTION, caption_number, roman_value
+from paperflow.text.sections import SectionKind
 
 PDFS = Path(__file__).parent / "pdfs"
 IEEE = PDFS / "ieee_roman_tables.pdf"
@@ -183,3 +184,12 @@ def test_floats_numbered_apart_from_the_papers_are_found_and_unlisted(tmp_path):
     assert "Stage 1: 71.2 loss 0.93" not in body and "2 60 0.0005" not in body
     assert "Extended Data Fig. 1: Numbers behind every stage of the pipeline." in body  # captions stay
     assert "Methods text follows the extended data figure." in body
+
+
+def test_an_appendix_before_the_references_is_found_by_its_letter(tmp_path):
+    # the LNCS paper has no references; "A Hyper-parameters" (\appendix) follows "4 Conclusion"
+    text = extract_pdf(LNCS, Settings(output_dir=tmp_path))
+    kinds = {s.title: s.kind for s in text.sections}
+    assert kinds["A Hyper-parameters"] is SectionKind.APPENDIX and kinds["4 Conclusion"] is SectionKind.CONCLUSION
+    conclusion = next(s for s in text.sections if s.title == "4 Conclusion")
+    assert "Table A1 lists" not in conclusion.text

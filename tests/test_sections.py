@@ -3,6 +3,8 @@ test_extract_papers.py)."""
 
 from __future__ import annotations
 
+import pytest
+
 from paperflow.text.extract import PaperText, clean_pages, select_input
 from paperflow.text.sections import Hyphenation, SectionKind, build_sections, kind_from_title
 
@@ -84,3 +86,46 @@ def test_without_headings_the_parts_are_typed_by_position():
     text = PaperText(label="x", source="x.pdf", sha256="0", pages=1, sections=sections)
     selected = select_input(text, 500)
     assert selected.coverage.inferred and selected.coverage.tokens_read <= 500
+
+
+@pytest.mark.parametrize("heading", ["A Proofs", "A. Proofs", "Appendix A. Proofs", "Appendix A: Proofs"])
+def test_a_letter_after_the_numbered_sections_opens_the_appendix(heading):
+    # LaTeX's \appendix numbers by letter; the appendix may come before the references as well as after them
+    pages = _lines(f"""
+A Paper Title
+1 Introduction
+Intro text that is long enough to be a line of the page in the paper.
+2 Method
+Method text explains the approach in detail across the line of the page.
+3 Conclusion
+We conclude.
+{heading}
+Proof text of the first lemma, long enough to be a line of the page.
+A.1 The first lemma
+Its proof.
+References
+[1] A reference.
+""")
+    sections, _ = build_sections(pages)
+    kinds = {s.title: s.kind for s in sections}
+    assert kinds[heading] is SectionKind.APPENDIX and kinds["A.1 The first lemma"] is SectionKind.APPENDIX
+    assert kinds["3 Conclusion"] is SectionKind.CONCLUSION
+    conclusion = next(s for s in sections if s.title == "3 Conclusion")
+    assert conclusion.text == "We conclude."
+
+
+def test_a_letter_under_a_roman_section_is_a_subsection():
+    pages = _lines("""
+A Paper Title
+I. INTRODUCTION
+Intro text that is long enough to be a line of the page in the paper.
+II. METHOD
+Method text explains the approach in detail across the line of the page.
+A. Setup
+Setup text.
+III. CONCLUSION
+We conclude.
+""")
+    sections, _ = build_sections(pages)
+    setup = next(s for s in sections if s.title == "A. Setup")
+    assert setup.level == 2 and setup.kind is SectionKind.METHOD

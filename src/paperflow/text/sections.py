@@ -108,7 +108,7 @@ _UNNUMBERED = {
 
 _NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<title>\S.*)$")
 _ROMAN = re.compile(r"^(?P<num>X?(?:IX|IV|V?I{1,3}|V|X))\.\s+(?P<title>\S.*)$")
-_LETTERED = re.compile(r"^(?:Appendix\s+)?(?P<num>[A-H](?:\.\d{1,2}){0,3})(?:[.:]\s*|\s+)(?P<title>\S.*)$")
+_LETTERED = re.compile(r"^(?:(?:Appendix|APPENDIX)\s+)?(?P<num>[A-H](?:\.\d{1,2}){0,3})(?:[.:]\s*|\s+)(?P<title>\S.*)$")
 _CN_CHAPTER = re.compile(r"^第(?P<num>[一二三四五六七八九十\d]{1,3})章\s*(?P<title>\S.*)$")
 _CN_SECTION = re.compile(r"^第(?P<num>[一二三四五六七八九十\d]{1,3})节\s*(?P<title>\S.*)$")
 _INLINE_ABSTRACT = re.compile(r"^(?P<head>Abstract|ABSTRACT)\s*(?:[.:—–]|-{1,2})\s*(?P<rest>\S.*)$")
@@ -236,7 +236,8 @@ class _HeadingFinder:
         if inline and "acknowledgements" not in self.seen_names:
             self.seen_names.add("acknowledgements")
             return _Heading(inline["head"], None, 1, SectionKind.ACKNOWLEDGEMENTS, rest=inline["rest"])
-        if text.startswith(("Appendix", "APPENDIX")) and len(text.split()) <= 10 and not text.endswith("."):
+        if text.startswith(("Appendix", "APPENDIX")) and len(text.split()) <= 10 and not text.endswith(".") \
+                and not _LETTERED.match(text):  # "Appendix A: Proofs" is lettered, below
             if ". " not in text and ")" not in text and "appendix" not in self.seen_names:
                 self.seen_names.add("appendix")
                 self.in_back = True
@@ -244,6 +245,11 @@ class _HeadingFinder:
         return None if named_only else self._numbered(text, large)
 
     def _numbered(self, text: str, large: bool = False) -> _Heading | None:
+        if not self.in_back and (m := _LETTERED.match(text)) and m["num"] == "A" \
+                and (text.startswith(("Appendix", "APPENDIX")) or (self.top and not self.roman)):
+            # "A Proofs" after the numbered sections (\appendix numbers by letter), or "Appendix A. Proofs": the
+            # appendix begins, before the references or after them
+            self.in_back = True
         if self.in_back:
             return self._appendix_letter(text)
         if m := _CN_CHAPTER.match(text):
