@@ -181,6 +181,17 @@ def test_physics_paper_roman_headings_and_unlabelled_abstract(extracted):
     assert text.of_kind(SectionKind.CONCLUSION)[0].title == "V. DISCUSSION"
 
 
+def test_an_unheaded_numbered_reference_list_is_the_references(extracted):
+    # REVTeX prints the bibliography after the acknowledgements with no heading: "1 D. C. Johnston, Adv. Phys. 59,
+    # 803 (2010)." and on. The list numbered 1, 2, ... is the references, not the acknowledgements' text (nor read
+    # as the paper).
+    text = extracted("arxiv_1111.2011v2_quantum_criticality_bethe.pdf")
+    acknowledgements = text.of_kind(SectionKind.ACKNOWLEDGEMENTS)[0]
+    assert acknowledgements.text.startswith("We would like to thank") and "Adv. Phys." not in acknowledgements.text
+    references = text.of_kind(SectionKind.REFERENCES)[0]
+    assert references.inferred and references.paragraphs[0].text.startswith("1 D. C. Johnston, Adv. Phys. 59")
+
+
 def test_paper_without_conclusion_heading_gets_its_closing_paragraph(extracted):
     text = extracted("arxiv_1512.03385v1_resnet.pdf")
     conclusion = text.of_kind(SectionKind.CONCLUSION)

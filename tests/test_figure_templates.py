@@ -193,3 +193,11 @@ def test_an_appendix_before_the_references_is_found_by_its_letter(tmp_path):
     assert kinds["A Hyper-parameters"] is SectionKind.APPENDIX and kinds["4 Conclusion"] is SectionKind.CONCLUSION
     conclusion = next(s for s in text.sections if s.title == "4 Conclusion")
     assert "Table A1 lists" not in conclusion.text
+
+
+def test_revtex_references_without_a_heading_leave_the_conclusion(tmp_path):
+    text = extract_pdf(APS, Settings(output_dir=tmp_path))
+    conclusion = next(s for s in text.sections if s.title == "IV. CONCLUSION")
+    assert "Chernyshev" not in conclusion.text
+    references = text.of_kind(SectionKind.REFERENCES)[0]
+    assert references.paragraphs[0].text.startswith("[1] A. L. Chernyshev and M. E. Zhitomirsky")

@@ -546,7 +546,30 @@ def _sections(pages: list[list[Line]], hyphenation: Hyphenation, marks: dict[tup
         sections = _split_by_position([p for s in sections for p in s.paragraphs])
     else:
         _assign_kinds(sections)
+        _unheaded_references(sections)
     return [s for s in sections if s.paragraphs or _has_children(sections, s)], len(headed)
+
+
+# a numbered reference entry: "[1] A. Author, ...", "1 D. C. Johnston, ..." (REVTeX prints the list with no heading)
+_REFERENCE_ENTRY = re.compile(r"^\[?(\d{1,3})\]?\s+\S")
+
+
+def _unheaded_references(sections: list[Section]) -> None:
+    """A paper with no references heading whose last section runs on into a list numbered 1, 2, ...: the list is
+    the references (APS's REVTeX prints it after a rule, with no heading), not the conclusion's or the
+    acknowledgements' text."""
+    if any(s.kind is SectionKind.REFERENCES for s in sections) or not sections:
+        return
+    last = sections[-1]
+    starts = [int(m.group(1)) if (m := _REFERENCE_ENTRY.match(p.text)) else 0 for p in last.paragraphs]
+    for index, number in enumerate(starts):
+        # entry 1 with entry 2 (or a later one: entries share paragraphs) within the next two paragraphs
+        if number == 1 and index > 0 and any(1 < n <= 6 for n in starts[index + 1:index + 3]):
+            sections.append(Section(title="References (unlabelled, found by their numbering)",
+                                    kind=SectionKind.REFERENCES, page=last.paragraphs[index].page,
+                                    paragraphs=last.paragraphs[index:], inferred=True))
+            last.paragraphs = last.paragraphs[:index]
+            return
 
 
 def _has_children(sections: list[Section], section: Section) -> bool:
