@@ -1,6 +1,7 @@
-"""Captions as other templates number and print them (issue 19): IEEE's and APS's tables numbered in roman
-("TABLE IV", "TABLE II."), read from two short papers typeset with the real IEEEtran and REVTeX classes
-(tests/pdfs/README.md: no paper of ../shared/data numbers its tables so), and what those papers' layouts showed."""
+"""What other templates print as the real test papers do not (tests/pdfs/README.md): captions numbered in roman
+("TABLE IV", "TABLE II."), by appendix letter or apart from the paper's ("Table A1", "Extended Data Fig. 1"),
+papers of two or three pages, captions below tables, and the headings, reference lists and dates of IEEEtran,
+REVTeX, LNCS and LaTeX's article class, read from short papers typeset with those classes."""
 
 from __future__ import annotations
 
@@ -201,3 +202,10 @@ def test_revtex_references_without_a_heading_leave_the_conclusion(tmp_path):
     assert "Chernyshev" not in conclusion.text
     references = text.of_kind(SectionKind.REFERENCES)[0]
     assert references.paragraphs[0].text.startswith("[1] A. L. Chernyshev and M. E. Zhitomirsky")
+
+
+def test_a_revtex_dated_line_is_the_printed_date(tmp_path):
+    from datetime import date
+
+    text = extract_pdf(APS, Settings(output_dir=tmp_path))
+    assert text.printed_date == date(2026, 12, 3)  # "(Dated: December 3, 2026)" under the affiliation

@@ -636,9 +636,9 @@ def _registrable(domain: str) -> str:
 
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_PRINTED_DATE = re.compile(
-    rf"^(?:(?P<month>{_MONTHS})\s+(?:(?P<day>\d{{1,2}}),?\s+)?(?P<year>(?:19|20)\d\d)"
-    rf"|(?P<iyear>(?:19|20)\d\d)-(?P<imonth>0[1-9]|1[0-2])-(?P<iday>[0-3]\d))$",
+_PRINTED_DATE = re.compile(  # REVTeX prints "(Dated: December 3, 2026)"
+    rf"^(?:\(?Dated:\s*)?(?:(?P<month>{_MONTHS})\s+(?:(?P<day>\d{{1,2}}),?\s+)?(?P<year>(?:19|20)\d\d)"
+    rf"|(?P<iyear>(?:19|20)\d\d)-(?P<imonth>0[1-9]|1[0-2])-(?P<iday>[0-3]\d))\)?$",
     re.IGNORECASE,
 )
 
