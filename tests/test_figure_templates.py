@@ -209,3 +209,10 @@ def test_a_revtex_dated_line_is_the_printed_date(tmp_path):
 
     text = extract_pdf(APS, Settings(output_dir=tmp_path))
     assert text.printed_date == date(2026, 12, 3)  # "(Dated: December 3, 2026)" under the affiliation
+
+
+def test_a_figure_label_without_a_full_stop_after_fig():
+    # PLOS prints "Fig 1. Study pipeline. ..." (and running text "Fig 1 shows")
+    floats = _floats(PDFS / "plos_fig_label.pdf")
+    assert set(floats) == {("figure", 1), ("table", 1)}
+    assert floats[("figure", 1)].caption.startswith("Fig 1. Study pipeline.")

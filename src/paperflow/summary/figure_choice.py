@@ -108,7 +108,7 @@ class Placement:
 
 # "Figure 2", "Fig. 3", "Tables 4 and 5", "Figs. 1-2", "Tables II and III" (IEEE, APS) in running text
 _REF_NUMBER = rf"(?:S?\d+|(?-i:{ROMAN}))"
-_MENTION = re.compile(rf"\b(Tables?|Tabs?\.|Figures?|Figs?\.)\s*({_REF_NUMBER})"
+_MENTION = re.compile(rf"\b(Tables?|Tabs?\.|Figures?|Figs?\.?)\s*({_REF_NUMBER})"
                       rf"((?:\s*(?:,\s*and|,|and|&|-|–)\s*{_REF_NUMBER})*)", re.IGNORECASE)
 
 

@@ -37,7 +37,8 @@ from dataclasses import dataclass, field
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom (pt, from the top-left corner)
 
-_LABEL = r"(?P<label>Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)"
+# "Fig 1." with no full stop after the label is PLOS's style
+_LABEL = r"(?P<label>Figure|FIGURE|Fig\.|FIG\.|Fig(?=\s\d)|Table|TABLE|Tab\.)"
 # A float's number: arabic ("Figure 3", "Figure S3" in a supplement numbered on from the paper), or for a table
 # roman in capitals after a space, as IEEE and APS (REVTeX) templates print them ("TABLE IV", "TABLE II.")
 ROMAN = r"(?=[IVXL])(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})(?![A-Za-z])"
@@ -51,7 +52,7 @@ CAPTION = re.compile(_LABEL + _NUMBER + r"(?P<after>\s*[:.|–—]|\s*$|\s+[A-Z(
 # "Figure 3 tanh(αx) with ...": a label with no punctuation before a lower-case word is a caption only when the
 # label is printed heavier than the word after it (the caption style of some templates); "Figure 3 shows" is not
 CAPTION_PLAIN = re.compile(_LABEL + _NUMBER + r"\s+(?P<word>[a-z])")
-CAPTION_START = re.compile(rf"(?:Figure|FIGURE|Fig\.|FIG\.|Table|TABLE|Tab\.)\s?(?:S?\d|[A-RT-Z]\.?\d)|"
+CAPTION_START = re.compile(rf"(?:Figure|FIGURE|Fig\.|FIG\.|Fig(?=\s\d)|Table|TABLE|Tab\.)\s?(?:S?\d|[A-RT-Z]\.?\d)|"
                            rf"(?:Table|TABLE)\s{ROMAN}")
 # words before a label that number a float apart from the paper's own ("Extended Data Fig. 2", "Supplementary
 # Table 1"): the float is found, unlisted (as "Table A1" is)
