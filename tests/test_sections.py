@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from paperflow.text.engine import Line
 from paperflow.text.extract import PaperText, clean_pages, select_input
 from paperflow.text.sections import Hyphenation, SectionKind, build_sections, kind_from_title
 
@@ -88,10 +89,7 @@ def test_without_headings_the_parts_are_typed_by_position():
     assert selected.coverage.inferred and selected.coverage.tokens_read <= 500
 
 
-@pytest.mark.parametrize("heading", ["A Proofs", "A. Proofs", "Appendix A. Proofs", "Appendix A: Proofs"])
-def test_a_letter_after_the_numbered_sections_opens_the_appendix(heading):
-    # LaTeX's \appendix numbers by letter; the appendix may come before the references as well as after them
-    pages = _lines(f"""
+_APPENDIX_PAPER = """
 A Paper Title
 1 Introduction
 Intro text that is long enough to be a line of the page in the paper.
@@ -105,13 +103,38 @@ A.1 The first lemma
 Its proof.
 References
 [1] A reference.
-""")
-    sections, _ = build_sections(pages)
+"""
+
+
+def _assert_appendix_opened(sections, heading: str) -> None:
     kinds = {s.title: s.kind for s in sections}
     assert kinds[heading] is SectionKind.APPENDIX and kinds["A.1 The first lemma"] is SectionKind.APPENDIX
     assert kinds["3 Conclusion"] is SectionKind.CONCLUSION
-    conclusion = next(s for s in sections if s.title == "3 Conclusion")
-    assert conclusion.text == "We conclude."
+    assert next(s for s in sections if s.title == "3 Conclusion").text == "We conclude."
+
+
+@pytest.mark.parametrize("heading", ["Appendix A. Proofs", "Appendix A: Proofs", "APPENDIX A PROOFS"])
+def test_appendix_a_after_the_numbered_sections_opens_the_appendix(heading):
+    # LaTeX's \appendix numbers by letter; the appendix may come before the references as well as after them
+    sections, _ = build_sections(_lines(_APPENDIX_PAPER.format(heading=heading)))
+    _assert_appendix_opened(sections, heading)
+
+
+@pytest.mark.parametrize("heading", ["A Proofs", "A. Proofs"])
+def test_a_letter_heading_printed_as_a_section_opens_the_appendix(heading):
+    # a bare letter needs the size of a section heading (12 pt over 10 pt running text): a bold "A note on ..."
+    # inside a section is no appendix
+    def line(text: str) -> Line:
+        heading_like = text[:1].isdigit() or text.startswith(("A ", "A.", "References"))
+        return Line(text, size=12.0 if heading_like else 10.0, bold=heading_like)
+
+    pages = [[line(t) for t in page] for page in _lines(_APPENDIX_PAPER.format(heading=heading))]
+    sections, _ = build_sections(pages, body_size=10.0)
+    _assert_appendix_opened(sections, heading)
+    pages = [[Line(t, size=10.0, bold=t.startswith("A ")) if not t[:1].isdigit() else line(t) for t in page]
+             for page in _lines(_APPENDIX_PAPER.format(heading="A note on the proofs"))]
+    sections, _ = build_sections(pages, body_size=10.0)
+    assert not any(s.kind is SectionKind.APPENDIX for s in sections)
 
 
 def test_a_letter_under_a_roman_section_is_a_subsection():

@@ -246,9 +246,10 @@ class _HeadingFinder:
 
     def _numbered(self, text: str, large: bool = False) -> _Heading | None:
         if not self.in_back and (m := _LETTERED.match(text)) and m["num"] == "A" \
-                and (text.startswith(("Appendix", "APPENDIX")) or (self.top and not self.roman)):
-            # "A Proofs" after the numbered sections (\appendix numbers by letter), or "Appendix A. Proofs": the
-            # appendix begins, before the references or after them
+                and (text.startswith(("Appendix", "APPENDIX")) or (self.top and not self.roman and large)):
+            # "A Proofs" printed as large as a section heading after the numbered sections (\appendix numbers by
+            # letter; a bold "A note on ..." is no heading), or "Appendix A. Proofs": the appendix begins, before
+            # the references or after them
             self.in_back = True
         if self.in_back:
             return self._appendix_letter(text)
