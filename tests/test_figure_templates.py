@@ -216,3 +216,14 @@ def test_a_figure_label_without_a_full_stop_after_fig():
     floats = _floats(PDFS / "plos_fig_label.pdf")
     assert set(floats) == {("figure", 1), ("table", 1)}
     assert floats[("figure", 1)].caption.startswith("Fig 1. Study pipeline.")
+
+
+def test_panels_with_their_own_captions_are_one_figure_and_a_loss_chart_is_no_overview(tmp_path):
+    # subcaption's "(a) Stage 1 loss" / "(b) Stage 5 loss" are the figure's own text under one caption; the figure
+    # is a chart of training losses, which the overview fallback never takes, whatever else the paper lacks
+    floats = _floats(PDFS / "subfigures.pdf")
+    assert set(floats) == {("figure", 1)}
+    assert "(a) Stage 1 loss" in floats[("figure", 1)].text and "(b) Stage 5 loss" in floats[("figure", 1)].text
+    text = extract_pdf(PDFS / "subfigures.pdf", Settings(output_dir=tmp_path))
+    assert "Stage 1 loss" not in " ".join(p.text for s in text.sections for p in s.paragraphs)
+    assert rule_picks(text.figures, 2, text.sections) == {}

@@ -10,8 +10,8 @@ something or an analysis ("Comparing methods across fine-tuning settings" is a c
 - **Overview**: the lowest-numbered figure whose title says overview, architecture, framework, pipeline,
   illustration of, diagram, "the proposed", "our method/model/...", procedure, and is neither *not main* nor a
   measurement (results, accuracy, performance, a metric); else, among Figures 1-3 whose caption neither reports
-  results nor describes a chart (axes, plots, curves, "during training") nor prints mostly numbers inside
-  (axis ticks: a chart whatever its caption says), the first the method section prints or names (an
+  results nor describes a chart (axes, plots, curves, "during training", training losses) nor prints mostly
+  numbers inside (axis ticks: a chart whatever its caption says), the first the method section prints or names (an
   introduction's teaser is not the method's picture); without a method section, the first of Figures 1-2;
   else none (the paper shows no overview).
 - **Results**: a caption scores 2 when its opening (~200 characters) says results, comparison, performance,
@@ -142,7 +142,8 @@ def mentions(sections: Sequence[Section], *, captions: bool = False) -> dict[tup
 
 # what says a figure is a chart of data, never a diagram of the method
 _CHART = re.compile(r"\b[xy]-axis|\baxis\b|\bplots?\b|\bcurves?\b|histogram|bar chart|scatter|during (?:the )?"
-                    r"(?:training|\w+ process)|training dynamics", re.IGNORECASE)
+                    r"(?:training|\w+ process)|training dynamics|\b(?:training|validation|test) loss(?:es)?\b",
+                    re.IGNORECASE)
 FALLBACK = 3  # figures the fallback looks at: an overview without overview words is among the first few
 # A chart's region text is mostly its axis ticks and bar values; a diagram's is mostly words (measured on the
 # truth table's papers: overview figures at most 20 % numbers, charts mostly 40 % and more).
