@@ -114,9 +114,14 @@ _MENTION = re.compile(rf"\b(Tables?|Tabs?\.|Figures?|Figs?\.?)\s*({_REF_NUMBER})
 
 def _mentioned_numbers(kind: str, first: str, more: str) -> list[int]:
     """The numbers a mention names: arabic, or roman for tables ("Tables II and III")."""
-    numbers = [first, *re.findall(rf"{_REF_NUMBER}", more or "")]
-    return [int(n.lstrip("S")) if n.lstrip("S").isdigit() else roman_value(n)
-            for n in numbers if n.lstrip("S").isdigit() or (kind == "table" and n)]
+    numbers = []
+    for printed in [first, *re.findall(_REF_NUMBER, more or "")]:
+        arabic = printed.lstrip("S")
+        if arabic.isdigit():
+            numbers.append(int(arabic))
+        elif kind == "table":
+            numbers.append(roman_value(printed))
+    return numbers
 
 
 def mentions(sections: Sequence[Section], *, captions: bool = False) -> dict[tuple[str, int], list[SectionKind]]:

@@ -38,22 +38,23 @@ from dataclasses import dataclass, field
 Box = tuple[float, float, float, float]  # left, top, right, bottom (pt, from the top-left corner)
 
 # "Fig 1." with no full stop after the label is PLOS's style
-_LABEL = r"(?P<label>Figure|FIGURE|Fig\.|FIG\.|Fig(?=\s\d)|Table|TABLE|Tab\.)"
+_LABELS = r"Figure|FIGURE|Fig\.|FIG\.|Fig(?=\s\d)|Table|TABLE|Tab\."
+_LABEL = rf"(?P<label>{_LABELS})"
 # A float's number: arabic ("Figure 3", "Figure S3" in a supplement numbered on from the paper), or for a table
 # roman in capitals after a space, as IEEE and APS (REVTeX) templates print them ("TABLE IV", "TABLE II.")
 ROMAN = r"(?=[IVXL])(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})(?![A-Za-z])"
 # An appendix's or a chapter's own numbering ("Table A1", "Figure B.2", "Figure 3.2", "Table 4-1") is found too, so
 # that the float's contents stay out of the text and it bounds its neighbours, but it is not listed: a float is
 # named by its kind and one number ("table 2") wherever paperflow names it.
-_UNLISTED = r"[A-RT-Z]\.?\d{1,2}|\d{1,2}[.\-–]\d{1,2}"
+_LETTERED_NUMBER = r"[A-RT-Z]\.?\d{1,2}"  # not S: "Figure S3" is numbered on from the paper
+_UNLISTED = rf"{_LETTERED_NUMBER}|\d{{1,2}}[.\-–]\d{{1,2}}"
 _NUMBER = (rf"(?:\s?(?P<unlisted>{_UNLISTED})(?![\d.]\d)|\s?S?(?P<number>\d{{1,3}})"
            rf"|(?<=Table|TABLE)\s(?P<roman>{ROMAN}))")
 CAPTION = re.compile(_LABEL + _NUMBER + r"(?P<after>\s*[:.|–—]|\s*$|\s+[A-Z(\[]|\s+\d)")
 # "Figure 3 tanh(αx) with ...": a label with no punctuation before a lower-case word is a caption only when the
 # label is printed heavier than the word after it (the caption style of some templates); "Figure 3 shows" is not
 CAPTION_PLAIN = re.compile(_LABEL + _NUMBER + r"\s+(?P<word>[a-z])")
-CAPTION_START = re.compile(rf"(?:Figure|FIGURE|Fig\.|FIG\.|Fig(?=\s\d)|Table|TABLE|Tab\.)\s?(?:S?\d|[A-RT-Z]\.?\d)|"
-                           rf"(?:Table|TABLE)\s{ROMAN}")
+CAPTION_START = re.compile(rf"(?:{_LABELS})\s?(?:S?\d|{_LETTERED_NUMBER})|(?:Table|TABLE)\s{ROMAN}")
 # words before a label that number a float apart from the paper's own ("Extended Data Fig. 2", "Supplementary
 # Table 1"): the float is found, unlisted (as "Table A1" is)
 _SUPPLEMENT = re.compile(r"(?:Extended Data|Supplementary|Supplemental)\s+")
@@ -809,9 +810,9 @@ def caption_candidates(text: str, line: int, rects: list[Box], char_box, weight_
             same_line = abs(start_box[3] - previous[3]) < 0.5 * max(1.0, start_box[3] - start_box[1])
             if same_line and start_box[0] - previous[2] < WIDE_GAP:
                 continue
-        piece = text[position:]
-        parsed = CAPTION.match(piece[match.start() - position:])
-        if not parsed and weight_at is not None and (plain := CAPTION_PLAIN.match(piece[match.start() - position:])):
+        piece, labelled = text[position:], text[match.start():]  # the caption's text; from its label on
+        parsed = CAPTION.match(labelled)
+        if not parsed and weight_at is not None and (plain := CAPTION_PLAIN.match(labelled)):
             if weight_at(match.start()) > weight_at(match.start() + plain.start("word")) + 30:
                 parsed = plain
         if not parsed:

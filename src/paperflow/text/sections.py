@@ -413,12 +413,19 @@ _TAIL_WORD = re.compile(r"^([A-Za-z]+)")
 _SENTENCE_END = tuple(".!?:。！？；")
 
 
+def _broken_word(head: str, tail: str, hyphenation: Hyphenation) -> bool | None:
+    """For "head-" at a line end and "tail" opening the next: keep the hyphen (True), join the word (False), or
+    None when they are no word broken by the line (a capitalised tail the document has no evidence for)."""
+    if tail[0].islower() or hyphenation.by_evidence(head, tail) is not None:
+        return hyphenation.keep_hyphen(head, tail)
+    return None
+
+
 def _join(previous: str, line: str, hyphenation: Hyphenation) -> str:
     if previous.endswith("-") and (head := _HEAD_WORD.search(previous)) and (tail := _TAIL_WORD.match(line)):
-        if tail.group(1)[0].islower() or hyphenation.by_evidence(head.group(1), tail.group(1)) is not None:
-            if hyphenation.keep_hyphen(head.group(1), tail.group(1)):
-                return previous + line
-            return previous[:-1] + line
+        keep = _broken_word(head.group(1), tail.group(1), hyphenation)
+        if keep is not None:
+            return previous + line if keep else previous[:-1] + line
     if _CJK.search(previous[-1:]) and _CJK.search(line[:1]):
         return previous + line
     return previous + " " + line
@@ -434,9 +441,10 @@ def join_caption_lines(caption: str, hyphenation: Hyphenation) -> str:
     becomes "representation", "state-of-the- art" keeps its hyphen."""
     def joined(match: re.Match) -> str:
         head, tail = match.group(1), match.group(2)
-        if tail.lower() in _SUSPENDED or not (tail[0].islower() or hyphenation.by_evidence(head, tail) is not None):
+        keep = None if tail.lower() in _SUSPENDED else _broken_word(head, tail, hyphenation)
+        if keep is None:
             return match.group(0)
-        return f"{head}-{tail}" if hyphenation.keep_hyphen(head, tail) else head + tail
+        return f"{head}-{tail}" if keep else head + tail
     return _BROKEN_IN_CAPTION.sub(joined, caption)
 
 
